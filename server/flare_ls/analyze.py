@@ -1,0 +1,136 @@
+"""The analysis core's entry point: text in, findings (with fixes) out.
+
+Pure and editor-agnostic: no I/O, no LSP types. The CLI and the language server both call
+:func:`analyze` and nothing else, so they report the same findings for the same text.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from .findings import Finding, Fix, TextEdit
+from .rules import schema, streaming, structure  # noqa: F401  (importing registers the rules)
+from .rules.base import CHECKS, Context
+from .rules.schema import DUPLICATE_KEY, INTERNAL_ERROR, LEGACY_LAYOUT, SYNTAX, SchemaWalk
+from .schema import model
+from .schema.shapes import compile_model, key_places
+from .views import build_view, is_flare_document
+from .yamltree import Pos, YDocument, YMap, parse, split_lines
+
+ROOT_SHAPE = compile_model(model.Manifest)
+_LOOKS_LIKE_FLARE = re.compile(r"^\s*(?:stack:\s*['\"]?(?:\$\{)?flare\b|stackSpec:|flare:\s*$)", re.M)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Analysis settings. Empty for now: rule selection and severities arrive with project config."""
+
+
+def analyze(text: str, uri: str | None = None, config: Config | None = None) -> list[Finding]:
+    """Every finding in ``text``, sorted by position.
+
+    ``uri`` is for messages only. Documents that are not Flare workflows are skipped; a syntax error is
+    reported when the text looks like a Flare manifest (so other YAML in a repository stays quiet).
+    """
+    bom = text.startswith("\ufeff")
+    if bom:
+        text = text[1:]
+    lines = split_lines(text)
+    parsed = parse(text, lines)
+    findings: list[Finding] = []
+    flare_seen = False
+    for document in parsed.documents:
+        if not is_flare_document(document.root):
+            continue
+        flare_seen = True
+        findings += _analyze_document(document, lines)
+    if parsed.error is not None and (flare_seen or _LOOKS_LIKE_FLARE.search(text)):
+        error = parsed.error
+        findings.append(Finding(SYNTAX, error.message, error.start, error.end, SYNTAX.severity))
+    if bom:
+        findings = [_shift_first_line(f) for f in findings]
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def _analyze_document(document: YDocument, lines: list[str]) -> list[Finding]:
+    root = document.root
+    assert isinstance(root, YMap)
+    ctx = Context(lines)
+    for repeated, first in document.duplicates:
+        ctx.report(
+            DUPLICATE_KEY,
+            repeated,
+            f"key `{repeated.value}` is already set on line {first.start[0] + 1}; most YAML loaders keep "
+            "only the last value and strict ones reject the file",
+        )
+    walk = SchemaWalk(ctx, ROOT_SHAPE)
+    _guarded(ctx, root, walk.walk, (root, ROOT_SHAPE, ()))
+    if walk.legacy:
+        _report_legacy(ctx, walk)
+    view = build_view(root)
+    for check in CHECKS:
+        if check.scope == "document":
+            _guarded(ctx, root, check.run, (view, ctx), check.info.code)
+        else:
+            for job in view.jobs:
+                _guarded(ctx, job.item, check.run, (job, ctx), check.info.code)
+    return ctx.findings
+
+
+def _guarded(
+    ctx: Context, where: YMap, run: Callable[..., None], args: tuple[object, ...], code: str = "schema"
+) -> None:
+    """Run one rule; a crash becomes a finding instead of taking the whole analysis down."""
+    try:
+        run(*args)
+    except Exception as exc:  # noqa: BLE001 - isolating rule crashes is the point
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        ctx.report(
+            INTERNAL_ERROR,
+            schema.anchor_of(where),
+            f"flare-ls rule {code} crashed on this document ({type(exc).__name__}: {exc} at "
+            f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}); please report it",
+        )
+
+
+def _report_legacy(ctx: Context, walk: SchemaWalk) -> None:
+    """Say once per document that it uses the old layout: at its ``flare:`` section if it has one,
+    else at its first legacy key."""
+    keys = sorted(walk.legacy.items(), key=lambda kv: kv[1].start)
+    name, anchor = next(((k, n) for k, n in keys if k == "flare"), keys[0])
+    others = [f"`{k}`" for k, _ in keys if k != name][:4]
+    also = f" (also {', '.join(others)})" if others else ""
+    ctx.report(
+        LEGACY_LAYOUT,
+        anchor,
+        f"`{name}` belongs to the deprecated flare:1.0-4.0 layout{also}; current stacks (flare:7.0) use "
+        f"{_replacement(name)} instead (docs/rules/FL106.md lists each replacement); said once per document",
+        tags=("deprecated",),
+    )
+
+
+def _replacement(key: str) -> str:
+    """What current stacks write instead of a legacy key, from the key's documentation."""
+    for place in key_places(ROOT_SHAPE).get(key, ()):
+        doc = place.shape.fields[key].doc
+        if doc is not None and doc.legacy is not None:
+            return doc.legacy.replacement
+    return "the current keys"
+
+
+def _shift_first_line(finding: Finding) -> Finding:
+    """Columns on the first line move right by one when the text started with a byte-order mark."""
+
+    def shift(pos: Pos) -> Pos:
+        return (pos[0], pos[1] + 1) if pos[0] == 0 else pos
+
+    fix = finding.fix
+    if fix is not None:
+        fix = Fix(
+            fix.message, tuple(TextEdit(shift(e.start), shift(e.end), e.text) for e in fix.edits), fix.safe
+        )
+    return replace(finding, start=shift(finding.start), end=shift(finding.end), fix=fix)

@@ -1,0 +1,177 @@
+"""``flare-ls --check PATH...``: the analyzer's findings in batch, for CI and pre-commit.
+
+Exit codes: 0 nothing to report, 1 findings (errors or warnings), 2 usage error, 3 internal error.
+Info-level findings are printed but do not fail the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+from .analyze import analyze
+from .files import read_manifest, yaml_files
+from .findings import Finding, Severity
+from .rules.schema import INTERNAL_ERROR
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"flare-ls: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="flare-ls",
+        description="Language server and linter for DataOS Flare workflow manifests.",
+        epilog="Exit codes: 0 clean, 1 findings, 2 usage error, 3 internal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"flare-ls {__version__}")
+    parser.add_argument(
+        "--check",
+        nargs="+",
+        metavar="PATH",
+        type=Path,
+        help="check files and directories (recursing into *.yaml and *.yml) and exit",
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour and source excerpts in text output (default: when writing to a terminal)",
+    )
+    return parser
+
+
+def run_check(paths: list[Path], fmt: str, color: str, out: TextIO) -> int:
+    results: list[tuple[Path, str | None, list[Finding]]] = []
+    for path in yaml_files(paths):
+        text, problem = read_manifest(path)
+        if problem is not None:
+            results.append((path, None, [problem]))
+            continue
+        assert text is not None
+        try:
+            findings = analyze(text, uri=path.as_uri() if path.is_absolute() else None)
+        except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others
+            message = f"flare-ls failed on this file ({type(exc).__name__}: {exc}); please report it"
+            findings = [Finding(INTERNAL_ERROR, message, (0, 0), (0, 0), Severity.ERROR)]
+        results.append((path, text, findings))
+    if fmt == "json":
+        json.dump([_json_finding(path, f) for path, _, fs in results for f in fs], out, indent=2)
+        out.write("\n")
+    else:
+        fancy = color == "always" or (color == "auto" and out.isatty() and "NO_COLOR" not in os.environ)
+        _write_text(results, out, fancy)
+    every = [f for _, _, fs in results for f in fs]
+    if any(f.rule is INTERNAL_ERROR for f in every):
+        return EXIT_INTERNAL
+    if any(f.severity >= Severity.WARNING for f in every):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+_COLORS = {
+    Severity.ERROR: "\033[31m",
+    Severity.WARNING: "\033[33m",
+    Severity.INFO: "\033[36m",
+    Severity.HINT: "\033[2m",
+}
+_BOLD, _RESET = "\033[1m", "\033[0m"
+
+
+def _write_text(results: list[tuple[Path, str | None, list[Finding]]], out: TextIO, fancy: bool) -> None:
+    count = {s: 0 for s in Severity}
+    files = 0
+    for path, text, findings in results:
+        if findings:
+            files += 1
+        lines = text.splitlines() if text is not None else []
+        for f in findings:
+            count[f.severity] += 1
+            row, col = f.start[0] + 1, f.start[1] + 1
+            if fancy:
+                color = _COLORS[f.severity]
+                where = f"{_BOLD}{path}:{row}:{col}:{_RESET}"
+                out.write(f"{where} {color}{f.code}{_RESET} [{f.rule.name}] {f.message}\n")
+                if f.start[0] < len(lines):
+                    out.write(_excerpt(lines[f.start[0]], f, color))
+            else:
+                out.write(f"{path}:{row}:{col}: {f.code} [{f.rule.name}] {f.message}\n")
+    total = sum(count.values())
+    if total == 0:
+        out.write(f"All checked: no findings in {len(results)} file{'s' if len(results) != 1 else ''}.\n")
+        return
+    parts = [f"{n} {s.label}{'s' if n != 1 else ''}" for s, n in sorted(count.items(), reverse=True) if n]
+    fixable = sum(1 for _, _, fs in results for f in fs if f.fix is not None)
+    out.write(
+        f"Found {total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) in {files} of "
+        f"{len(results)} file{'s' if len(results) != 1 else ''}; {fixable} with a fix.\n"
+    )
+
+
+def _excerpt(line: str, finding: Finding, color: str) -> str:
+    """The source line and a caret underline of the finding's first line."""
+    start = finding.start[1]
+    end = finding.end[1] if finding.end[0] == finding.start[0] else len(line.rstrip())
+    width = max(1, end - start)
+    # Tabs would shift the carets: show them as single spaces on both lines.
+    shown = line.replace("\t", " ")
+    return f"  | {shown}\n  | {' ' * start}{color}{'^' * width}{_RESET}\n"
+
+
+def _json_finding(path: Path, f: Finding) -> dict[str, Any]:
+    """One finding in the shape of ruff's JSON output (1-based rows and columns)."""
+
+    def loc(pos: tuple[int, int]) -> dict[str, int]:
+        return {"row": pos[0] + 1, "column": pos[1] + 1}
+
+    fix = None
+    if f.fix is not None:
+        fix = {
+            "message": f.fix.message,
+            "applicability": f.fix.applicability,
+            "edits": [
+                {"content": e.text, "location": loc(e.start), "end_location": loc(e.end)} for e in f.fix.edits
+            ],
+        }
+    return {
+        "code": f.code,
+        "name": f.rule.name,
+        "message": f.message,
+        "severity": f.severity.label,
+        "filename": str(path),
+        "location": loc(f.start),
+        "end_location": loc(f.end),
+        "fix": fix,
+        "url": f.rule.url,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.check is None:
+        parser.print_usage(sys.stderr)
+        sys.stderr.write(
+            "flare-ls: error: nothing to do: pass --check PATH... (the language server is not built yet)\n"
+        )
+        return EXIT_USAGE
+    try:
+        return run_check(args.check, args.format, args.color, sys.stdout)
+    except BrokenPipeError:  # `flare-ls --check . | head` is fine
+        return EXIT_FINDINGS
+    except Exception as exc:  # noqa: BLE001 - documented exit code instead of a traceback
+        sys.stderr.write(f"flare-ls: internal error: {type(exc).__name__}: {exc}\n")
+        return EXIT_INTERNAL

@@ -1,0 +1,80 @@
+"""What the analyzer returns: findings, each with an exact range and an optional fix."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from .yamltree import Pos
+
+DOCS_BASE = "https://github.com/flare-ls/flare-ls/blob/main/docs/rules/"
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that ``max()`` gives the worst. Values match LSP's DiagnosticSeverity reversed."""
+
+    HINT = 1
+    INFO = 2
+    WARNING = 3
+    ERROR = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace the text between ``start`` and ``end`` (zero-based, code-point columns) with ``text``."""
+
+    start: Pos
+    end: Pos
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A mechanical repair. ``safe`` fixes keep what the author meant; unsafe ones need a look."""
+
+    message: str
+    edits: tuple[TextEdit, ...]
+    safe: bool
+
+    @property
+    def applicability(self) -> str:
+        return "safe" if self.safe else "unsafe"
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """The stable identity of a rule: id, readable name, default severity and a one-line summary."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+
+    @property
+    def url(self) -> str:
+        return f"{DOCS_BASE}{self.code}.md"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: RuleInfo
+    message: str
+    start: Pos
+    end: Pos
+    severity: Severity
+    fix: Fix | None = None
+    #: Path into the manifest (keys and list indexes) of the node the finding is about.
+    path: tuple[str | int, ...] = ()
+    #: LSP-style tags: "deprecated" (legacy layout) or "unnecessary" (has no effect).
+    tags: tuple[str, ...] = field(default=())
+
+    @property
+    def code(self) -> str:
+        return self.rule.code
+
+    def sort_key(self) -> tuple[Pos, str]:
+        return (self.start, self.rule.code)

@@ -1,0 +1,85 @@
+"""Fixes as minimal text edits: each touches only the characters it repairs.
+
+Edits are computed from node positions and the document's own lines, so a fix keeps the author's
+quoting, indentation and line endings.
+"""
+
+from __future__ import annotations
+
+from .findings import Fix, TextEdit
+from .yamltree import YMap, YNode, YScalar
+
+
+def replace_scalar(node: YScalar, value: str, message: str, *, safe: bool) -> Fix:
+    """Replace a scalar's text, keeping its quotes (``'Continous'`` -> ``'Continuous'``)."""
+    quote = node.style if node.style in ("'", '"') else ""
+    return Fix(message, (TextEdit(node.start, node.end, f"{quote}{value}{quote}"),), safe)
+
+
+def unquote(node: YScalar, message: str) -> Fix | None:
+    """``"true"`` -> ``true``: the same text, read as the type it was meant to be."""
+    if node.style not in ("'", '"') or node.start[0] != node.end[0]:
+        return None
+    return Fix(message, (TextEdit(node.start, node.end, node.value),), True)
+
+
+def rename_key(key: YScalar, new: str, message: str, *, safe: bool) -> Fix:
+    return replace_scalar(key, new, message, safe=safe)
+
+
+def _eol(lines: list[str]) -> str:
+    return "\r\n" if lines and lines[0].endswith("\r") else "\n"
+
+
+def delete_entry(lines: list[str], value: YNode, message: str, *, safe: bool) -> Fix | None:
+    """Delete the lines of a ``key: value`` entry when it has those lines to itself (block style)."""
+    key = value.key_node
+    if key is None or not isinstance(value.parent, YMap) or value.parent.flow:
+        return None
+    first, last = key.start[0], max(value.end[0], key.end[0])
+    if lines[first][: key.start[1]].strip():
+        return None  # something precedes the key on its line (``- key: v`` list item): leave it alone
+    rest = lines[last][value.end[1] :].strip()
+    if rest and not rest.startswith("#"):
+        return None
+    if last + 1 < len(lines):
+        edit = TextEdit((first, 0), (last + 1, 0), "")
+    elif first > 0:  # last line of the file without a newline: take the preceding line break instead
+        edit = TextEdit((first - 1, len(lines[first - 1].rstrip("\r"))), (last, len(lines[last])), "")
+    else:
+        edit = TextEdit((first, 0), (last, len(lines[last])), "")
+    return Fix(message, (edit,), safe)
+
+
+def child_indent(lines: list[str], mapping: YMap) -> int | None:
+    """The column at which ``mapping``'s keys start (None for an empty or flow mapping)."""
+    if mapping.flow or not mapping.entries:
+        return None
+    return min(key.start[1] for key, _ in mapping.entries.values())
+
+
+def indent_step(lines: list[str], mapping: YMap) -> int:
+    """How far this document indents a nested block, measured at ``mapping`` (2 when unknown)."""
+    key = mapping.key_node
+    inner = child_indent(lines, mapping)
+    if key is not None and inner is not None and inner > key.start[1]:
+        return inner - key.start[1]
+    return 2
+
+
+def append_entries(lines: list[str], mapping: YMap, text_lines: list[str], message: str) -> Fix | None:
+    """Add lines as the last entries of a block mapping, at its children's indentation.
+
+    ``text_lines`` are relative to the mapping's indentation (nested lines carry their own extra
+    leading spaces).
+    """
+    indent = child_indent(lines, mapping)
+    if indent is None:
+        return None
+    last = mapping.end[0]
+    eol = _eol(lines)
+    body = "".join(" " * indent + line + eol for line in text_lines)
+    if last + 1 < len(lines):
+        return Fix(message, (TextEdit((last + 1, 0), (last + 1, 0), body),), False)
+    end_col = len(lines[last].rstrip("\r"))
+    return Fix(message, (TextEdit((last, end_col), (last, end_col), eol + body.rstrip("\r\n")),), False)

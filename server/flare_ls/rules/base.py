@@ -1,0 +1,107 @@
+"""The rule registry and the context rules report through.
+
+A rule is one small function registered with :func:`rule`; rules that the parser or the schema walk
+produce are only declared (:func:`declare`), and may get extra checks with :func:`checks`. The
+registry refuses a second rule with the same id or name, so ids stay stable and unique.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from ..findings import Finding, Fix, RuleInfo, Severity
+from ..yamltree import Pos, YNode
+
+Target = Literal["value", "key", "entry"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A function run over every Flare job ("job") or every document ("document")."""
+
+    info: RuleInfo
+    scope: str
+    run: Callable[..., None]
+
+
+#: Every rule, by id; a rule may be produced by the parser, the schema walk, or checks.
+RULES: dict[str, RuleInfo] = {}
+CHECKS: list[Check] = []
+_NAMES: set[str] = set()
+
+
+def declare(code: str, name: str, severity: Severity, summary: str) -> RuleInfo:
+    """Declare a rule; refuses an id or a name that is already taken."""
+    if code in RULES or name in _NAMES:
+        raise ValueError(f"flare-ls: rule {code} [{name}] is registered twice")
+    info = RuleInfo(code, name, severity, summary)
+    RULES[code] = info
+    _NAMES.add(name)
+    return info
+
+
+def checks(info: RuleInfo, *, scope: str = "job") -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Attach ``run(view, ctx)`` to an already declared rule."""
+
+    def register(run: Callable[..., None]) -> Callable[..., None]:
+        CHECKS.append(Check(info, scope, run))
+        return run
+
+    return register
+
+
+def rule(
+    code: str, name: str, severity: Severity, summary: str, *, scope: str = "job"
+) -> Callable[[Callable[..., None]], RuleInfo]:
+    """Declare a rule and register its check; the decorated name becomes the rule's :class:`RuleInfo`
+    (so a check reports with ``ctx.report(its_own_name, ...)``)."""
+
+    def register(run: Callable[..., None]) -> RuleInfo:
+        info = declare(code, name, severity, summary)
+        CHECKS.append(Check(info, scope, run))
+        return info
+
+    return register
+
+
+class Context:
+    """Collects findings for one document and turns nodes into ranges."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.findings: list[Finding] = []
+
+    def report(
+        self,
+        info: RuleInfo,
+        node: YNode,
+        message: str,
+        *,
+        target: Target = "value",
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+        tags: tuple[str, ...] = (),
+    ) -> None:
+        start, end = span(node, target)
+        self.findings.append(
+            Finding(info, message, start, end, severity or info.severity, fix, node.path, tags)
+        )
+
+    def report_at(
+        self, info: RuleInfo, start: Pos, end: Pos, message: str, *, fix: Fix | None = None
+    ) -> None:
+        self.findings.append(Finding(info, message, start, end, info.severity, fix))
+
+
+def span(node: YNode, target: Target = "value") -> tuple[Pos, Pos]:
+    """The range of a node: the value itself, its key, or the whole ``key: value`` entry."""
+    if target == "value":
+        return node.start, node.end
+    key = node.key_node
+    if key is None:
+        return node.start, node.end
+    if target == "key":
+        return key.start, key.end
+    return key.start, max(node.end, key.end)

@@ -1,0 +1,313 @@
+"""Schema rules: every key and value checked against the model, in one walk of the tree.
+
+The walk (:class:`SchemaWalk`) visits each node once beside its shape. Keys, values and types are
+judged here; rules that relate several keys live in their own modules.
+"""
+
+from __future__ import annotations
+
+from ..findings import Severity
+from ..fixes import rename_key, replace_scalar, unquote
+from ..schema.attrs import AttrDoc
+from ..schema.shapes import (
+    AnyShape,
+    FieldShape,
+    KeyPlace,
+    ListShape,
+    MapShape,
+    ScalarShape,
+    Shape,
+    UnionShape,
+    key_places,
+    render_path,
+)
+from ..suggest import best, rank
+from ..views import is_flare_stack, is_placeholder
+from ..yamltree import YMap, YNode, YScalar, YSeq
+from .base import Context, declare
+
+SYNTAX = declare("FL001", "yaml-syntax", Severity.ERROR, "the text is not valid YAML")
+DUPLICATE_KEY = declare("FL002", "duplicate-key", Severity.ERROR, "a key appears twice in one mapping")
+UNKNOWN_KEY = declare("FL101", "unknown-key", Severity.ERROR, "a key Flare does not know at this place")
+INVALID_VALUE = declare("FL102", "invalid-value", Severity.ERROR, "a value outside the allowed set")
+WRONG_TYPE = declare("FL103", "wrong-type", Severity.ERROR, "a value of the wrong type")
+MISSING_KEY = declare("FL104", "missing-key", Severity.ERROR, "a required key is missing")
+MISPLACED_KEY = declare("FL105", "misplaced-key", Severity.ERROR, "a key valid elsewhere, at the wrong level")
+LEGACY_LAYOUT = declare(
+    "FL106", "legacy-layout", Severity.WARNING, "the document uses the deprecated flare:1.0-4.0 layout"
+)
+VALUE_CASING = declare("FL107", "value-casing", Severity.WARNING, "a value spelt with the wrong case")
+UNKNOWN_VALUE = declare("FL108", "unknown-value", Severity.WARNING, "a value flare-ls does not recognise")
+INTERNAL_ERROR = declare("FL900", "internal-error", Severity.ERROR, "flare-ls failed on this document")
+
+#: A key declared in more places than this is too common to say where it "belongs".
+_DISTINCTIVE = 3
+
+_KIND_NAMES = {
+    "null": "an empty value",
+    "bool": "a boolean",
+    "int": "an integer",
+    "float": "a number",
+    "str": "a string",
+}
+
+
+def describe_node(node: YNode) -> str:
+    if isinstance(node, YMap):
+        return "a mapping"
+    if isinstance(node, YSeq):
+        return "a list"
+    assert isinstance(node, YScalar)
+    kind = node.kind
+    if kind == "str":
+        return f"the string {node.value!r}" if len(node.value) <= 40 else "a string"
+    return f"{_KIND_NAMES[kind]} `{node.value}`"
+
+
+def anchor_of(node: YNode) -> YNode:
+    """What to underline for a whole mapping: its key, or the first key of a list item."""
+    if node.key_node is not None:
+        return node.key_node
+    if isinstance(node, YMap) and node.entries:
+        return next(iter(node.entries.values()))[0]
+    return node
+
+
+class SchemaWalk:
+    """Checks one document against the root shape; remembers the legacy keys it met."""
+
+    def __init__(self, ctx: Context, root: MapShape) -> None:
+        self.ctx = ctx
+        self.root = root
+        self.places = key_places(root)
+        #: Legacy keys met, in document order (first occurrence of each name).
+        self.legacy: dict[str, YScalar] = {}
+
+    # -- dispatch -------------------------------------------------------------------------------
+    def walk(self, node: YNode, shape: Shape, spath: tuple[str, ...], doc: AttrDoc | None = None) -> None:
+        if isinstance(shape, ScalarShape):  # the most common case first: this runs for every value
+            if isinstance(node, YScalar):
+                self.scalar(node, shape, doc)
+            else:
+                self.wrong_type(node, shape.describe())
+        elif isinstance(shape, AnyShape):
+            return
+        elif isinstance(shape, MapShape):
+            if isinstance(node, YMap):
+                self.mapping(node, shape, spath)
+            elif not _is_null(node):
+                self.wrong_type(node, "a mapping")
+        elif isinstance(shape, ListShape):
+            if isinstance(node, YSeq):
+                item = shape.item
+                for child in node.items:
+                    self.walk(child, item, spath + ("[]",), doc)
+            elif not _is_null(node):
+                self.wrong_type(node, "a list")
+        elif isinstance(shape, UnionShape):
+            for option in shape.options:
+                if _fits(node, option):
+                    self.walk(node, option, spath, doc)
+                    return
+            if not _is_null(node):
+                wanted = " or ".join(_shape_name(o) for o in shape.options)
+                self.wrong_type(node, wanted)
+
+    # -- mappings -------------------------------------------------------------------------------
+    def mapping(self, node: YMap, shape: MapShape, spath: tuple[str, ...]) -> None:
+        fields = shape.fields
+        skip = self._skipped_keys(node) if shape.name == "JobSpec" else frozenset()
+        for key, (key_node, value) in node.entries.items():
+            field = fields.get(key)
+            if field is None:
+                if key == "<<":
+                    continue  # a merge key: its content is checked where the anchor was defined
+                if shape.value_shape is not None:
+                    self.walk(value, shape.value_shape, spath + (key,))
+                elif shape.open:
+                    self.near_miss(key_node, shape)
+                else:
+                    self.unknown_key(key_node, value, shape, spath)
+                continue
+            if field.doc is not None and field.doc.legacy is not None and key not in self.legacy:
+                self.legacy[key] = key_node
+            if key not in skip:
+                self.walk(value, field.shape, spath + (key,), field.doc)
+        for field in shape.required:
+            if field.key not in node.entries:
+                self.missing(node, field)
+
+    @staticmethod
+    def _skipped_keys(spec: YMap) -> frozenset[str]:
+        """A dag job on another stack (scanner, soda, ...) has a body flare-ls does not model."""
+        stack = spec.text("stack")
+        if stack is not None and not is_flare_stack(stack) and not is_placeholder(stack):
+            return frozenset(spec.entries)
+        return frozenset()
+
+    def unknown_key(self, key: YScalar, value: YNode, shape: MapShape, spath: tuple[str, ...]) -> None:
+        name = key.value
+        where = render_path(key.parent.path) if key.parent is not None else "the top level"
+        place = self._likely_place(name, spath)
+        if place is not None:
+            self.ctx.report(
+                MISPLACED_KEY,
+                key,
+                f"`{name}` does not belong in `{where}`; it goes in `{render_path(place.path)}`",
+                target="value",
+            )
+            return
+        suggestion, unique = best(name, shape.fields)
+        if suggestion is None:
+            self.ctx.report(UNKNOWN_KEY, key, f"unknown key `{name}` in `{where}`")
+            return
+        distance = rank(name, [suggestion])[0][1]
+        self.ctx.report(
+            UNKNOWN_KEY,
+            key,
+            f"unknown key `{name}` in `{where}`; did you mean `{suggestion}`?",
+            fix=rename_key(key, suggestion, f"Rename to `{suggestion}`", safe=unique and distance <= 1),
+        )
+
+    def _likely_place(self, name: str, spath: tuple[str, ...]) -> KeyPlace | None:
+        """Where an unknown key most likely belongs: the only few places it is valid, or a section
+        just below this mapping (``driver`` on an input belongs in the input's ``options``)."""
+        places = self.places.get(name, ())
+        if not places:
+            return None
+        place = max(places, key=lambda p: (_shared_prefix(p.path, spath), -len(p.path)))
+        if len(places) <= _DISTINCTIVE or place.path[: len(spath)] == spath:
+            return place
+        return None
+
+    def near_miss(self, key: YScalar, shape: MapShape) -> None:
+        """In a section that passes unknown keys on to Spark, report only near-misses of its own keys."""
+        ranked = rank(key.value, shape.fields)
+        if not ranked or ranked[0][1] > 1 or len(key.value) < 5:
+            return
+        suggestion = ranked[0][0]
+        where = render_path(key.parent.path) if key.parent is not None else "the top level"
+        self.ctx.report(
+            UNKNOWN_KEY,
+            key,
+            f"`{key.value}` in `{where}` is passed on to Spark as is; did you mean `{suggestion}`?",
+            severity=Severity.WARNING,
+            fix=rename_key(key, suggestion, f"Rename to `{suggestion}`", safe=ranked[0][1] == 0),
+        )
+
+    def missing(self, node: YMap, field: FieldShape) -> None:
+        where = render_path(node.path)
+        self.ctx.report(MISSING_KEY, anchor_of(node), f"`{where}` is missing the required key `{field.key}`")
+
+    # -- scalars --------------------------------------------------------------------------------
+    def scalar(self, node: YScalar, shape: ScalarShape, doc: AttrDoc | None) -> None:
+        kind = node.kind
+        if kind == "null" or (kind == "str" and is_placeholder(node.value)):
+            return
+        if kind not in shape.kinds:
+            self.wrong_scalar(node, shape)
+            return
+        if shape.literal is not None:
+            self.enum_value(node, shape.literal, doc, case_insensitive=False, closed=True)
+        elif doc is not None and doc.values:
+            self.enum_value(node, tuple(doc.values), doc, doc.case_insensitive, doc.closed)
+
+    def wrong_scalar(self, node: YScalar, shape: ScalarShape) -> None:
+        owner = _owner(node)
+        fix = None
+        if node.style in ("'", '"'):
+            unquoted = YScalar(node.value, None, None, node.start, node.end).kind
+            if unquoted in shape.kinds and unquoted != "str":
+                fix = unquote(node, f"Remove the quotes: `{node.value}`")
+        self.ctx.report(
+            WRONG_TYPE, node, f"{owner} expects {shape.describe()}, not {describe_node(node)}", fix=fix
+        )
+
+    def wrong_type(self, node: YNode, wanted: str) -> None:
+        self.ctx.report(
+            WRONG_TYPE,
+            node if isinstance(node, YScalar) else anchor_of(node),
+            f"{_owner(node)} expects {wanted}, not {describe_node(node)}",
+        )
+
+    def enum_value(
+        self,
+        node: YScalar,
+        allowed: tuple[str, ...],
+        doc: AttrDoc | None,
+        case_insensitive: bool,
+        closed: bool,
+    ) -> None:
+        value = node.value.strip()
+        if value in allowed or (case_insensitive and value.lower() in {a.lower() for a in allowed}):
+            return
+        owner = _owner(node)
+        same_case = [a for a in allowed if a.lower() == value.lower()]
+        if same_case:
+            self.ctx.report(
+                VALUE_CASING,
+                node,
+                f"{owner} is spelt `{same_case[0]}`, not `{value}`",
+                fix=replace_scalar(node, same_case[0], f"Change to `{same_case[0]}`", safe=True),
+            )
+            return
+        suggestion, unique = best(value, allowed)
+        rule = INVALID_VALUE if closed else UNKNOWN_VALUE
+        if suggestion is not None:
+            self.ctx.report(
+                rule,
+                node,
+                f"{owner} does not accept `{value}`; did you mean `{suggestion}`?",
+                fix=replace_scalar(node, suggestion, f"Change to `{suggestion}`", safe=unique),
+            )
+        elif closed:
+            listed = ", ".join(f"`{a}`" for a in allowed) if len(allowed) <= 8 else "the documented values"
+            self.ctx.report(rule, node, f"{owner} does not accept `{value}`; use one of {listed}")
+        else:
+            self.ctx.report(rule, node, f"{owner} `{value}` is not one flare-ls knows; check its spelling")
+
+
+def _owner(node: YNode) -> str:
+    """``triggerMode`` for a value, ``tags[]`` item for a list item: how messages name the value."""
+    key = node.key_node
+    if key is not None:
+        return f"`{key.value}`"
+    parent = node.parent
+    if isinstance(parent, YSeq):
+        return f"each item of `{render_path(parent.path)}`"
+    return "this value"
+
+
+def _is_null(node: YNode) -> bool:
+    return isinstance(node, YScalar) and node.kind == "null"
+
+
+def _fits(node: YNode, shape: Shape) -> bool:
+    if isinstance(shape, AnyShape):
+        return True
+    if isinstance(shape, MapShape):
+        return isinstance(node, YMap)
+    if isinstance(shape, ListShape):
+        return isinstance(node, YSeq)
+    if isinstance(shape, ScalarShape):
+        return isinstance(node, YScalar)
+    return False
+
+
+def _shape_name(shape: Shape) -> str:
+    if isinstance(shape, MapShape):
+        return "a mapping"
+    if isinstance(shape, ListShape):
+        return "a list"
+    if isinstance(shape, ScalarShape):
+        return shape.describe()
+    return "a value"
+
+
+def _shared_prefix(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    count = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        count += 1
+    return count

@@ -1,0 +1,362 @@
+"""Structure rules: names, references between parts of a manifest, dataset addresses, secrets."""
+
+from __future__ import annotations
+
+import re
+
+from ..findings import Severity
+from ..fixes import replace_scalar
+from ..suggest import best
+from ..views import DocumentView, JobView, is_placeholder
+from ..yamltree import YMap, YNode, YScalar, YSeq
+from .base import Context, checks, rule
+from .schema import MISSING_KEY, anchor_of
+
+
+def _name(item: YMap) -> YScalar | None:
+    node = item.scalar("name")
+    return node if node is not None and node.kind != "null" else None
+
+
+@rule(
+    "FL301",
+    "duplicate-name",
+    Severity.ERROR,
+    "two inputs or steps of a job define one view name, or two outputs write one view to one dataset",
+)
+def duplicate_name(job: JobView, ctx: Context) -> None:
+    seen: dict[str, tuple[str, YScalar]] = {}
+    for kind, items in (("input", job.inputs), ("step", job.sequence)):
+        for item in items:
+            name = _name(item)
+            if name is None or is_placeholder(name.value):
+                continue
+            earlier = seen.get(name.value)
+            if earlier is None:
+                seen[name.value] = (kind, name)
+                continue
+            ctx.report(
+                duplicate_name,
+                name,
+                f"{kind} `{name.value}` reuses the view name of the {earlier[0]} on line "
+                f"{earlier[1].start[0] + 1}; "
+                "inputs and steps share one namespace of Spark views, so the later one hides the earlier",
+            )
+    # One view written to several datasets (csv, json, parquet copies) is legitimate; the same view to
+    # the same dataset twice is not.
+    written: dict[tuple[str, str], YScalar] = {}
+    for output in job.outputs:
+        name, dataset = _name(output), output.text("dataset")
+        if name is None or dataset is None:
+            continue
+        first = written.setdefault((name.value, dataset), name)
+        if first is not name:
+            ctx.report(
+                duplicate_name,
+                name,
+                f"output `{name.value}` writes to `{dataset}` again (already on line {first.start[0] + 1})",
+            )
+
+
+@rule(
+    "FL302",
+    "unknown-output-source",
+    Severity.ERROR,
+    "an output whose `name` no step or input of the job produces",
+)
+def unknown_output_source(job: JobView, ctx: Context) -> None:
+    if job.steps_elsewhere:
+        return
+    views = [n.value for item in job.inputs + job.sequence if (n := _name(item)) is not None]
+    # Legacy layout: sinks name the output they write to and the view that feeds it.
+    sunk = {s.text("outputName") for s in job.sinks}
+    for output in job.outputs:
+        name = _name(output)
+        if name is None or is_placeholder(name.value) or name.value in views or name.value in sunk:
+            continue
+        suggestion, unique = best(name.value, views)
+        produced = ", ".join(f"`{v}`" for v in views[:6]) or "nothing"
+        message = (
+            f"output `{name.value}` is not produced by any step or input of this job (they define {produced})"
+        )
+        fix = None
+        if suggestion is not None:
+            message += f"; did you mean `{suggestion}`?"
+            fix = replace_scalar(name, suggestion, f"Change to `{suggestion}`", safe=False)
+        ctx.report(unknown_output_source, name, message, fix=fix)
+    for sink in job.sinks:
+        node = sink.scalar("sequenceName")
+        if node is None or is_placeholder(node.value) or node.value in views:
+            continue
+        ctx.report(
+            unknown_output_source,
+            node,
+            f"sink reads view `{node.value}`, which no step or input of this job defines",
+        )
+
+
+@rule(
+    "FL303",
+    "unknown-dependency",
+    Severity.ERROR,
+    "`dependencies` naming no job of the dag",
+    scope="document",
+)
+def unknown_dependency(doc: DocumentView, ctx: Context) -> None:
+    names = [n.value for item in doc.dag if (n := _name(item)) is not None]
+    for item in doc.dag:
+        deps = item.get("dependencies")
+        nodes: list[YNode] = deps.items if isinstance(deps, YSeq) else [deps] if deps is not None else []
+        own = item.text("name")
+        for node in nodes:
+            if not isinstance(node, YScalar) or node.kind == "null" or is_placeholder(node.value):
+                continue
+            if node.value == own:
+                ctx.report(unknown_dependency, node, f"job `{own}` depends on itself")
+            elif node.value not in names:
+                suggestion, unique = best(node.value, names)
+                message = f"dependency `{node.value}` names no job of this dag"
+                fix = None
+                if suggestion is not None:
+                    message += f"; did you mean `{suggestion}`?"
+                    fix = replace_scalar(node, suggestion, f"Change to `{suggestion}`", safe=unique)
+                ctx.report(unknown_dependency, node, message, fix=fix)
+
+
+# dataos://depot[:collection][/path][?query]; depot names are resource names (letters, digits, hyphens).
+_ADDRESS = re.compile(
+    r"^dataos://(?P<depot>[A-Za-z0-9-]+)(?::(?P<collection>[A-Za-z0-9_-]+))?(?P<path>/[^?]*)?(?:\?(?P<query>.*))?$"
+)
+_ACL = re.compile(r"^acl=(?:r|rw)$")
+
+
+def address_problem(text: str) -> str | None:
+    """What is wrong with a ``dataos://`` address, or None when it is well formed."""
+    match = _ADDRESS.match(text)
+    if match is None:
+        rest = text[len("dataos://") :]
+        if rest.startswith("/"):
+            return "too many slashes after `dataos:`; the form is `dataos://depot:collection/dataset`"
+        depot = re.split(r"[:/?]", rest, maxsplit=1)[0]
+        if not depot:
+            return "no depot name after `dataos://`"
+        if not re.fullmatch(r"[A-Za-z0-9-]+", depot):
+            return f"depot name `{depot}` may hold only letters, digits and hyphens"
+        if " " in text:
+            return "it contains a space"
+        return "expected `dataos://depot:collection/dataset`, optionally followed by `?acl=r` or `?acl=rw`"
+    if match.group("collection") is None:
+        return (
+            "no collection: the form is `dataos://depot:collection/dataset` "
+            "(use `none` for depots without one)"
+        )
+    query = match.group("query")
+    if query is not None:
+        params = query.split("&")
+        if not any(_ACL.match(p) for p in params) and any(p.startswith("acl") for p in params):
+            return "`acl` takes `r` (read) or `rw` (read and write)"
+    return None
+
+
+_ADDRESS_KEYS = ("dataset", "depot", "checkpointLocation", "schemaPath")
+
+
+@rule(
+    "FL304",
+    "malformed-dataset-address",
+    Severity.ERROR,
+    "a `dataos://` address that does not follow `dataos://depot:collection/dataset`",
+)
+def malformed_dataset_address(job: JobView, ctx: Context) -> None:
+    holders: list[YMap] = list(job.inputs) + list(job.outputs)
+    if job.streaming is not None:
+        holders.append(job.streaming)
+    for output in job.outputs:
+        options = output.get("options")
+        if isinstance(options, YMap):
+            holders.append(options)
+    for holder in holders:
+        for key in _ADDRESS_KEYS:
+            node = holder.scalar(key)
+            if node is None or is_placeholder(node.value):
+                continue
+            text = node.value.strip()
+            if not text.lower().startswith("dataos:"):
+                continue
+            if not text.startswith("dataos://"):
+                problem = "addresses start with `dataos://`"
+            else:
+                problem = address_problem(text)
+            if problem is not None:
+                ctx.report(malformed_dataset_address, node, f"malformed address `{text}`: {problem}")
+
+
+_RESOURCE_NAME = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+NAME_LIMIT = 47  # dataos-ctl's linter: names must be shorter than 48 characters
+POD_SAFE_LIMIT = 30
+
+
+def _name_problem(text: str) -> str | None:
+    if len(text) > NAME_LIMIT:
+        return f"it is {len(text)} characters long; DataOS allows at most {NAME_LIMIT}"
+    if not _RESOURCE_NAME.match(text):
+        if text != text.lower():
+            return "it has upper-case letters; names are lower-case letters, digits and hyphens"
+        if text[:1].isdigit() or text[:1] == "-":
+            return "it must start with a letter"
+        if text.endswith("-"):
+            return "it must not end with a hyphen"
+        bad = sorted({c for c in text if not (c.isdigit() or "a" <= c <= "z" or c == "-")})
+        shown = " ".join(f"`{c}`" for c in bad)
+        return f"it contains {shown}; names are lower-case letters, digits and hyphens"
+    return None
+
+
+@rule(
+    "FL305",
+    "invalid-resource-name",
+    Severity.ERROR,
+    "a workflow or job name DataOS refuses (not DNS-like, or too long)",
+    scope="document",
+)
+def invalid_resource_name(doc: DocumentView, ctx: Context) -> None:
+    targets = [("workflow", doc.root.scalar("name"))] + [("job", item.scalar("name")) for item in doc.dag]
+    for what, node in targets:
+        if node is None or node.kind == "null" or is_placeholder(node.value):
+            continue
+        problem = _name_problem(node.value)
+        if problem is None:
+            continue
+        fix = None
+        fixed = re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]", "-", node.value.lower())).strip("-")
+        if fixed and fixed != node.value and _name_problem(fixed) is None:
+            fix = replace_scalar(node, fixed, f"Rename to `{fixed}`", safe=False)
+        ctx.report(invalid_resource_name, node, f"{what} name `{node.value}` is invalid: {problem}", fix=fix)
+
+
+@rule(
+    "FL306",
+    "long-job-name",
+    Severity.WARNING,
+    "a job name long enough to break Spark's pod names",
+    scope="document",
+)
+def long_job_name(doc: DocumentView, ctx: Context) -> None:
+    for item in doc.dag:
+        node = item.scalar("name")
+        if node is None or is_placeholder(node.value):
+            continue
+        length = len(node.value)
+        if POD_SAFE_LIMIT < length <= NAME_LIMIT:
+            ctx.report(
+                long_job_name,
+                node,
+                f"job name `{node.value}` is {length} characters; Flare names Spark's executor pods after "
+                "the job plus an id of about 17 characters, and Spark refuses a pod name prefix over 47: "
+                f"keep job names to {POD_SAFE_LIMIT} characters or fewer",
+            )
+
+
+_SECRET_KEY = re.compile(
+    r"(pass(word|wd)?|secret|api[_-]?key|apikey|token|sas[_-]?key|private[_-]?key|credential)", re.I
+)
+_JAAS_PASSWORD = re.compile(r"""password\s*=\s*(["'])(?P<value>[^"']*)\1""", re.I)
+_NOT_SECRET_KEYS = re.compile(r"(name|path|file|location|type|mechanism|provider|enabled|secrets?$)", re.I)
+
+
+def _literal(value: str) -> bool:
+    value = value.strip()
+    return bool(value) and not is_placeholder(value) and value.lower() not in ("null", "none", "changeme")
+
+
+def _secret_holders(doc: DocumentView) -> list[YNode]:
+    """Where manifests carry connection settings: env vars, Spark conf, inputs, outputs and sinks
+    (with their options and legacy connector blocks). Steps, mostly SQL, are left out: scanning them
+    would double the rule's cost for no secret ever seen there."""
+    holders: list[YNode] = []
+    for job in doc.jobs:
+        for key in ("envs", "runAsApiKey", "dataosSecrets"):
+            node = job.spec.get(key)
+            if node is not None:
+                holders.append(job.spec if key == "runAsApiKey" else node)
+        if job.section is not None:
+            conf = job.section.get("sparkConf")
+            if conf is not None:
+                holders.append(conf)
+        holders += job.inputs + job.outputs + job.sinks
+        if job.streaming is not None:
+            holders.append(job.streaming)
+    return holders
+
+
+@rule(
+    "FL307",
+    "literal-credential",
+    Severity.WARNING,
+    "a password, API key or other secret written into the manifest",
+    scope="document",
+)
+def literal_credential(doc: DocumentView, ctx: Context) -> None:
+    stack = _secret_holders(doc)
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, YSeq):
+            stack.extend(node.items)
+            continue
+        if not isinstance(node, YMap):
+            continue
+        for key, (_, value) in node.entries.items():
+            if not isinstance(value, YScalar):
+                stack.append(value)
+                continue
+            if value.kind != "str" or not _literal(value.value):
+                continue
+            jaas = _JAAS_PASSWORD.search(value.value) if "jaas" in key.lower() else None
+            if jaas is not None and _literal(jaas.group("value")):
+                ctx.report(
+                    literal_credential,
+                    value,
+                    f"`{key}` holds a literal password; reference a DataOS secret or `${{VAR}}` instead",
+                )
+            elif _SECRET_KEY.search(key) and not _NOT_SECRET_KEYS.search(key):
+                ctx.report(
+                    literal_credential,
+                    value,
+                    f"`{key}` holds a literal secret; anyone who can read the manifest can use it: "
+                    "reference a DataOS secret or `${VAR}` instead",
+                )
+
+
+@checks(MISSING_KEY, scope="document")
+def incomplete_job(doc: DocumentView, ctx: Context) -> None:
+    """Requirements that depend on other keys, which the schema alone cannot express."""
+    flare_items = {id(job.item): job for job in doc.jobs}
+    for item in doc.dag:
+        spec = item.get("spec")
+        if spec is None and "file" not in item.entries:
+            ctx.report(MISSING_KEY, anchor_of(item), "dag job has neither a `spec` nor a `file` to run")
+            continue
+        job = flare_items.get(id(item))
+        if job is None:
+            continue
+        if job.section is None and job.section_key is None:
+            ctx.report(
+                MISSING_KEY, anchor_of(job.spec), "`spec` has no `stackSpec` section for the Flare job"
+            )
+        legacy = job.section_key == "flare" or (job.version is not None and job.version <= (4, 0))
+        if "compute" not in job.spec.entries and not legacy:
+            ctx.report(
+                MISSING_KEY,
+                anchor_of(job.spec),
+                "`spec` is missing `compute` (the runnable compute to run on, e.g. `runnable-default`)",
+            )
+        for source in job.inputs:
+            if not ({"dataset", "query", "inputType", "depot"} & source.entries.keys()):
+                ctx.report(MISSING_KEY, anchor_of(source), "input needs a `dataset` (or a `query`) to read")
+        for output in job.outputs:
+            if not ({"dataset", "depot"} & output.entries.keys()) and job.sinks == []:
+                ctx.report(MISSING_KEY, anchor_of(output), "output needs a `dataset` to write to")

@@ -1,0 +1,1701 @@
+"""The schema of a DataOS Flare workflow manifest, with the documentation of every attribute.
+
+A Flare job is a YAML Workflow resource whose dag entries run on the Flare stack (Apache Spark). The
+document is nested like this, and each level is one class below::
+
+    Manifest                      version, name, type: workflow, tags, ...
+      workflow: Workflow          title, schedule, dag
+        schedule: Schedule        cron, concurrencyPolicy, endOn, timezone
+        dag[]: DagJob             name, dependencies, spec, ...
+          spec: JobSpec           stack, compute, envs, ... and the Flare body:
+            stackSpec: FlareStackSpec     (legacy spelling `flare:`)
+              driver / executor / sparkConf
+              job: Job
+                streaming: Streaming
+                inputs[]: Input           options: InputOptions, incremental: Incremental
+                outputs[]: Output         options: OutputOptions (iceberg: IcebergOptions, ...)
+                steps[]: Step             sequence[]: SequenceItem, legacy sink[]: Sink
+                assertions[]: Assertion
+                actions[]: Action
+                profile: Profile
+
+Every field is declared with :func:`flare_ls.schema.attrs.attr`; its ``AttrDoc`` feeds the analyzer,
+hover/completion and the JSON Schema export. Field names are the YAML keys; keys that are not Python
+identifiers (``write.format.default``) or that shadow a pydantic attribute (``schema``) use an alias.
+
+`Section` classes are closed (an unknown key is reported); `OpenSection` classes are free-form maps
+passed on to Spark or Iceberg, with their well-known keys documented.
+
+The text is our own summary of the DataOS documentation, the DataOS Spark SDK and the Apache Spark
+documentation. Where those sources disagree, the ``notes`` of the attribute say so and what we chose.
+"""
+
+from typing import Any, Literal
+
+from flare_ls.schema.attrs import TRIGGER_MODES, Legacy, OpenSection, Section, attr
+
+#: Any YAML scalar.
+Scalar = str | int | float | bool
+
+#: Stack names a Flare dag job may declare in ``spec.stack``, each with what a manifest of that era
+#: looks like.
+STACK_VERSIONS: dict[str, str] = {
+    "flare:1.0": "Early legacy layout: `spec.flare` section, `steps[].sink[]` writing to `depot` "
+    "outputs, Standalone `inputType`/`outputType` blocks; manifests usually `version: v1beta1`.",
+    "flare:2.0": "Legacy layout like 1.0: `spec.flare`, `sink` steps and `depot` outputs; often no "
+    "`compute`.",
+    "flare:3.0": "Legacy layout: `spec.flare`, `sink` steps, `inputType` in Standalone jobs; writes to "
+    "Iceberg were commonly followed by a `toolbox` job.",
+    "flare:4.0": "Last version documented with the legacy layout (`spec.flare`), though some examples "
+    "already use `stackSpec`; adds pre-sink assertions and Iceberg actions (`expireOlderThan`).",
+    "flare:5.0": "`stackSpec` replaces `flare`; inputs and outputs are `dataset` addresses with `format`.",
+    "flare:6.0": "`stackSpec` layout; the streaming trigger-mode examples were written against it.",
+    "flare:7.0": "Current version: `stackSpec` layout; the docs target it (actions and Kafka need it) and "
+    "moved their 5.0/6.0 examples to it.",
+    "flare": "Unversioned stack name, seen in a streaming Kafka example and the workflow docs; which Flare "
+    "release it resolves to is undocumented.",
+}
+
+#: The stack the documentation targets today.
+CURRENT_STACK = "flare:7.0"
+
+#: The last ``flare:<major>.<minor>`` whose documented layout is the legacy one (``spec.flare``, ``sink``).
+LEGACY_LAYOUT_UNTIL: tuple[int, int] = (4, 0)
+
+#: Flare functions usable in ``steps[].sequence[].functions[]``: name -> parameters and what it does.
+FLARE_FUNCTIONS: dict[str, str] = {
+    "add_column": "`column`, `value`, `type`: adds a column holding a constant of the given type.",
+    "any_date": "`column`, `asColumn`, `rules`: parses free-form dates into a date column.",
+    "any_timestamp": "`column`, `asColumn`, `timezone`, `rules`: parses free-form timestamps.",
+    "change_case": "`column`, `case` (lower/upper/title): changes the case of a column's values.",
+    "change_column_case": "`case`: changes the case of every column name.",
+    "cleanse_column_names": "(no parameters): makes column names safe identifiers.",
+    "columns_replace": "`sedExpression`: renames columns with a sed-style expression.",
+    "copy": "`fromColumn`, `toColumn`: copies a column's values into another column.",
+    "cut_character": "`column`, `asColumn`, `startIndex`, `endIndex`: keeps a substring.",
+    "decode": "`column`, `asColumn`, `algo` (base64): decodes values.",
+    "encode": "`column`, `asColumn`, `algo`: encodes values.",
+    "diff_date": "`columnA`, `columnB`, `asColumn`: difference between two dates.",
+    "drop": "`columns[]`: removes columns.",
+    "drop_duplicates": "`columns[]`: removes rows duplicated on these columns.",
+    "epoch_to_timestamp": "`column`, `asColumn`: converts epoch values to timestamps.",
+    "fill_null_or_empty": "`columns` (map column -> string value): fills nulls and empty strings.",
+    "find_and_replace": "`column`, `sedExpression`: rewrites values with a sed-style expression.",
+    "flatten": "`column`, `asColumn`: flattens a struct or array column.",
+    "format_date": "`column`, `format`: formats a date column as text.",
+    "format_unix_date": "`column`, `format`: formats a Unix time column as text.",
+    "generate_uuid": "`asColumn`: adds a column of random UUIDs.",
+    "hash": "`column`, `algo` (MD5, SHA-1, SHA-256, SHA-384, SHA-512): hashes values in place.",
+    "increment_variable": "`column`: increments a counter variable.",
+    "mask_number": "`column`, `pattern`: masks digits of a number.",
+    "merge": "`columns[]`, `separator`, `asColumn`: concatenates columns.",
+    "parse_as_json": "`column`, `asColumn`, `sparkSchema` or `avroSchema`: parses JSON text into a struct.",
+    "parse_html": "`column`, `asColumn`: extracts text from HTML.",
+    "pivot": "`groupBy[]`, `column`, `values[]`, `aggregateExpression`, `approach`: pivots rows to columns.",
+    "rename": "`column`, `asColumn`: renames a column.",
+    "rename_all": "`columns` (map old -> new): renames several columns.",
+    "select": "`columns[]`: keeps only these columns.",
+    "set_type": "`columns` (map column -> Spark type): casts columns.",
+    "set_variable": "`column`, `expression`: sets a column from an expression.",
+    "snake_case": "(no parameters): converts column names to snake_case; batch jobs only.",
+    "split_email": "`column`: splits an e-mail address into its parts.",
+    "split_url": "`column`: splits a URL into its parts.",
+    "swap": "`columnA`, `columnB`: swaps the values of two columns.",
+    "trim": "`column`, `method` (trim, ltrim, rtrim): strips whitespace.",
+    "unfurl": "`expression`: expands a nested column by an expression.",
+    "unpivot": "`columns[]`, `pivotColumns[]`, `keyColumnName`, `valueColumnName`: columns to rows.",
+}
+
+# Trigger-mode applicability, as the streaming specification's attribute table gives it.
+_ALL_TRIGGERS = TRIGGER_MODES
+_INTERVAL_TRIGGERS = ("ProcessingTime", "Continuous")
+_MICRO_BATCH_TRIGGERS = ("ProcessingTime", "AvailableNow", "Once")
+_RUN_TO_END_TRIGGERS = ("Once", "AvailableNow")
+
+_LEVELS_BASIC: dict[str, str] = {
+    "INFO": "Progress messages (the default).",
+    "WARN": "Only potential problems and errors.",
+    "DEBUG": "Fine-grained messages for troubleshooting; verbose.",
+    "ERROR": "Only errors.",
+}
+
+_INPUT_FORMATS: dict[str, str] = {
+    "iceberg": "Iceberg table in a Lakehouse (Icebase) depot; the default.",
+    "parquet": "Parquet files in object storage.",
+    "csv": "CSV files; see `header`, `inferSchema`, `delimiter` options.",
+    "json": "JSON files (one object per line unless `multiLine`).",
+    "avro": "Avro files.",
+    "orc": "ORC files.",
+    "text": "Plain text files, one row per line.",
+    "xml": "XML files.",
+    "xlsx": "Excel workbooks (`sheetName` option).",
+    "delta": "Delta Lake table.",
+    "hudi": "Apache Hudi table.",
+    "db": "Database depot, as the docs' format list names it.",
+    "jdbc": "JDBC database depot (Postgres, MySQL, MSSQL, Oracle); needs `options.driver`.",
+    "bigquery": "Google BigQuery table.",
+    "snowflake": "Snowflake table.",
+    "redshift": "Amazon Redshift table.",
+    "mongodb": "MongoDB collection.",
+    "elasticsearch": "Elasticsearch index.",
+    "opensearch": "OpenSearch index.",
+    "kafkajson": "Kafka topic with JSON values (key and value arrive as binary).",
+    "kafkaavro": "Kafka topic with Avro values and a schema registry.",
+    "pulsar": "Pulsar topic (system streams), seen in examples.",
+    "eventhub": "Azure Event Hubs stream, seen in examples.",
+}
+
+_OUTPUT_FORMATS: dict[str, str] = {
+    "iceberg": "Iceberg table in a Lakehouse (Icebase) depot.",
+    "parquet": "Parquet files in object storage.",
+    "csv": "CSV files.",
+    "json": "JSON files.",
+    "avro": "Avro files.",
+    "orc": "ORC files.",
+    "text": "Plain text files.",
+    "delta": "Delta Lake table.",
+    "jdbc": "JDBC database table; needs `driver` on the output.",
+    "bigquery": "Google BigQuery table (`options.bigquery.temporaryBucket`).",
+    "snowflake": "Snowflake table.",
+    "redshift": "Amazon Redshift table.",
+    "mongodb": "MongoDB collection.",
+    "elasticsearch": "Elasticsearch index.",
+    "opensearch": "OpenSearch index.",
+    "kafkajson": "Kafka topic, JSON values.",
+    "kafkaavro": "Kafka topic, Avro values.",
+    "pulsar": "Pulsar topic.",
+    "eventhub": "Azure Event Hubs.",
+    "cassandra": "Cassandra table (in the SDK's output formats; no published example).",
+    "redis": "Redis (in the SDK's output formats; no published example).",
+}
+
+_STANDALONE_INPUT = Legacy(
+    replacement="`dataset` (a `dataos://` address of a depot) with `format`",
+    note="Flare Standalone read connection details from this block; production jobs read through depots.",
+)
+_STANDALONE_OUTPUT = Legacy(
+    replacement="`dataset` (a `dataos://` address of a depot) with `format`",
+    note="Flare Standalone wrote through this block; production jobs write through depots.",
+)
+
+
+# ---------------------------------------------------------------------------------------------------
+# workflow.dag[].spec: platform attributes shared by all stacks
+# ---------------------------------------------------------------------------------------------------
+
+
+class Retry(Section):
+    """How a failed dag job is retried: ``workflow.dag[].spec.retry`` (also seen at
+    ``workflow.dag[].retry``)."""
+
+    count: int = attr(
+        "Integer: how many times the job is retried after a failure.",
+        examples=("2", "3"),
+    )
+    strategy: Literal["Always", "OnFailure", "OnError", "OnTransientError"] = attr(
+        "Which failures trigger a retry.",
+        values={
+            "Always": "Retry whenever the job ends unsuccessfully.",
+            "OnFailure": "Retry when the job's container fails (the default).",
+            "OnError": "Retry on platform errors as well as failures.",
+            "OnTransientError": "Retry only on errors classified as transient (e.g. lost nodes).",
+        },
+        default="OnFailure",
+    )
+    duration: str = attr(
+        "Wait before a retry, as a duration string.",
+        notes=("Only in the workflow manifest reference; no example sets it.",),
+        examples=("1m", "30s"),
+    )
+    maxDuration: str = attr(
+        "Upper bound on the wait between retries, as a duration string.",
+        notes=("Only in the workflow manifest reference; no example sets it.",),
+        examples=("5m",),
+    )
+
+
+class ResourceQuantities(Section):
+    """CPU and memory quantities: ``spec.resources.requests`` / ``spec.resources.limits``."""
+
+    cpu: str | int | float = attr(
+        "CPU as a Kubernetes quantity: `500m` is half a core, `1` or `1000m` one core.",
+        examples=("500m", "1"),
+    )
+    memory: str = attr(
+        "Memory as a Kubernetes quantity (`Mi`, `Gi`).",
+        examples=("512Mi", "2Gi"),
+    )
+
+
+class Resources(Section):
+    """Pod resource requests and limits of a dag job: ``workflow.dag[].spec.resources``."""
+
+    requests: ResourceQuantities = attr("Resources the job's pod is guaranteed (`cpu`, `memory`).")
+    limits: ResourceQuantities = attr("Most resources the job's pod may use (`cpu`, `memory`).")
+
+
+class Volume(Section):
+    """A volume mounted into the job: ``spec.persistentVolume`` and ``spec.dataosVolumes[]``."""
+
+    name: str = attr("Name of the Volume resource to mount.", examples=("persistent-v",))
+    directory: str = attr(
+        "Directory of the volume the job works in.",
+        notes=("Profiling jobs use `directory: fides`.",),
+        examples=("fides",),
+    )
+    readOnly: bool = attr("Boolean: mount the volume read-only.")
+    subPath: str = attr("Sub-directory of the volume to mount instead of its root.")
+
+
+class DataosSecret(Section):
+    """A DataOS Secret made available to the job: ``workflow.dag[].spec.dataosSecrets[]``."""
+
+    name: str = attr("Name of the Secret resource.")
+    workspace: str = attr("Workspace the Secret lives in.", examples=("public",))
+    key: str = attr("Single key of the Secret to expose.")
+    keys: list[str] = attr("List of keys of the Secret to expose.")
+    allKeys: bool = attr("Boolean: expose every key of the Secret.")
+    consumptionType: str = attr(
+        "How the secret reaches the job, e.g. as environment variables.",
+        examples=("envVars",),
+    )
+
+
+class Topology(Section):
+    """An element of the job's declared topology: ``workflow.dag[].spec.topology[]``."""
+
+    name: str = attr("Name of the topology element.")
+    type: str = attr("Type of the element.")
+    doc: str = attr("Documentation of the element.")
+    properties: dict[str, Any] = attr("Mapping of custom properties of the element.")
+    dependencies: list[str] = attr("Names of the elements this one depends on.")
+
+
+class ToolboxAction(Section):
+    """The operation of a Toolbox job: ``workflow.dag[].spec.toolbox.action``."""
+
+    name: str = attr(
+        "Toolbox operation to run.",
+        examples=("set_version",),
+    )
+    value: str = attr(
+        "Argument of the operation; for `set_version`, the metadata version to point the dataset at.",
+        examples=("latest",),
+    )
+
+
+class Toolbox(Section):
+    """Body of a dag job that runs on the Toolbox stack (``stack: toolbox``): ``workflow.dag[].spec.toolbox``.
+
+    Not Flare: older workflows follow an Iceberg write with such a job to register the new metadata
+    version (``action: {name: set_version, value: latest}``). Flare 5.0+ examples no longer do.
+    """
+
+    dataset: str = attr(
+        "`dataos://` address of the Iceberg dataset whose metadata is updated.",
+        examples=("dataos://icebase:retail/city?acl=rw",),
+    )
+    action: ToolboxAction = attr("The operation to run on the dataset (`name`, `value`).")
+
+
+# ---------------------------------------------------------------------------------------------------
+# stackSpec.job.outputs[].options
+# ---------------------------------------------------------------------------------------------------
+
+
+class IcebergProperties(OpenSection):
+    """Iceberg table properties and write options: ``outputs[].options.iceberg.properties``.
+
+    Any Iceberg property may be set; the keys below are those the examples use.
+    """
+
+    write_format_default: str = attr(
+        "File format of the table's data files.",
+        alias="write.format.default",
+        values={
+            "parquet": "Parquet data files (Iceberg's default).",
+            "avro": "Avro data files.",
+            "orc": "ORC data files.",
+        },
+        case_insensitive=True,
+        default="parquet",
+    )
+    write_metadata_compression_codec: str = attr(
+        "Compression of the table's metadata files.",
+        alias="write.metadata.compression-codec",
+        values={
+            "gzip": "Gzip-compressed metadata (what every example sets).",
+            "none": "Uncompressed metadata (Iceberg's default).",
+        },
+        case_insensitive=True,
+        closed=False,
+        notes=(
+            "Flare's docs list gzip (default) and snappy; Iceberg itself accepts none and gzip, so snappy "
+            "is doubtful.",
+            "`write.metadatacompression-codec` (missing dot) appears in published examples and is ignored.",
+        ),
+    )
+    write_metadata_previous_versions_max: int | str = attr(
+        "How many previous metadata files are kept after each commit (Iceberg default 100).",
+        alias="write.metadata.previous-versions-max",
+        examples=('"10"',),
+    )
+    history_expire_max_snapshot_age_ms: int | str = attr(
+        "Default maximum age, in milliseconds, of snapshots kept when snapshots are expired "
+        "(Iceberg default 432000000, five days).",
+        alias="history.expire.max-snapshot-age-ms",
+        examples=('"7200000"',),
+    )
+    overwrite_mode: str = attr(
+        "How `saveMode: overwrite` replaces data in a partitioned table.",
+        alias="overwrite-mode",
+        values={
+            "dynamic": "Replace only the partitions the written data touches.",
+            "static": "Replace the partitions selected by the write (the whole table without a filter).",
+        },
+        case_insensitive=True,
+        closed=False,
+        notes=("Spark's Iceberg write option; Flare's data-replay example passes it among the properties.",),
+    )
+
+
+class PartitionSpec(Section):
+    """One partition field of an Iceberg output: ``outputs[].options.iceberg.partitionSpec[]``."""
+
+    type: Literal["identity", "year", "month", "day", "hour", "bucket"] = attr(
+        "Partition transform applied to `column`.",
+        values={
+            "identity": "One partition per distinct value of the column.",
+            "year": "Partition by the year of a date or timestamp column.",
+            "month": "Partition by month of a date or timestamp column.",
+            "day": "Partition by day of a date or timestamp column.",
+            "hour": "Partition by hour of a timestamp column.",
+            "bucket": "Hash the column into `numBuckets` buckets.",
+        },
+        notes=("Every example sets it; a default is not documented.",),
+    )
+    column: str = attr(
+        "Source column the partition is derived from.",
+        required=True,
+        examples=("country_name", "ts_city"),
+    )
+    name: str = attr(
+        "Name of the partition field Iceberg creates; should differ from existing column names.",
+        examples=("year_partition",),
+    )
+    numBuckets: int = attr(
+        "Integer: number of buckets; required with `type: bucket`.",
+        examples=("8",),
+    )
+    asColumn: str = attr(
+        "Name of the partition field, as Flare's attribute reference spells it.",
+        legacy=Legacy(
+            replacement="`name`",
+            note="The configuration page writes `asColumn`; the examples and the SDK use `name`.",
+        ),
+    )
+
+
+class Merge(Section):
+    """MERGE INTO settings of an Iceberg output: ``outputs[].options.iceberg.merge``."""
+
+    onClause: str = attr(
+        "Match condition between existing rows (`old.`) and incoming rows (`new.`).",
+        notes=("Combine conditions with AND; OR is not supported.", "Needed together with `whenClause`."),
+        examples=("old.city_id = new.city_id",),
+    )
+    whenClause: str = attr(
+        "What to do with matched and unmatched rows, in MERGE syntax.",
+        notes=(
+            "The job needs `sparkConf: - spark.sql.extensions: "
+            "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions`.",
+        ),
+        examples=("matched then update set * when not matched then insert *",),
+    )
+
+
+class IcebergOptions(Section):
+    """Iceberg-specific write settings: ``stackSpec.job.outputs[].options.iceberg``."""
+
+    properties: IcebergProperties = attr(
+        "Mapping of Iceberg table properties and write options (string values).",
+    )
+    partitionSpec: list[PartitionSpec] = attr(
+        "List of partition fields of the table (`type`, `column`, `name`).",
+        notes=("Must sit under `options.iceberg`: elsewhere it is ignored and no partitioning happens.",),
+    )
+    merge: Merge = attr(
+        "Upsert into the table with MERGE INTO instead of appending or overwriting (`onClause`, "
+        "`whenClause`).",
+    )
+
+
+class SortColumn(Section):
+    """One sort key: ``outputs[].options.sort.columns[]``."""
+
+    name: str = attr("Column to sort by.")
+    order: str = attr(
+        "Sort direction.",
+        values={
+            "asc": "Ascending (the default).",
+            "desc": "Descending.",
+            "asc_nulls_first": "Ascending, nulls first (SDK value).",
+            "asc_nulls_last": "Ascending, nulls last (SDK value).",
+            "desc_nulls_first": "Descending, nulls first (SDK value).",
+            "desc_nulls_last": "Descending, nulls last (SDK value).",
+        },
+        case_insensitive=True,
+        default="asc",
+        notes=("Examples only use asc and desc; the null-ordering values come from the SDK's enum.",),
+    )
+
+
+class Sort(Section):
+    """Sorting of written data: ``stackSpec.job.outputs[].options.sort``."""
+
+    mode: str = attr(
+        "Scope of the sort.",
+        values={
+            "partition": "Sort within each partition (the SDK default).",
+            "global": "Sort the whole output.",
+        },
+        case_insensitive=True,
+        default="partition",
+    )
+    columns: list[SortColumn] = attr("List of sort keys (`name`, `order`).")
+
+
+class BigQueryOptions(Section):
+    """BigQuery write settings: ``stackSpec.job.outputs[].options.bigquery``."""
+
+    temporaryBucket: str = attr(
+        "GCS bucket used to stage data for indirect writes.",
+        examples=("tmdc-development-new",),
+    )
+    persistentBucket: str = attr("GCS bucket where staged data is kept after the write.")
+
+
+class OutputOptions(OpenSection):
+    """How an output is written: ``stackSpec.job.outputs[].options`` (also the legacy
+    ``steps[].sink[].outputOptions``). Keys other than those below are passed to the writer."""
+
+    saveMode: str = attr(
+        "What happens to data already in the target.",
+        values={
+            "overwrite": "Replace the target's data (with Iceberg `overwrite-mode: dynamic`, only the "
+            "partitions written).",
+            "append": "Add the new rows to the target; the mode for streaming writes.",
+            "errorifexists": "Spark mode: fail if the target already holds data.",
+            "ignore": "Spark mode: skip the write if the target already exists.",
+            "error": "Spark alias of `errorifexists`.",
+            "default": "Spark alias of `errorifexists`.",
+        },
+        case_insensitive=True,
+        notes=(
+            "Flare's docs list only overwrite and append; the others are Spark's.",
+            "The docs give overwrite as default while the SDK defaults to append: set it explicitly.",
+        ),
+        examples=("append", "overwrite"),
+    )
+    checkpointLocation: str = attr(
+        "Checkpoint directory of this output's streaming query (offsets, state, metadata).",
+        trigger_modes=_ALL_TRIGGERS,
+        notes=(
+            "One of three places a checkpoint may be given (also `streaming.checkpointLocation` and the "
+            "output itself); which wins when several are set is undocumented.",
+            "Only meaningful when an input has `isStream: true`.",
+        ),
+        examples=("dataos://lakehouse:checkpoints/tqueryeventsync01",),
+    )
+    extraOptions: dict[str, Scalar] = attr(
+        "Mapping of extra options handed to the data source writer.",
+        notes=(
+            "Iceberg: `branch` (default main), `fanout-enabled`. BigQuery: `writeMethod` (direct/indirect), "
+            "`temporaryGcsBucket`, `intermediateFormat`. Snowflake: `sfWarehouse`. MySQL: "
+            "`rewriteBatchedStatements`.",
+        ),
+    )
+    compressionType: str = attr(
+        "Compression codec of written files.",
+        values={"gzip": "Gzip (the documented default).", "snappy": "Snappy."},
+        case_insensitive=True,
+        closed=False,
+        default="gzip",
+        notes=("The docs call it mandatory, but examples omit it.",),
+    )
+    partitionBy: list[str] = attr(
+        "List of columns to partition file outputs (csv, json, parquet) by; Iceberg outputs use "
+        "`iceberg.partitionSpec` instead.",
+        examples=("[version]",),
+    )
+    sort: Sort = attr("Sorting applied before writing (`mode`, `columns`).")
+    iceberg: IcebergOptions = attr(
+        "Iceberg settings: table `properties`, `partitionSpec`, `merge`.",
+    )
+    bigquery: BigQueryOptions = attr("BigQuery staging buckets (`temporaryBucket`, `persistentBucket`).")
+    connectionProps: dict[str, Scalar] = attr(
+        "Mapping of connection properties for the target store (MongoDB: `ssl`, `retryWrites`, `w`).",
+    )
+    merge: Merge = attr(
+        "MERGE INTO settings placed directly under `options`.",
+        notes=(
+            "Seen in the merge example's full manifest; the documented place is `options.iceberg.merge`.",
+        ),
+    )
+    properties: IcebergProperties = attr(
+        "Iceberg properties placed directly under `options`.",
+        notes=("Seen in the merge example; the documented place is `options.iceberg.properties`.",),
+    )
+    file: dict[str, Any] = attr(
+        "Old syndication block holding `saveMode` and `outputType` for file outputs.",
+        legacy=Legacy(replacement="`saveMode` in `options` and the output's `format`"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Assertions, legacy sinks, outputs
+# ---------------------------------------------------------------------------------------------------
+
+
+class ValidFormat(Section):
+    """Pattern a column's values must match: ``assertions[].validFormat``."""
+
+    regex: str = attr(
+        "Regular expression valid values match; enables the `invalid_count` and `invalid_percentage` tests.",
+        examples=("^[A-Z]{2}$",),
+    )
+
+
+class Assertion(Section):
+    """A data-quality check: ``stackSpec.job.assertions[]`` (on inputs) or ``outputs[].assertions[]``
+    (pre-sink, checked before the output is written)."""
+
+    column: str = attr(
+        "Column the tests are computed on (column-level assertion).",
+        notes=("Give either `column` or `sql`.",),
+    )
+    filter: str = attr(
+        "Predicate restricting the rows checked.",
+        examples=("brand_name == 'Urbane'",),
+    )
+    validFormat: ValidFormat = attr("Pattern values must match (`regex`).")
+    sql: str = attr(
+        "Query over a job view producing named metrics that the tests compare.",
+        notes=("Give either `column` or `sql`.",),
+    )
+    tests: list[str] = attr(
+        "List of boolean conditions that must all hold, written over metrics.",
+        required=True,
+        notes=(
+            "Column metrics: avg, avg_length, distinct_count, duplicate_count, min, max, min_length, "
+            "max_length, missing_count, missing_percentage, sum, invalid_count, invalid_percentage.",
+            "For a `sql` assertion, the metrics are the query's result columns.",
+        ),
+        examples=("avg < 100", "missing_count == 0"),
+    )
+
+
+class ColumnTag(Section):
+    """Tags attached to columns of an output dataset: ``stackSpec.job.outputs[].columnTags[]``."""
+
+    columnName: str = attr("A single column to tag.", notes=("Use exactly one of the three column keys.",))
+    columnNames: list[str] = attr("List of columns to tag.")
+    columnRegex: str = attr("Regular expression selecting the columns to tag.")
+    tags: list[str] = attr(
+        "Tags to attach, as fully qualified `TagCategory.TagName` (case-sensitive).",
+        examples=("PII.Sensitive",),
+    )
+
+
+class Sink(Section):
+    """A legacy write of a view to an output: ``stackSpec.job.steps[].sink[]`` (flare:1.0-3.0 layout)."""
+
+    sequenceName: str = attr("View to write: a sequence item or an input name.")
+    datasetName: str = attr("Name of the dataset created under the output's `depot` address.")
+    outputName: str = attr("Name of the `outputs` entry (with `depot`) to write to.")
+    outputType: str = attr(
+        "Format written, in the old capitalised spelling.",
+        values={
+            "Iceberg": "Iceberg table.",
+            "JDBC": "JDBC database table.",
+            "CSV": "CSV files.",
+            "Parquet": "Parquet files.",
+            "PulsarAvro": "Pulsar topic with Avro values.",
+        },
+        case_insensitive=True,
+        closed=False,
+    )
+    description: str = attr("Description of the written dataset.")
+    outputOptions: OutputOptions = attr("How the dataset is written (`saveMode`, `iceberg`, ...).")
+    tags: list[str] = attr("Tags of the written dataset.")
+    title: str = attr("Title of the written dataset.")
+
+
+class Output(Section):
+    """A dataset the job writes: ``workflow.dag[].spec.stackSpec.job.outputs[]``."""
+
+    name: str = attr(
+        "View to write: the name of a step (sequence item), or of an input when the job has no steps.",
+        required=True,
+        notes=("The docs' table calls it optional, but an output cannot be matched to data without it.",),
+        examples=("finalDf",),
+    )
+    dataset: str = attr(
+        "`dataos://depot:collection/dataset` address the data is written to.",
+        notes=(
+            "Must differ from every input `dataset`.",
+            "A collection-level address (`dataos://thirdparty01:sampledata?acl=rw`) is allowed for object "
+            "stores; the output name becomes the dataset name.",
+            "Not required by the schema because legacy outputs give `depot` instead.",
+        ),
+        examples=("dataos://lakehouse:retail/city?acl=rw",),
+    )
+    depot: str = attr(
+        "Collection-level address that legacy `sink` steps wrote their datasets into.",
+        legacy=Legacy(replacement="`dataset` with the full address (collection plus dataset name)"),
+        examples=("dataos://icebase:retail?acl=rw",),
+    )
+    format: str = attr(
+        "Format to write in.",
+        values=_OUTPUT_FORMATS,
+        case_insensitive=True,
+        closed=False,
+        default="depends on the output depot type",
+        notes=(
+            "Case does not matter (`Iceberg`, `ICEBERG`); an unknown format fails at run time with "
+            '"Failed to find data source".',
+        ),
+    )
+    type: str = attr(
+        "Format given under another key.",
+        notes=("Seen in examples in place of `format` (`type: iceberg`); undocumented: prefer `format`.",),
+    )
+    driver: str = attr(
+        "JDBC driver class for JDBC outputs, given on the output itself (not in `options`).",
+        notes=("Missing on a JDBC output fails with \"'driver' must be defined\".",),
+        examples=("org.postgresql.Driver", "com.mysql.cj.jdbc.Driver"),
+    )
+    title: str = attr("Title recorded in the written dataset's metadata.")
+    description: str = attr("Description recorded in the written dataset's metadata.")
+    tags: list[str] = attr("Tags of the written dataset.", examples=("Tier.Gold",))
+    isStream: bool = attr(
+        "Boolean seen on outputs (`isStream: false`); undocumented for outputs.",
+        notes=("The documented `isStream` is on inputs.",),
+    )
+    checkpointLocation: str = attr(
+        "Checkpoint directory of this output's streaming write, given on the output itself.",
+        trigger_modes=_ALL_TRIGGERS,
+        notes=(
+            "Seen in the Kafka write template; also accepted in `options` and in `streaming`. Which wins "
+            "when several are given is undocumented.",
+        ),
+    )
+    columnTags: list[ColumnTag] = attr("Tags attached to columns of the written dataset.")
+    assertions: list[Assertion] = attr(
+        "Pre-sink checks: the output is written only if these assertions hold (Flare 4.0 and later).",
+    )
+    options: OutputOptions = attr(
+        "How the data is written (`saveMode`, `iceberg`, `extraOptions`, ...).",
+    )
+    schemaRegistryUrl: str = attr(
+        "Schema registry URL of an Avro stream output.",
+        legacy=Legacy(replacement="the depot's own registry settings (current examples never set it)"),
+        notes=("Seen only on a flare:1.0 Pulsar Avro output; undocumented.",),
+    )
+    outputType: str = attr(
+        "Kind of Standalone data-source output, naming the block that holds its connection details.",
+        legacy=_STANDALONE_OUTPUT,
+        examples=("file", "eventhub", "pulsar"),
+    )
+    file: dict[str, Any] = attr(
+        "Standalone file output (`schemaName`, `tableName`, `format`, `warehousePath`, `options`).",
+        legacy=_STANDALONE_OUTPUT,
+    )
+    kafka: dict[str, Any] = attr("Standalone Kafka output connection.", legacy=_STANDALONE_OUTPUT)
+    pulsar: dict[str, Any] = attr("Standalone Pulsar output connection.", legacy=_STANDALONE_OUTPUT)
+    eventhub: dict[str, Any] = attr(
+        "Standalone Event Hubs output (`endpoint`, `eventhubName`, `sasKeyName`, `sasKey`).",
+        legacy=_STANDALONE_OUTPUT,
+    )
+    jdbc: dict[str, Any] = attr("Standalone JDBC output connection.", legacy=_STANDALONE_OUTPUT)
+    mysql: dict[str, Any] = attr("Standalone MySQL output connection.", legacy=_STANDALONE_OUTPUT)
+    postgres: dict[str, Any] = attr("Standalone Postgres output connection.", legacy=_STANDALONE_OUTPUT)
+    bigquery: dict[str, Any] = attr("Standalone BigQuery output connection.", legacy=_STANDALONE_OUTPUT)
+    elasticsearch: dict[str, Any] = attr(
+        "Standalone Elasticsearch output connection.", legacy=_STANDALONE_OUTPUT
+    )
+    opensearch: dict[str, Any] = attr("Standalone OpenSearch output connection.", legacy=_STANDALONE_OUTPUT)
+    redshift: dict[str, Any] = attr("Standalone Redshift output connection.", legacy=_STANDALONE_OUTPUT)
+    snowflake: dict[str, Any] = attr("Standalone Snowflake output connection.", legacy=_STANDALONE_OUTPUT)
+
+
+# ---------------------------------------------------------------------------------------------------
+# stackSpec.job.steps
+# ---------------------------------------------------------------------------------------------------
+
+
+class Command(Section):
+    """A caching command run with a step: ``stackSpec.job.steps[].sequence[].commands[]``."""
+
+    name: str = attr(
+        "What to do with the named view's data.",
+        values={
+            "persist": "Keep the view's data cached at the storage level given by `mode`.",
+            "unpersist": "Release a previously persisted view.",
+        },
+        case_insensitive=True,
+        closed=False,
+        notes=("The docs spell the second command `unpersisted`; Spark's term is `unpersist`.",),
+    )
+    sequenceName: str = attr(
+        "Name of the step (sequence item) whose view the command applies to; it must exist.",
+    )
+    mode: str = attr(
+        "Spark storage level used when persisting.",
+        values={
+            "MEMORY_AND_DISK": "Memory, spilling to disk.",
+            "MEMORY_ONLY": "Memory only; partitions that do not fit are recomputed.",
+            "DISK_ONLY": "Disk only.",
+            "MEMORY_AND_DISK_SER": "Serialized in memory, spilling to disk.",
+            "MEMORY_ONLY_SER": "Serialized in memory only.",
+            "OFF_HEAP": "Off-heap memory.",
+            "NONE": "Not stored.",
+        },
+        closed=False,
+        notes=("Replicated variants (`MEMORY_AND_DISK_2`, `DISK_ONLY_2`, ...) are valid Spark levels too.",),
+    )
+
+
+class SequenceItem(Section):
+    """One transformation step, producing a view: ``stackSpec.job.steps[].sequence[]``."""
+
+    name: str = attr(
+        "Name of the view this step produces; later steps, outputs and commands refer to it.",
+        required=True,
+        notes=("Shares the namespace of input and output names: keep names unique within the job.",),
+        examples=("finalDf", "cities"),
+    )
+    doc: str = attr("Free-text documentation of what the step does.")
+    sql: str = attr(
+        "Spark SQL query whose result becomes the view `name`; may read inputs and earlier steps by name.",
+        notes=(
+            "May also be a statement such as `CACHE TABLE <view>`.",
+            "On streaming inputs, LIMIT, DISTINCT, ORDER BY without aggregation and non-time windows fail.",
+        ),
+        examples=("SELECT * FROM input",),
+    )
+    sqlFile: str = attr(
+        "Path of a file holding the SQL; the CLI inlines its contents into `sql` when the manifest is "
+        "applied.",
+        examples=("flare/queries/transform.sql",),
+    )
+    classpath: str = attr("Fully qualified class of a custom step implementation.")
+    functions: list[dict[str, Any]] = attr(
+        "List of Flare functions applied in order to the step's result; each item has `name` plus that "
+        "function's parameters.",
+        notes=(
+            "Function names and parameters are listed in `FLARE_FUNCTIONS` (e.g. `drop`, `rename`, "
+            "`set_type`, `change_case`).",
+            "`snake_case` only works in batch jobs.",
+        ),
+        examples=("- name: drop\n  columns: [__metadata]",),
+    )
+    commands: list[Command] = attr(
+        "List of caching commands (`persist`/`unpersist`) run with this step.",
+    )
+    outputType: str = attr(
+        "Format an old-style step wrote its view in.",
+        legacy=Legacy(replacement="an `outputs` entry with `format`"),
+        examples=("Parquet",),
+    )
+    outputOptions: OutputOptions = attr(
+        "Write options of an old-style step that wrote its own view.",
+        legacy=Legacy(replacement="an `outputs` entry with `options`"),
+    )
+
+
+class Step(Section):
+    """One entry of ``stackSpec.job.steps[]``: a sequence of SQL transformations (and, in the legacy layout,
+    the sinks that write them)."""
+
+    sequence: list[SequenceItem] = attr(
+        "Ordered list of transformations; each produces a view named by its `name`.",
+        notes=("Legacy sink-only steps have no `sequence`, so the schema does not require it.",),
+    )
+    sink: list[Sink] = attr(
+        "List of writes of views into the outputs declared with `depot` (flare:1.0-3.0 layout).",
+        legacy=Legacy(
+            replacement="`outputs` entries whose `name` is the view and whose `dataset` is the full address",
+            note="Each sink's `datasetName` joined with its output's `depot` gives the new `dataset`.",
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Inputs
+# ---------------------------------------------------------------------------------------------------
+
+
+class IncrementalKey(Section):
+    """A named value substituted into the incremental query: ``inputs[].incremental.keys[]``."""
+
+    name: str = attr(
+        "Key name, referenced as `$|name|` in `incremental.sql` and other keys' `sql`.",
+        required=True,
+        notes=("Key values are stored as strings.",),
+        examples=("start_date",),
+    )
+    sql: str = attr(
+        "Spark SQL that computes the key's value; may use other keys.",
+        notes=("The docs require it; the SDK treats it as optional.",),
+        examples=("select to_timestamp('$|start|') + INTERVAL '1' MONTH",),
+    )
+    default: str = attr("Value used when the key has no stored state (from the SDK model).")
+
+
+class IncrementalState(Section):
+    """A state update applied after a successful run: ``inputs[].incremental.state[]``."""
+
+    key: str = attr("Key whose stored value is replaced.", required=True, examples=("start_date",))
+    value: str = attr(
+        "Key whose value after this run is stored into `key`.", required=True, examples=("end_date",)
+    )
+
+
+class Incremental(Section):
+    """Incremental read of an input, filtered by stored keys: ``stackSpec.job.inputs[].incremental``."""
+
+    context: str = attr(
+        "Name under which the input's full data is exposed to `sql`.",
+        required=True,
+        examples=("incrinput",),
+    )
+    sql: str = attr(
+        "Query selecting the new slice from `context`, with `$|key|` placeholders for the keys.",
+        required=True,
+        examples=("SELECT * FROM incrinput WHERE ts BETWEEN '$|start_date|' AND '$|end_date|'",),
+    )
+    keys: list[IncrementalKey] = attr(
+        "List of keys substituted into `sql` (`name`, `sql`).",
+        required=True,
+        notes=("Every `$|x|` placeholder in `sql` must be a declared key.",),
+    )
+    state: list[IncrementalState] = attr(
+        "List of updates saved after each run so the next run starts where this one ended.",
+        notes=("The current docs call it mandatory; the SDK and older docs make it optional.",),
+    )
+
+
+class InputOptions(OpenSection):
+    """Options passed to the Spark reader: ``stackSpec.job.inputs[].options``.
+
+    Keys with dots (``kafka.sasl.mechanism``, ``eventhubs.consumergroup``, ``es.nodes.wan.only``) and any
+    other reader option are accepted; the keys below are documented.
+    """
+
+    startingOffsets: str = attr(
+        "Where a Kafka or Pulsar read starts when there is no checkpoint yet.",
+        values={
+            "earliest": "From the oldest retained message.",
+            "latest": "From new messages only (Spark's default for streaming reads).",
+        },
+        closed=False,
+        trigger_modes=_ALL_TRIGGERS,
+        notes=(
+            "Only the first run uses it: once the checkpoint holds offsets, they win.",
+            "Spark also accepts a JSON string of per-partition offsets (-2 = earliest, -1 = latest).",
+            "Also used on batch reads (`isStream: false`) of system streams, where `latest` is not allowed.",
+        ),
+    )
+    failOnDataLoss: bool | str = attr(
+        "Whether a Kafka read fails when data may have been lost (deleted topics, expired offsets).",
+        default="true",
+        notes=("Setting it false lets the query continue past gaps; Spark warns it can be a false alarm.",),
+    )
+    maxOffsetsPerTrigger: int | str = attr(
+        "Upper bound on Kafka offsets read per micro-batch (streaming reads only).",
+        examples=("10000",),
+    )
+    driver: str = attr(
+        "JDBC driver class; required for JDBC depots (Postgres, MySQL, MSSQL, Oracle) and Minerva queries.",
+        notes=("Missing on a JDBC input fails with \"please provide 'driver' property in options\".",),
+        examples=(
+            "org.postgresql.Driver",
+            "com.mysql.cj.jdbc.Driver",
+            "com.microsoft.sqlserver.jdbc.SQLServerDriver",
+            "oracle.jdbc.driver.OracleDriver",
+            "io.trino.jdbc.TrinoDriver",
+        ),
+    )
+    branch: str = attr("Iceberg branch to read.", default="main", examples=("main", "dev"))
+    cluster: str = attr("Minerva cluster a `query` input runs on.", examples=("system",))
+    SSL: bool | str = attr("Use TLS for a Minerva `query` input.", examples=('"true"',))
+    header: bool | str = attr("CSV: the first line holds column names.")
+    inferSchema: bool | str = attr(
+        "CSV/JSON/xlsx: infer column types from the data instead of reading strings."
+    )
+    delimiter: str = attr("CSV: field separator.", examples=(",", "|"))
+    multiLine: bool | str = attr("JSON/CSV: records may span several lines.")
+    mode: str = attr(
+        "CSV/JSON: what to do with malformed records.",
+        values={
+            "PERMISSIVE": "Keep the row, setting unparsable fields to null (Spark's default).",
+            "DROPMALFORMED": "Drop malformed rows.",
+            "FAILFAST": "Fail the read on the first malformed row.",
+        },
+        case_insensitive=True,
+    )
+    timestampFormat: str = attr("Pattern for parsing timestamps.", examples=("yyyy-MM-dd HH:mm:ss",))
+    dateFormat: str = attr("Pattern for parsing dates.", examples=("yyyy-MM-dd",))
+    mergeSchema: bool | str = attr("Parquet/ORC: merge the schemas of all files read.")
+    sheetName: str = attr("xlsx: worksheet to read.")
+
+
+class Input(Section):
+    """A dataset the job reads, registered as a Spark view: ``workflow.dag[].spec.stackSpec.job.inputs[]``."""
+
+    name: str = attr(
+        "Name of the view the input's data is registered as; steps read it in SQL.",
+        required=True,
+        notes=("Must be unique among the job's inputs, steps and outputs.",),
+        examples=("input", "sample_data"),
+    )
+    dataset: str = attr(
+        "`dataos://depot:collection/dataset` address to read (a table, a folder or a single file).",
+        notes=(
+            "Give either `dataset` or `query`.",
+            "`?acl=rw` selects the depot's read-write credential, `?acl=r` the read-only one.",
+        ),
+        examples=("dataos://lakehouse:retail/city", "dataos://thirdparty01:none/city?acl=r"),
+    )
+    query: str = attr(
+        "Trino SQL run on Minerva whose result becomes the input; an alternative to `dataset`.",
+        notes=("Examples add `options: {cluster, SSL, driver: io.trino.jdbc.TrinoDriver}`.",),
+    )
+    format: str = attr(
+        "Format of the data read.",
+        values=_INPUT_FORMATS,
+        case_insensitive=True,
+        closed=False,
+        default="iceberg",
+        notes=(
+            "Case does not matter (`KAFKAJSON`, `Iceberg`); an unknown format fails at run time with "
+            '"Failed to find data source".',
+        ),
+    )
+    isStream: bool = attr(
+        "Boolean: read the input as a stream (Spark Structured Streaming) instead of a batch.",
+        default="true for stream depots (Kafka, Pulsar, Event Hubs), false otherwise",
+        notes=("Must be true on at least one input of a streaming job.",),
+    )
+    schemaType: str = attr(
+        "Kind of schema given by `schemaPath` or `schemaString`.",
+        values={
+            "avro": "Avro schema (.avsc); the default.",
+            "spark": "Spark schema.",
+            "sparkjson": "Spark struct type as JSON.",
+            "sparkddl": "Spark DDL string.",
+        },
+        case_insensitive=True,
+        closed=False,
+        default="avro",
+        notes=("The configuration page lists avro and spark; the schema page writes `sparkJson`.",),
+    )
+    schemaPath: str = attr(
+        "Address of a schema file (.avsc, .json, .ddl) for inputs that need one (CSV, JSON, Kafka).",
+        notes=("Without `schemaType` the file is read as Avro.",),
+        examples=("dataos://thirdparty01:none/schemas/avsc/city.avsc",),
+    )
+    schemaString: str = attr("Inline schema text: Avro JSON, Spark struct JSON or DDL.")
+    schema_: str = attr(
+        "Schema given under the key `schema`: a schema file address or a Spark struct JSON string.",
+        alias="schema",
+        notes=("Seen in examples, undocumented: prefer `schemaPath` or `schemaString`.",),
+    )
+    schemaSubject: str = attr("Schema-registry subject to use instead of the topic's default (Kafka Avro).")
+    schemaId: int = attr("Integer: schema-registry id of the schema to use.")
+    options: InputOptions = attr(
+        "Mapping of options handed to the Spark reader (`startingOffsets`, `driver`, CSV options, ...).",
+    )
+    incremental: Incremental = attr(
+        "Read only the slice selected by stored keys (`context`, `sql`, `keys`, `state`).",
+    )
+    connectionProps: dict[str, Scalar] = attr(
+        "Mapping of connection properties for the source store (MongoDB: `ssl`, `retryReads`).",
+        notes=(
+            "Seen on the input in the MongoDB read example (under `options` in the write example); "
+            "undocumented.",
+        ),
+    )
+    depot: str = attr(
+        "Depot address given instead of a dataset address.",
+        legacy=Legacy(replacement="`dataset` with a full `dataos://depot:collection/dataset` address"),
+        notes=("Seen in sample docs; not a documented input key.",),
+    )
+    inputType: str = attr(
+        "Kind of Standalone data source, naming the block that holds its connection details.",
+        legacy=_STANDALONE_INPUT,
+        values={
+            "file": "Local or object-storage files (`file: {path, format}`).",
+            "kafka": "Kafka topic (`kafka: {brokers, topic, schemaRegistryUrl, isBatch}`).",
+            "pulsar": "Pulsar topic (`pulsar: {serviceUrl, adminUrl, tenant, namespace, topic, isBatch}`).",
+            "eventhub": "Azure Event Hubs (`eventhub: {endpoint, eventhubName, sasKeyName, sasKey}`).",
+            "jdbc": "JDBC database.",
+            "mysql": "MySQL database.",
+            "postgres": "Postgres database.",
+            "bigquery": "Google BigQuery.",
+            "elasticsearch": "Elasticsearch.",
+            "opensearch": "OpenSearch.",
+            "redshift": "Amazon Redshift.",
+            "snowflake": "Snowflake.",
+        },
+        case_insensitive=True,
+        closed=False,
+    )
+    file: dict[str, Any] = attr("Standalone file source (`path`, `format`).", legacy=_STANDALONE_INPUT)
+    kafka: dict[str, Any] = attr(
+        "Standalone Kafka source (`brokers`, `topic`, `schemaRegistryUrl`, `isBatch`).",
+        legacy=_STANDALONE_INPUT,
+    )
+    pulsar: dict[str, Any] = attr(
+        "Standalone Pulsar source (`serviceUrl`, `adminUrl`, `tenant`, `namespace`, `topic`, `isBatch`).",
+        legacy=_STANDALONE_INPUT,
+    )
+    eventhub: dict[str, Any] = attr(
+        "Standalone Event Hubs source (`endpoint`, `eventhubName`, `sasKeyName`, `sasKey`, `options`).",
+        legacy=_STANDALONE_INPUT,
+    )
+    jdbc: dict[str, Any] = attr("Standalone JDBC source connection.", legacy=_STANDALONE_INPUT)
+    mysql: dict[str, Any] = attr("Standalone MySQL source connection.", legacy=_STANDALONE_INPUT)
+    postgres: dict[str, Any] = attr("Standalone Postgres source connection.", legacy=_STANDALONE_INPUT)
+    bigquery: dict[str, Any] = attr("Standalone BigQuery source connection.", legacy=_STANDALONE_INPUT)
+    elasticsearch: dict[str, Any] = attr(
+        "Standalone Elasticsearch source connection.", legacy=_STANDALONE_INPUT
+    )
+    opensearch: dict[str, Any] = attr("Standalone OpenSearch source connection.", legacy=_STANDALONE_INPUT)
+    redshift: dict[str, Any] = attr("Standalone Redshift source connection.", legacy=_STANDALONE_INPUT)
+    snowflake: dict[str, Any] = attr("Standalone Snowflake source connection.", legacy=_STANDALONE_INPUT)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Streaming, actions, profile
+# ---------------------------------------------------------------------------------------------------
+
+
+class Streaming(Section):
+    """Structured Streaming settings of a job: ``workflow.dag[].spec.stackSpec.job.streaming``.
+
+    Streaming jobs also need an input with ``isStream: true``. Keep them for latency needs under about a
+    minute: they run continuously and cost more than scheduled batches.
+    """
+
+    triggerMode: Literal["ProcessingTime", "Once", "AvailableNow", "Continuous"] = attr(
+        "When and how the streaming query processes data: in micro-batches at an interval, in one run over "
+        "what is available, or continuously.",
+        values={
+            "ProcessingTime": "Micro-batches every `triggerDuration`: an overrunning batch starts the "
+            "next at once, no new data means no batch. Latency is the interval; suits periodic "
+            "aggregation and dashboard refreshes.",
+            "Once": "One micro-batch over all available data, then the job stops. Run it from a "
+            "`workflow.schedule` cron for periodic (e.g. nightly) loads; Spark now prefers AvailableNow.",
+            "AvailableNow": "Processes everything available at start, possibly in several micro-batches "
+            "(scales better than Once, advances the watermark per batch), then stops; also run from a cron.",
+            "Continuous": "Long-running tasks with sub-second latency, checkpointing every "
+            "`triggerDuration`; experimental in Spark, at-least-once, map-like queries only, no "
+            "`forEachBatchMode`. For fraud-detection style needs.",
+        },
+        default="unset: micro-batches back-to-back, each starting as soon as the previous one finishes",
+        trigger_modes=_ALL_TRIGGERS,
+        notes=(
+            "Exact spelling: `Continous`, `once`, `availableNow` are not trigger modes; `OneTime`, named in "
+            "the configuration table's prose, appears in no example.",
+            "Once and AvailableNow end after processing and need a cron schedule to run again; "
+            "ProcessingTime and Continuous keep running and need none.",
+            "The docs mark it mandatory in a YAML comment and optional in their table; optional here.",
+        ),
+    )
+    triggerDuration: str = attr(
+        "Interval of the trigger as Spark interval text (`<number> <unit>`): the batch period for "
+        "ProcessingTime, the checkpoint interval for Continuous.",
+        trigger_modes=_INTERVAL_TRIGGERS,
+        notes=(
+            "Compact forms such as `10s` (shown in the docs' table) are not Spark interval syntax: write "
+            "`10 seconds`.",
+            "Months, years and negative intervals are rejected by Spark.",
+            "Not used by Once or AvailableNow.",
+            "Without it, Flare's behaviour for ProcessingTime/Continuous is undocumented; every example "
+            "sets it.",
+        ),
+        examples=("10 seconds", "600 seconds", "1 second", "5 minutes"),
+    )
+    outputMode: str = attr(
+        "Which rows of the streaming result are written at each trigger.",
+        values={
+            "append": "Only new rows; aggregations need an event-time watermark (Spark's default).",
+            "complete": "The whole result table every trigger; aggregation queries only.",
+            "update": "Only rows that changed since the last trigger.",
+        },
+        case_insensitive=True,
+        default="append",
+        trigger_modes=_ALL_TRIGGERS,
+        notes=("Older docs listed `replace`, which is not a Spark output mode.",),
+    )
+    checkpointLocation: str = attr(
+        "Directory where the query keeps offsets, state and metadata so it can resume after a restart: a "
+        "`dataos://` address or a path on a fault-tolerant file system.",
+        trigger_modes=_ALL_TRIGGERS,
+        notes=(
+            "The docs say to always provide one; exactly-once writes and stateful queries need it. Not "
+            "required by the schema because it may instead be set on the output or in its options.",
+            "Once a checkpoint exists, its stored offsets override `startingOffsets`.",
+            "With an existing checkpoint, changing the inputs or `spark.sql.shuffle.partitions` breaks "
+            "stateful queries.",
+            "`/tmp` paths are not fault-tolerant.",
+        ),
+        examples=("dataos://lakehouse:stream/stream_cl1?acl=rw",),
+    )
+    forEachBatchMode: bool = attr(
+        "Boolean: hand each micro-batch to the batch writers as an ordinary dataset, so a streaming job "
+        "can write to stores without streaming writers (JDBC, Snowflake, Iceberg, MongoDB) and to several "
+        "outputs.",
+        default="false",
+        trigger_modes=_MICRO_BATCH_TRIGGERS,
+        notes=(
+            "Does not work with Continuous, which has no micro-batches.",
+            "The key is `forEachBatchMode`; the docs' prose writes `foreachBatchMode`.",
+            'Write it unquoted: `"true"` is a string.',
+        ),
+    )
+    batchMode: bool = attr(
+        "Boolean: make the streaming job behave like a batch job that ends once the available data is "
+        "processed; implied by Once and AvailableNow.",
+        trigger_modes=_RUN_TO_END_TRIGGERS,
+        notes=(
+            "Documented only in the streaming page's table and absent from the SDK's streaming model.",
+            "Published examples also set it with Continuous, contradicting that table.",
+        ),
+    )
+    extraOptions: dict[str, Scalar] = attr(
+        "Mapping of further options passed to Spark's stream writer.",
+        trigger_modes=_ALL_TRIGGERS,
+    )
+
+
+class RewriteProperties(OpenSection):
+    """Tuning of ``rewrite_dataset``: ``stackSpec.job.actions[].options.properties``."""
+
+    target_file_size_bytes: int | str = attr(
+        "Size, in bytes, of the data files the rewrite aims for.",
+        alias="target-file-size-bytes",
+        default="536870912",
+    )
+    max_concurrent_file_group_rewrites: int | str = attr(
+        "How many file groups are rewritten in parallel.",
+        alias="max-concurrent-file-group-rewrites",
+        default="5",
+    )
+    partial_progress_enabled: bool | str = attr(
+        "Commit file groups as they finish instead of all at the end.",
+        alias="partial-progress.enabled",
+        default="false",
+    )
+    partial_progress_max_commits: int | str = attr(
+        "Most commits made when partial progress is enabled.",
+        alias="partial-progress.max-commits",
+        default="10",
+    )
+    rewrite_all: bool | str = attr(
+        "Rewrite every file, not only those outside the target size.",
+        alias="rewrite-all",
+        default="false",
+    )
+    max_file_group_size_bytes: int | str = attr(
+        "Largest amount of data rewritten in one file group.",
+        alias="max-file-group-size-bytes",
+        default="107374182400",
+    )
+
+
+class ActionOptions(OpenSection):
+    """Options of an Iceberg maintenance action: ``stackSpec.job.actions[].options``.
+
+    Which keys apply depends on the action ``name``; each description says which.
+    """
+
+    strategy: str = attr(
+        "rewrite_dataset: how files are combined.",
+        values={"binpack": "Combine small files (the default).", "sort": "Rewrite sorted by `sortOrder`."},
+        case_insensitive=True,
+        default="binpack",
+    )
+    sortOrder: str = attr(
+        "rewrite_dataset with `strategy: sort`: the order, as a column list or `zorder(...)`.",
+        examples=("zorder(city_id, state_code)", "city_name ASC NULLS LAST"),
+    )
+    where: str = attr("rewrite_dataset: predicate restricting which files are rewritten.")
+    properties: RewriteProperties = attr("rewrite_dataset: tuning properties (target file size, ...).")
+    useCaching: bool = attr("rewrite_manifest: cache data while rewriting manifests.", default="true")
+    olderThanMillis: int | str = attr(
+        "expire_snapshots / remove_orphans: remove what is older than this epoch time in milliseconds.",
+        notes=("remove_orphans: give it or `olderThanTimestamp`, not both.",),
+        examples=('"1674201289720"',),
+    )
+    olderThanTimestamp: str = attr(
+        "expire_snapshots / remove_orphans: remove what is older than this timestamp.",
+        examples=("2025-04-19 00:00:00.000",),
+    )
+    snapshotIds: list[str] = attr(
+        "expire_snapshots: ids of the snapshots to expire (never the current one).",
+    )
+    retainLast: int = attr("expire_snapshots: how many recent snapshots are always kept.", default="1")
+    maxConcurrentDeletes: int = attr("expire_snapshots / remove_orphans: parallel file deletions.")
+    streamDeleteResults: bool = attr(
+        "expire_snapshots: stream the list of deleted files instead of collecting it."
+    )
+    location: str = attr("remove_orphans: directory to scan for orphan files (default: the table location).")
+    dryRun: bool = attr("remove_orphans: only list orphan files, delete nothing.", default="false")
+    expireOlderThan: int | str = attr(
+        "expire_snapshots in flare:4.0: epoch-millisecond cutoff.",
+        legacy=Legacy(replacement="`olderThanMillis`"),
+    )
+    olderThan: int | str = attr(
+        "remove_orphans in flare:4.0: epoch-millisecond cutoff.",
+        legacy=Legacy(replacement="`olderThanMillis` (or `olderThanTimestamp`)"),
+    )
+
+
+class Action(Section):
+    """An Iceberg maintenance action run on an input: ``workflow.dag[].spec.stackSpec.job.actions[]``."""
+
+    name: Literal[
+        "rewrite_dataset", "rewrite_manifest", "expire_snapshots", "remove_orphans", "delete_from_dataset"
+    ] = attr(
+        "Maintenance operation to run.",
+        required=True,
+        values={
+            "rewrite_dataset": "Compact (or sort) the table's data files.",
+            "rewrite_manifest": "Rewrite manifest files to speed up planning.",
+            "expire_snapshots": "Drop old snapshots and the files only they reference.",
+            "remove_orphans": "Delete files no snapshot references (keep the default 3-day margin or more).",
+            "delete_from_dataset": "Delete the rows matching `deleteWhere`.",
+        },
+        notes=("Only for Iceberg (Lakehouse) datasets; the docs say to use flare:7.0.",),
+    )
+    input: str = attr(
+        "Name of the job input the action runs on.",
+        notes=("Give that input `?acl=rw`, or Flare uses the read-only credential.",),
+        examples=("inputDf",),
+    )
+    options: ActionOptions = attr("Options of the action (which ones depends on `name`).")
+    deleteWhere: str = attr(
+        "delete_from_dataset: predicate selecting the rows to delete; the table is referred to as `target`.",
+        notes=("Sits on the action, not in `options`.",),
+        examples=("target.city_id IN (SELECT city_id FROM finalDf)",),
+    )
+
+
+class ProfileFilter(Section):
+    """A row filter of a profiling job: ``stackSpec.job.profile.filters[]``."""
+
+    type: Literal["expression"] = attr(
+        "Kind of filter.",
+        values={"expression": "A SQL predicate given in `expression`."},
+    )
+    expression: str = attr("SQL predicate rows must satisfy to be profiled.", examples=("gender='MALE'",))
+
+
+class Profile(Section):
+    """Data profiling of the job's first input: ``workflow.dag[].spec.stackSpec.job.profile``."""
+
+    level: str = attr(
+        "How much the profile computes.",
+        values={
+            "basic": "Basic statistics.",
+            "intermediate": "More statistics.",
+            "advanced": "All statistics.",
+        },
+        case_insensitive=True,
+        notes=("One dataset per profiling job; profiling needs `spec.persistentVolume`.",),
+    )
+    filters: list[ProfileFilter] = attr("List of filters selecting the rows profiled.")
+
+
+# ---------------------------------------------------------------------------------------------------
+# stackSpec and the job
+# ---------------------------------------------------------------------------------------------------
+
+
+class Job(Section):
+    """What the Flare job does: ``workflow.dag[].spec.stackSpec.job``: inputs, transformation steps, outputs,
+    and optionally streaming, assertions, actions or profiling."""
+
+    explain: bool = attr(
+        "Boolean: print the logical and physical plans of the Spark queries to the driver log.",
+        default="false",
+    )
+    logLevel: str = attr(
+        "Log level of the Spark job.",
+        values={
+            **_LEVELS_BASIC,
+            "TRACE": "Spark level, finer than DEBUG (not listed by Flare's docs).",
+            "FATAL": "Spark level, fatal errors only (not listed by Flare's docs).",
+            "OFF": "Spark level, no logging (not listed by Flare's docs).",
+            "ALL": "Spark level, everything (not listed by Flare's docs).",
+        },
+        case_insensitive=True,
+        default="INFO",
+        notes=("Distinct from `spec.logLevel`, which concerns the workflow job.",),
+    )
+    showPreviewLines: int = attr(
+        "Integer: number of rows of each input and step printed to the driver log.",
+        notes=("Belongs on `job`; placed under `streaming` it is not recognised.",),
+        examples=("20",),
+    )
+    streaming: Streaming = attr(
+        "Structured Streaming settings (`triggerMode`, `checkpointLocation`, ...); present only in "
+        "streaming jobs.",
+    )
+    inputs: list[Input] = attr(
+        "List of datasets read; each becomes a Spark view named by its `name`.",
+        notes=(
+            "Older docs call it mandatory; every real job has inputs, but the schema leaves that check to "
+            "the analyzer.",
+        ),
+    )
+    outputs: list[Output] = attr(
+        "List of datasets written, each from the view of the same `name`.",
+        notes=("Absent from assertion-only, action-only and profiling jobs.",),
+    )
+    steps: list[Step | str] = attr(
+        "List of transformation steps; each holds a `sequence` of SQL statements.",
+        notes=(
+            "The docs call it mandatory, but jobs that copy an input straight to an output omit it.",
+            "flare:1.0 manifests also list the path of a file holding steps "
+            "(`- flare/customer-360/steps.yaml`); its views are then unknown to flare-ls.",
+        ),
+    )
+    assertions: list[Assertion] = attr(
+        "Data-quality checks run on the inputs (`column` or `sql` with `tests`)."
+    )
+    actions: list[Action] = attr("Iceberg maintenance actions run on inputs.")
+    profile: Profile = attr("Profile the first input instead of transforming data (`level`, `filters`).")
+    udfs: dict[str, str] = attr(
+        "Mapping of user-defined function names to Scala lambda source, callable from step SQL.",
+        examples=('to_upper: "(value: String) => value.toUpperCase"',),
+    )
+    variables: dict[str, Scalar] = attr(
+        "Mapping of job variables.",
+        notes=('Seen in the syndication example (`keepSystemColumns: "false"`); undocumented.',),
+    )
+    rewriteDataset: dict[str, Any] = attr(
+        "Compaction block of flare:3.0 (`mode: full`).",
+        legacy=Legacy(replacement="an `actions` entry with `name: rewrite_dataset`"),
+    )
+
+
+class Driver(Section):
+    """Spark driver pod sizing: ``workflow.dag[].spec.stackSpec.driver``."""
+
+    coreLimit: str | int = attr(
+        "Kubernetes CPU limit of the driver pod (`1000m` = one core; `2` = two cores).",
+        default="1000m",
+        examples=("1000m", "2000m"),
+    )
+    cores: int = attr("Integer: CPU cores Spark gives the driver.", default="1")
+    memory: str | int = attr(
+        "Driver memory as a Spark size (`1024m`, `2g`).",
+        default="1024m",
+        notes=(
+            "The docs also show Kubernetes units (`1Gi`) and an example has a bare `2048`; whether Flare "
+            "converts these is undocumented, so prefer `m`/`g`.",
+        ),
+        examples=("1024m", "2g"),
+    )
+
+
+class Executor(Section):
+    """Spark executor pods sizing: ``workflow.dag[].spec.stackSpec.executor``."""
+
+    coreLimit: str | int = attr(
+        "Kubernetes CPU limit of each executor pod (`1000m` = one core).",
+        default="1000m",
+        examples=("1000m", "2000m"),
+    )
+    cores: int = attr("Integer: CPU cores per executor.", default="1")
+    instances: int = attr("Integer: number of executors.", default="1")
+    memory: str | int = attr(
+        "Memory per executor as a Spark size (`1024m`, `4g`).",
+        default="1024m",
+        notes=(
+            "Kubernetes units (`3000Mi`) appear in examples; whether Flare converts them is undocumented, so "
+            "prefer `m`/`g`.",
+        ),
+        examples=("2048m", "4g"),
+    )
+
+
+class FlareStackSpec(Section):
+    """The Flare body of a dag job: ``workflow.dag[].spec.stackSpec`` (legacy spelling ``spec.flare``)."""
+
+    driver: Driver = attr("Driver pod sizing (`coreLimit`, `cores`, `memory`).")
+    executor: Executor = attr(
+        "Executor pods sizing (`coreLimit`, `cores`, `instances`, `memory`).",
+        notes=("The docs call it mandatory; examples often omit it and get the defaults.",),
+    )
+    sparkConf: list[dict[str, Scalar]] = attr(
+        "Extra Spark configuration, written as a list of one-key mappings.",
+        notes=(
+            "It sits beside `job`, not inside it; `sparkConfig` is a misspelling.",
+            "A key listed twice is ambiguous.",
+            "MERGE INTO needs `spark.sql.extensions: "
+            "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions`.",
+        ),
+        examples=("- spark.sql.shuffle.partitions: 10",),
+    )
+    configs: dict[str, Any] = attr(
+        "Mapping of configuration values.",
+        notes=("Seen as `configs: {}` in examples; undocumented here.",),
+    )
+    job: Job = attr(
+        "What the job does: inputs, steps, outputs and more.",
+        required=True,
+    )
+
+
+class JobSpec(Section):
+    """The specification of a dag job: ``workflow.dag[].spec``: the stack that runs it, the compute, platform
+    settings, and the stack's own body (``stackSpec``)."""
+
+    stack: str = attr(
+        "Stack and version that runs the job.",
+        required=True,
+        values={version: STACK_VERSIONS[version] for version in reversed(STACK_VERSIONS)},
+        closed=False,
+        notes=(
+            "Other stacks exist (`toolbox`, `scanner`, `soda+python`, `dataos-ctl`, `steampipestack`); "
+            "flare-ls checks Flare jobs.",
+            f"Versions before `{CURRENT_STACK}` still appear, but the docs target {CURRENT_STACK}.",
+        ),
+    )
+    compute: str = attr(
+        "Name of the runnable-type Compute resource the job runs on.",
+        values={
+            "runnable-default": "The default Compute for jobs.",
+            "query-default": "A query (Minerva) Compute; seen in a streaming example, but jobs need a "
+            "runnable Compute.",
+        },
+        closed=False,
+        notes=("The docs call it mandatory; flare:1.0-3.0 examples omit it, so the analyzer decides.",),
+    )
+    stackSpec: FlareStackSpec = attr(
+        "The stack's own settings; for Flare: `driver`, `executor`, `sparkConf` and `job`.",
+        notes=("A Flare job needs it (or the legacy `flare`); a dag entry may instead point at a `file`.",),
+    )
+    flare: FlareStackSpec = attr(
+        "Flare settings under their old key: same content as `stackSpec`.",
+        legacy=Legacy(
+            replacement="`stackSpec`",
+            note="flare:6.0 examples still use it; the content moves over unchanged.",
+        ),
+    )
+    toolbox: Toolbox = attr(
+        "Body of a Toolbox stack job (`dataset`, `action`): not a Flare key.",
+        notes=(
+            "Older workflows run it after a Flare write to register the Iceberg metadata version; recent "
+            "Toolbox docs put the same keys under `stackSpec`.",
+        ),
+    )
+    tags: list[str] = attr("Tags of the job.", examples=("Connect", "Tier.Gold"))
+    title: str = attr("Title of the job.", notes=("Seen inside `spec` in examples; undocumented here.",))
+    description: str = attr(
+        "Description of the job.",
+        notes=("Seen inside `spec` in examples; undocumented here.",),
+    )
+    logLevel: str = attr(
+        "Log level of the workflow job (not of Spark: see `job.logLevel`).",
+        values=_LEVELS_BASIC,
+        case_insensitive=True,
+        default="INFO",
+    )
+    configs: dict[str, Any] = attr("Mapping of extra configuration for the job.")
+    envs: dict[str, Any] = attr(
+        "Mapping of environment variables set in the job's containers.",
+        notes=(
+            'Flare reads e.g. `DISABLE_HADOOP_PATH_CHECKS: "true"` (merge jobs).',
+            "`DATAOS_RUN_AS_APIKEY`, `PULSAR_SSL`, `ENABLE_PULSAR_AUTH` belong to Flare Standalone; remove "
+            "them, and never commit an API key.",
+        ),
+    )
+    secrets: list[str] = attr("Names of Kubernetes secrets made available to the job.")
+    dataosSecrets: list[DataosSecret] = attr("DataOS Secrets made available to the job.")
+    dataosVolumes: list[Volume] = attr("DataOS Volumes mounted into the job.")
+    tempVolume: str = attr("Name of a temporary volume for the job.")
+    persistentVolume: Volume = attr(
+        "Persistent volume mounted into the job (`name`, `directory`); profiling jobs need one.",
+    )
+    resources: Resources = attr("Pod resource `requests` and `limits` of the job.")
+    resource: Resources = attr(
+        "Pod resource requests and limits under the key the manifest reference uses.",
+        notes=("The configuration page writes `resources`; which one the platform reads is undocumented.",),
+    )
+    dryRun: bool = attr(
+        "Boolean: deploy the workflow without submitting it.",
+        notes=("The docs give `true` as default, which would mean never running; examples never set it.",),
+    )
+    runAsUser: str = attr("User id the job runs as, when running on behalf of a use-case assignee.")
+    runAsApiKey: str = attr(
+        "API key of the user the job runs as.",
+        notes=("The docs call it mandatory; real jobs omit it. Never commit a literal key.",),
+    )
+    topology: list[Topology] = attr("Declared topology elements of the job.")
+    retry: Retry = attr("Retry policy of the job (`count`, `strategy`).")
+    tier: str = attr(
+        "Processing tier of the job (`tier: connect`).",
+        legacy=Legacy(
+            replacement="a `Tier.<Name>` entry in `tags`", note="Inferred: recent examples tag tiers."
+        ),
+        examples=("connect",),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# The workflow
+# ---------------------------------------------------------------------------------------------------
+
+
+class DagJob(Section):
+    """One job of the workflow's DAG: ``workflow.dag[]``."""
+
+    name: str = attr(
+        "Name of the job, unique in the DAG; `dependencies` refer to it.",
+        required=True,
+        notes=(
+            "Lowercase letters, digits and hyphens, starting with a letter, under 48 characters.",
+            "Keep it to about 30: a run id is appended and Spark pod names are limited to 47 characters.",
+        ),
+        examples=("city-ingestion",),
+    )
+    title: str = attr("Title of the job.")
+    description: str = attr("Description of the job.")
+    tags: list[str] = attr("Tags of the job.")
+    gcWhenComplete: bool = attr(
+        "Boolean: remove the job's runtime resources once it completes.",
+        notes=("The docs' row for it repeats the `tags` row; the meaning is inferred from the name.",),
+    )
+    spec: JobSpec = attr(
+        "The job's specification: `stack`, `compute`, `stackSpec`, ...",
+        notes=("A dag entry may instead point at a manifest `file`, so the schema does not require it.",),
+    )
+    dependencies: list[str] | str = attr(
+        "Jobs of this DAG that must finish before this one starts.",
+        notes=(
+            "The docs' table says string, examples write a list; both are accepted.",
+            "Each name must be another dag job; cycles are not allowed.",
+        ),
+        examples=("[city-ingestion]",),
+    )
+    file: str = attr(
+        "Path of a manifest file holding this job's definition, instead of an inline `spec`.",
+        examples=("flare/connect-customer/config_v1.yaml",),
+    )
+    retry: Retry = attr(
+        "Retry policy, as the retry guide places it on the dag job.",
+        notes=("The manifest reference places `retry` under `spec`.",),
+    )
+
+
+class Schedule(Section):
+    """When a scheduled workflow runs: ``workflow.schedule``."""
+
+    cron: str = attr(
+        "Cron expression of the run times.",
+        required=True,
+        notes=("The docs speak of six or seven fields, but every example uses the five-field form.",),
+        examples=("'*/10 * * * *'", "'0 2 * * *'"),
+    )
+    concurrencyPolicy: Literal["Allow", "Forbid", "Replace"] = attr(
+        "What happens when a run is due while the previous one is still running.",
+        values={
+            "Allow": "Start the new run alongside the running one.",
+            "Forbid": "Skip the new run.",
+            "Replace": "Stop the running one and start the new run.",
+        },
+        default="Allow",
+    )
+    endOn: str = attr(
+        "RFC 3339 time after which no run starts; a run in progress is stopped.",
+        notes=("Examples write it both quoted and unquoted; it is read as text either way.",),
+        examples=("2022-01-01T23:30:45Z",),
+    )
+    timezone: str = attr(
+        "IANA time zone the cron expression is read in.",
+        notes=("The docs call it mandatory; most examples omit it.",),
+        examples=("Asia/Kolkata", "UTC"),
+    )
+
+
+class Workflow(Section):
+    """The Workflow-specific section: ``workflow``: an optional schedule and the DAG of jobs."""
+
+    title: str = attr("Title of the workflow.")
+    schedule: Schedule = attr("Run the workflow on a cron schedule instead of once.")
+    dag: list[DagJob] = attr(
+        "List of jobs, run in the order their `dependencies` impose.",
+        required=True,
+        notes=("Needs at least one job.",),
+    )
+
+
+class Manifest(Section):
+    """A DataOS resource manifest of type ``workflow``: the root of a Flare job document."""
+
+    version: Literal["v1", "v1beta1", "v1beta"] = attr(
+        "Version of the resource schema.",
+        required=True,
+        values={
+            "v1": "Current version for Workflows.",
+            "v1beta1": "Older version, in flare:1.0-3.0 era examples; the CLI still echoes it.",
+            "v1beta": "Appears only in the workflow manifest reference's header.",
+        },
+    )
+    name: str = attr(
+        "Name of the workflow resource.",
+        required=True,
+        notes=("Lowercase letters, digits and hyphens, starting with a letter, under 48 characters.",),
+        examples=("wf-city-ingestion",),
+    )
+    type: Literal["workflow"] = attr(
+        "Kind of resource.",
+        required=True,
+        values={"workflow": "A Workflow: a DAG of jobs that run to completion, once or on a schedule."},
+        notes=(
+            "DataOS has other resource types (service, worker, depot, cluster, ...); flare-ls analyses "
+            "workflows.",
+        ),
+    )
+    tags: list[str] = attr(
+        "Tags of the resource.",
+        notes=("The resource docs call it mandatory; many examples omit it.",),
+        examples=("Connect", "Tier.Gold"),
+    )
+    description: str = attr("Description of the resource.")
+    owner: str = attr(
+        "User id of the owner.",
+        default="the user applying the manifest",
+        notes=("An unknown id is silently replaced by the applying user.",),
+    )
+    layer: Literal["user", "system"] = attr(
+        "Layer the resource belongs to.",
+        values={"user": "User resources (the default).", "system": "Platform resources."},
+        default="user",
+    )
+    workspace: str = attr(
+        "Workspace of the resource.",
+        notes=("Seen at the top level in examples; normally given with the CLI's `-w` (default `public`).",),
+        examples=("public",),
+    )
+    title: str = attr(
+        "Title of the resource.",
+        notes=("Seen at the top level in examples; the documented title is `workflow.title`.",),
+    )
+    workflow: Workflow = attr("The Workflow section: `schedule` and `dag`.", required=True)

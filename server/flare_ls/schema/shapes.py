@@ -1,0 +1,203 @@
+"""The pydantic model compiled into shapes the analyzer walks.
+
+Walking pydantic's own validators would stop at the first failing union branch and knows nothing of
+positions; the analyzer instead walks the YAML tree beside these shapes, which are read once from the
+models' fields (annotation, required-ness and :class:`AttrDoc`). The model stays the single source.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel
+
+from .attrs import AttrDoc, OpenSection
+
+#: Scalar kinds as ``YScalar.kind`` names them.
+SCALAR_KINDS = frozenset({"str", "bool", "int", "float"})
+
+
+class Shape:
+    __slots__ = ()
+
+
+@dataclass(eq=False)
+class AnyShape(Shape):
+    """Anything goes: the value is not checked."""
+
+
+@dataclass(eq=False)
+class ScalarShape(Shape):
+    #: Scalar kinds accepted (``str`` accepts any non-null scalar: YAML loaders turn them into text).
+    kinds: frozenset[str]
+    #: Closed, case-sensitive values (from a ``Literal``), or None.
+    literal: tuple[str, ...] | None = None
+
+    def describe(self) -> str:
+        if self.literal:
+            return "one of " + ", ".join(f"`{v}`" for v in self.literal)
+        names = {
+            "str": "a string",
+            "bool": "a boolean (`true` or `false`)",
+            "int": "an integer",
+            "float": "a number",
+        }
+        if self.kinds >= SCALAR_KINDS:
+            return "a scalar value"
+        return " or ".join(names[k] for k in ("bool", "int", "float", "str") if k in self.kinds)
+
+
+@dataclass(eq=False)
+class ListShape(Shape):
+    item: Shape
+
+
+@dataclass(eq=False)
+class UnionShape(Shape):
+    options: tuple[Shape, ...]
+
+
+@dataclass
+class FieldShape:
+    key: str
+    shape: Shape
+    required: bool
+    doc: AttrDoc | None
+
+
+@dataclass(eq=False)
+class MapShape(Shape):
+    name: str
+    fields: dict[str, FieldShape] = field(default_factory=dict)
+    #: Keys beyond ``fields`` are allowed (OpenSection, or a ``dict[str, X]``).
+    open: bool = False
+    #: Shape of the values of keys beyond ``fields`` (``dict[str, X]``), when they are checked.
+    value_shape: Shape | None = None
+    model: type[BaseModel] | None = None
+    doc: str = ""
+
+    @property
+    def required(self) -> list[FieldShape]:
+        return [f for f in self.fields.values() if f.required]
+
+
+_ANY = AnyShape()
+
+
+def shape_of(annotation: Any) -> Shape:
+    """The shape for a field annotation (see the contract in ``attrs.py``)."""
+    if annotation is Any or annotation is object:
+        return _ANY
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return compile_model(annotation)
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if annotation is str:
+        return ScalarShape(frozenset({"str", "int", "float", "bool"}))
+    if annotation is bool:
+        return ScalarShape(frozenset({"bool"}))
+    if annotation is int:
+        return ScalarShape(frozenset({"int"}))
+    if annotation is float:
+        return ScalarShape(frozenset({"int", "float"}))
+    if origin is Literal:
+        return ScalarShape(frozenset({"str"}), tuple(str(a) for a in args))
+    if origin is list:
+        return ListShape(shape_of(args[0]) if args else _ANY)
+    if origin is dict:
+        value = shape_of(args[1]) if len(args) == 2 else _ANY
+        return MapShape(name="mapping", open=True, value_shape=None if isinstance(value, AnyShape) else value)
+    if origin is Union or origin is types.UnionType:
+        options = [shape_of(a) for a in args if a is not type(None)]
+        scalars = [o for o in options if isinstance(o, ScalarShape) and o.literal is None]
+        others = [o for o in options if not (isinstance(o, ScalarShape) and o.literal is None)]
+        if scalars:  # str | int etc. collapse into one scalar shape
+            others.insert(0, ScalarShape(frozenset().union(*(s.kinds for s in scalars))))
+        if len(others) == 1:
+            return others[0]
+        return UnionShape(tuple(others))
+    if typing.get_origin(annotation) is typing.Annotated:
+        return shape_of(args[0])
+    raise TypeError(f"flare-ls schema: unsupported annotation {annotation!r}")
+
+
+_COMPILED: dict[type[BaseModel], MapShape] = {}
+
+
+def compile_model(model: type[BaseModel]) -> MapShape:
+    """The MapShape of a model class; models that refer to each other compile once."""
+    shape = _COMPILED.get(model)
+    if shape is not None:
+        return shape
+    shape = MapShape(
+        name=model.__name__,
+        open=issubclass(model, OpenSection),
+        model=model,
+        doc=(model.__doc__ or "").strip(),
+    )
+    _COMPILED[model] = shape
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        doc = info.json_schema_extra if isinstance(info.json_schema_extra, AttrDoc) else None
+        shape.fields[key] = FieldShape(key, shape_of(info.annotation), info.is_required(), doc)
+    return shape
+
+
+@dataclass(frozen=True)
+class KeyPlace:
+    """Where a key is valid: the mapping shape that declares it and the path of keys leading there
+    (list levels written ``[]``)."""
+
+    shape: MapShape
+    path: tuple[str, ...]
+
+
+@cache
+def key_places(root: MapShape) -> dict[str, tuple[KeyPlace, ...]]:
+    """Every key declared anywhere under ``root``, with each place it is valid."""
+    places: dict[str, list[KeyPlace]] = {}
+    seen: set[tuple[int, tuple[str, ...]]] = set()
+
+    def visit(shape: Shape, path: tuple[str, ...]) -> None:
+        if len(path) > 24:
+            return
+        if isinstance(shape, ListShape):
+            visit(shape.item, path + ("[]",))
+        elif isinstance(shape, UnionShape):
+            for option in shape.options:
+                visit(option, path)
+        elif isinstance(shape, MapShape):
+            marker = (id(shape), path)
+            if marker in seen:
+                return
+            seen.add(marker)
+            for key, fs in shape.fields.items():
+                places.setdefault(key, []).append(KeyPlace(shape, path))
+                visit(fs.shape, path + (key,))
+
+    visit(root, ())
+    return {key: tuple(found) for key, found in places.items()}
+
+
+def render_path(path: tuple[str | int, ...]) -> str:
+    """A short, readable name for a place: ``job.streaming``, ``job.inputs[].options``.
+
+    Starts at the Flare section (``stackSpec``/``flare``) when the path goes through one, since that
+    is how authors and the docs name places.
+    """
+    parts: list[str] = []
+    for part in path:
+        if isinstance(part, int) or part == "[]":
+            if parts:
+                parts[-1] += "[]"
+            continue
+        parts.append(part)
+    for i in range(len(parts) - 2, 1, -1):
+        if parts[i] in ("stackSpec", "flare") and parts[i - 1] == "spec":
+            parts = parts[i + 1 :]
+            break
+    return ".".join(parts) if parts else "the top level"

@@ -1,0 +1,132 @@
+"""Typed handles on the parts of a manifest that rules reason about.
+
+The schema walk checks each key in isolation; rules that relate keys to each other (a trigger mode and
+``forEachBatchMode``, an output and the step that produces it) work on these views instead of digging
+through the tree themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .yamltree import YMap, YNode, YScalar, YSeq
+
+_STACK = re.compile(r"^flare(?::(\d+)(?:\.(\d+))?)?$")
+PLACEHOLDER = re.compile(r"\$\{|\{\{|^<[^<>]*>$")
+
+
+def is_placeholder(text: str) -> bool:
+    """True for values substituted before Flare sees them: ``${VAR}``, ``{{ name }}``, ``<name>``."""
+    if "$" not in text and "{" not in text and "<" not in text:
+        return False
+    return bool(PLACEHOLDER.search(text))
+
+
+def stack_version(stack: str | None) -> tuple[int, int] | None:
+    """``flare:6.0`` -> (6, 0); bare ``flare`` and non-Flare stacks -> None."""
+    if stack is None:
+        return None
+    match = _STACK.match(stack.strip())
+    if match is None or match.group(1) is None:
+        return None
+    return int(match.group(1)), int(match.group(2) or 0)
+
+
+def is_flare_stack(stack: str | None) -> bool:
+    return stack is not None and _STACK.match(stack.strip()) is not None
+
+
+def mapping_items(node: YNode | None) -> list[YMap]:
+    """The mapping items of a list node (anything else in the list is the schema walk's business)."""
+    if isinstance(node, YSeq):
+        return [item for item in node.items if isinstance(item, YMap)]
+    return []
+
+
+@dataclass
+class JobView:
+    """One dag job whose spec runs a Flare stack."""
+
+    item: YMap  # the dag entry
+    name: YScalar | None
+    spec: YMap
+    stack: YScalar | None
+    #: The Flare body: ``spec.stackSpec`` or the legacy ``spec.flare``.
+    section: YMap | None
+    section_key: str | None
+    job: YMap | None
+    streaming: YMap | None
+    inputs: list[YMap] = field(default_factory=list)
+    outputs: list[YMap] = field(default_factory=list)
+    #: Every ``steps[].sequence[]`` item, in order.
+    sequence: list[YMap] = field(default_factory=list)
+    #: Every legacy ``steps[].sink[]`` item.
+    sinks: list[YMap] = field(default_factory=list)
+    #: Some steps live in other files (a path listed in ``steps``): their views are unknown here.
+    steps_elsewhere: bool = False
+
+    @property
+    def version(self) -> tuple[int, int] | None:
+        return stack_version(self.stack.value if self.stack is not None else None)
+
+    @property
+    def is_streaming(self) -> bool:
+        """A job reads a stream when one of its inputs says ``isStream: true``."""
+        return any(self.stream_inputs)
+
+    @property
+    def stream_inputs(self) -> list[YMap]:
+        return [i for i in self.inputs if (s := i.scalar("isStream")) is not None and s.as_bool is True]
+
+    def streaming_text(self, key: str) -> str | None:
+        return self.streaming.text(key) if self.streaming is not None else None
+
+
+@dataclass
+class DocumentView:
+    root: YMap
+    workflow: YMap | None
+    dag: list[YMap]
+    jobs: list[JobView]
+
+
+def build_view(root: YMap) -> DocumentView:
+    workflow = root.get("workflow")
+    workflow = workflow if isinstance(workflow, YMap) else None
+    dag = mapping_items(workflow.get("dag")) if workflow is not None else []
+    jobs = [job for item in dag if (job := _job_view(item)) is not None]
+    return DocumentView(root, workflow, dag, jobs)
+
+
+def _job_view(item: YMap) -> JobView | None:
+    spec = item.get("spec")
+    if not isinstance(spec, YMap):
+        return None
+    stack = spec.scalar("stack")
+    section_key = "stackSpec" if "stackSpec" in spec.entries else "flare" if "flare" in spec.entries else None
+    if not is_flare_stack(stack.value if stack is not None else None) and section_key != "flare":
+        return None
+    section = spec.get(section_key) if section_key else None
+    section = section if isinstance(section, YMap) else None
+    job = section.get("job") if section is not None else None
+    job = job if isinstance(job, YMap) else None
+    view = JobView(item, item.scalar("name"), spec, stack, section, section_key, job, None)
+    if job is not None:
+        streaming = job.get("streaming")
+        view.streaming = streaming if isinstance(streaming, YMap) else None
+        view.inputs = mapping_items(job.get("inputs"))
+        view.outputs = mapping_items(job.get("outputs"))
+        steps = job.get("steps")
+        view.steps_elsewhere = isinstance(steps, YSeq) and any(isinstance(s, YScalar) for s in steps.items)
+        for step in mapping_items(steps):
+            view.sequence += mapping_items(step.get("sequence"))
+            view.sinks += mapping_items(step.get("sink"))
+    return view
+
+
+def is_flare_document(root: YNode | None) -> bool:
+    """A workflow with at least one dag job on a Flare stack (or with a legacy ``flare`` section)."""
+    if not isinstance(root, YMap):
+        return False
+    return bool(build_view(root).jobs)

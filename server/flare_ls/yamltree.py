@@ -1,0 +1,400 @@
+"""YAML text to a positioned node tree, one tree per document.
+
+The tree is built directly from libyaml's event stream (PyYAML's C parser) rather than from
+``yaml.compose``: building our own nodes costs about what composing PyYAML's would, and ours carry what
+the analyzer needs (parent links, typed scalars, duplicate keys) without a second conversion pass.
+Nothing is ever constructed from a tag: the parser only produces events, so loading is safe.
+
+Positions are zero-based (line, column) with columns counted in code points, as libyaml counts them.
+Converting to UTF-16 or UTF-8 columns is the job of the adapter that talks to an editor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+try:  # The C parser is ~10x faster; the pure-Python one accepts and rejects the same documents.
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml on every platform we support
+    from yaml.loader import SafeLoader as _Parser  # type: ignore[assignment]
+
+Pos = tuple[int, int]
+
+
+class YNode:
+    """A node of the tree: its span and where it hangs (``parent[key]``)."""
+
+    __slots__ = ("parent", "key", "start", "end")
+
+    def __init__(self, start: Pos, end: Pos) -> None:
+        self.parent: YMap | YSeq | None = None
+        self.key: str | int | None = None
+        self.start = start
+        self.end = end
+
+    @property
+    def path(self) -> tuple[str | int, ...]:
+        """Keys and indexes from the document root to this node (pydantic ``loc`` shape)."""
+        parts: list[str | int] = []
+        node: YNode | None = self
+        while node is not None and node.key is not None:
+            parts.append(node.key)
+            node = node.parent
+        return tuple(reversed(parts))
+
+    @property
+    def key_node(self) -> YScalar | None:
+        """The key this node is the value of, when it sits in a mapping."""
+        if isinstance(self.parent, YMap) and isinstance(self.key, str):
+            entry = self.parent.entries.get(self.key)
+            if entry is not None and entry[1] is self:
+                return entry[0]
+        return None
+
+
+_BOOL = {"true": True, "false": False, "True": True, "False": False, "TRUE": True, "FALSE": False}
+_NULL = {"", "~", "null", "Null", "NULL"}
+_NUMBER_START = frozenset("0123456789+-.")
+_INT = re.compile(r"[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$|[-+]?\.(?:inf|Inf|INF)$|\.(?:nan|NaN|NAN)$"
+)
+
+
+class YScalar(YNode):
+    """A scalar: its text, quoting style (None for plain) and explicit tag if any."""
+
+    __slots__ = ("value", "style", "tag")
+
+    def __init__(self, value: str, style: str | None, tag: str | None, start: Pos, end: Pos) -> None:
+        # Assigned here rather than through YNode.__init__: scalars are most of the nodes built.
+        self.parent = None
+        self.key = None
+        self.start = start
+        self.end = end
+        self.value = value
+        self.style = style
+        self.tag = tag
+
+    @property
+    def kind(self) -> str:
+        """How a YAML 1.2 core-schema loader reads the scalar: null, bool, int, float or str."""
+        if self.tag is not None:
+            short = self.tag.rsplit(":", 1)[-1]
+            return short if short in ("null", "bool", "int", "float", "str") else "str"
+        if self.style is not None:
+            return "str"
+        text = self.value
+        if text in _NULL:
+            return "null"
+        if text in _BOOL:
+            return "bool"
+        if text[0] not in _NUMBER_START:  # most values are words: skip the number patterns
+            return "str"
+        if _INT.match(text):
+            return "int"
+        if _FLOAT.match(text):
+            return "float"
+        return "str"
+
+    @property
+    def as_bool(self) -> bool | None:
+        """The boolean this scalar stands for, quoted or not (``"true"`` is True); else None."""
+        return _BOOL.get(self.value)
+
+    def __repr__(self) -> str:
+        return f"YScalar({self.value!r}@{self.start})"
+
+
+class YMap(YNode):
+    """A mapping. ``entries`` maps each key's text to (key node, value node); of a key written twice
+    the last wins, as in most YAML loaders (the document lists such keys in ``duplicates``)."""
+
+    __slots__ = ("entries", "flow")
+
+    def __init__(self, start: Pos, end: Pos, flow: bool) -> None:
+        super().__init__(start, end)
+        self.entries: dict[str, tuple[YScalar, YNode]] = {}
+        self.flow = flow
+
+    def get(self, key: str) -> YNode | None:
+        entry = self.entries.get(key)
+        return entry[1] if entry is not None else None
+
+    def scalar(self, key: str) -> YScalar | None:
+        node = self.get(key)
+        return node if isinstance(node, YScalar) else None
+
+    def text(self, key: str) -> str | None:
+        """The text of a scalar value, or None when absent or not a scalar."""
+        node = self.entries.get(key)
+        return node[1].value if node is not None and isinstance(node[1], YScalar) else None
+
+    def __repr__(self) -> str:
+        return f"YMap({list(self.entries)}@{self.start})"
+
+
+class YSeq(YNode):
+    __slots__ = ("items", "flow")
+
+    def __init__(self, start: Pos, end: Pos, flow: bool) -> None:
+        super().__init__(start, end)
+        self.items: list[YNode] = []
+        self.flow = flow
+
+    def __repr__(self) -> str:
+        return f"YSeq({len(self.items)}@{self.start})"
+
+
+@dataclass
+class YDocument:
+    """One document of a YAML stream."""
+
+    root: YNode | None
+    index: int  # position in the stream, from 0
+    start_line: int
+    #: (repeated key, first key) for every key that appears twice in one mapping.
+    duplicates: list[tuple[YScalar, YScalar]] = field(default_factory=list)
+
+
+@dataclass
+class SyntaxProblem:
+    """The first thing that stopped the parser, in words an author understands."""
+
+    message: str
+    start: Pos
+    end: Pos
+
+
+@dataclass
+class ParsedText:
+    documents: list[YDocument] = field(default_factory=list)
+    error: SyntaxProblem | None = None
+
+
+_CONFLICT = re.compile(r"^(<<<<<<<|=======|>>>>>>>)(?: .*)?$", re.M)
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text`` as YAML (and LSP) count them: ``\r\n``, ``\r`` and ``\n`` all end one."""
+    return _LINE_BREAK.split(text) if "\r" in text else text.split("\n")
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def parse(text: str, lines: list[str] | None = None) -> ParsedText:
+    """Parse every document of ``text``; stop at the first syntax error and report it.
+
+    Documents that parsed before the error are kept: a broken third document does not hide findings
+    in the first two.
+    """
+    if lines is None:
+        lines = split_lines(text)
+    result = ParsedText()
+    # The substring tests are ~100x cheaper than the regex over a whole file that has no markers.
+    has_marker = "<<<<<<<" in text or ">>>>>>>" in text or "=======" in text
+    conflict = _CONFLICT.search(text) if has_marker else None
+    if conflict is not None:
+        line = text.count("\n", 0, conflict.start())
+        result.error = SyntaxProblem(
+            f"unresolved merge conflict marker `{conflict.group(1)}`: the file still holds both sides of "
+            "a git merge; keep one side and delete the markers",
+            (line, 0),
+            (line, len(lines[line].rstrip("\r"))),
+        )
+        return result
+    builder = _Builder(lines, result)
+    try:
+        builder.run(text)
+    except yaml.MarkedYAMLError as exc:
+        result.error = _describe(exc, lines)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position)
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1)
+        result.error = SyntaxProblem(
+            f"character {exc.character!r} is not allowed in YAML text", (line, col), (line, col + 1)
+        )
+    except yaml.YAMLError as exc:  # pragma: no cover - every libyaml error carries a mark
+        result.error = SyntaxProblem(f"YAML cannot be parsed: {exc}", (0, 0), (0, 0))
+    return result
+
+
+class _Builder:
+    """Turns the event stream into YDocuments."""
+
+    def __init__(self, lines: list[str], result: ParsedText) -> None:
+        self.lines = lines
+        self.result = result
+        self.duplicates: list[tuple[YScalar, YScalar]] = []
+
+    def run(self, text: str) -> None:
+        parser = _Parser(text)
+        try:
+            self._consume(parser)
+        finally:
+            parser.dispose()
+
+    def _consume(self, parser: _Parser) -> None:
+        # The hot loop of the analyzer: one pass over libyaml's events with the per-event work inlined
+        # (a method call per node costs as much as building the node).
+        stack: list[YMap | YSeq] = []
+        pending_key: list[YNode | None] = []  # per open container: a key waiting for its value
+        anchors: dict[str, YNode] = {}
+        root: YNode | None = None
+        doc_start = 0
+        documents = self.result.documents
+        events = yaml.events
+        scalar_event, alias_event = events.ScalarEvent, events.AliasEvent
+        map_start, seq_start = events.MappingStartEvent, events.SequenceStartEvent
+        map_end, seq_end = events.MappingEndEvent, events.SequenceEndEvent
+        get_event = parser.get_event
+        parent: YMap | YSeq | None = None
+        while True:
+            event = get_event()
+            cls = event.__class__
+            node: YNode
+            if cls is scalar_event:
+                sm, em = event.start_mark, event.end_mark
+                style = event.style or None  # libyaml says '' for plain scalars, PyYAML None
+                end = (em.line, em.column)
+                if style is not None and style in "|>":
+                    end = self._trim_end(end)
+                tag = event.tag
+                node = YScalar(event.value, style, tag if tag != "!" else None, (sm.line, sm.column), end)
+                if event.anchor:
+                    anchors[event.anchor] = node
+            elif cls is map_start or cls is seq_start:
+                sm = event.start_mark
+                start = (sm.line, sm.column)
+                node = (YMap if cls is map_start else YSeq)(start, start, bool(event.flow_style))
+                if event.anchor:
+                    anchors[event.anchor] = node
+            elif cls is map_end or cls is seq_end:
+                container = stack.pop()
+                pending_key.pop()
+                # A flow container ends at its bracket; a block one where its last child ends (kept
+                # up to date below as children arrive), or at the end mark when it is empty.
+                if container.flow or container.end == container.start:
+                    em = event.end_mark
+                    container.end = (em.line, em.column)
+                parent = stack[-1] if stack else None
+                if parent is not None and not parent.flow:
+                    parent.end = container.end
+                continue
+            elif cls is alias_event:
+                sm, em = event.start_mark, event.end_mark
+                target = anchors.get(event.anchor)
+                if target is None:  # libyaml reports undefined aliases itself; keep a placeholder
+                    target = YScalar("*" + event.anchor, None, None, (sm.line, sm.column), (em.line, em.column))
+                node = target
+                if parent is not None and not parent.flow:
+                    parent.end = (em.line, em.column)
+            elif cls is events.DocumentStartEvent:
+                root = None
+                self.duplicates = []
+                doc_start = event.start_mark.line
+                continue
+            elif cls is events.DocumentEndEvent:
+                documents.append(YDocument(root, len(documents), doc_start, self.duplicates))
+                continue
+            elif cls is events.StreamEndEvent:
+                return
+            else:  # StreamStartEvent
+                continue
+
+            # Hang the node in the innermost open container: a list item, a key, or a key's value.
+            # An alias keeps the parent and key of the place its anchor was defined at.
+            if parent is None:
+                root = node
+            elif parent.__class__ is YSeq:
+                items = parent.items  # type: ignore[union-attr]
+                if node.parent is None:
+                    node.parent = parent
+                    node.key = len(items)
+                items.append(node)
+            else:
+                key = pending_key[-1]
+                if key is None:
+                    pending_key[-1] = node
+                else:
+                    pending_key[-1] = None
+                    if key.__class__ is YScalar:  # complex keys have no place in a manifest: dropped
+                        name = key.value  # type: ignore[attr-defined]
+                        entries = parent.entries  # type: ignore[union-attr]
+                        previous = entries.get(name)
+                        if previous is not None:
+                            self.duplicates.append((key, previous[0]))  # type: ignore[arg-type]
+                        if node.parent is None:
+                            node.parent = parent
+                            node.key = name
+                        key.parent = parent
+                        entries[name] = (key, node)  # type: ignore[assignment]
+            if parent is not None and not parent.flow and cls is not alias_event:
+                parent.end = node.end
+            if cls is map_start or cls is seq_start:
+                stack.append(node)  # type: ignore[arg-type]
+                pending_key.append(None)
+                parent = node  # type: ignore[assignment]
+
+    def _trim_end(self, end: Pos) -> Pos:
+        """Block scalars end where the next token starts; pull the end back to their last character."""
+        line, col = end
+        lines = self.lines
+        if line >= len(lines):
+            line, col = len(lines) - 1, len(lines[-1])
+        while line > 0 and (col == 0 or not lines[line][:col].strip()):
+            line -= 1
+            col = len(lines[line].rstrip())
+        return (line, col)
+
+
+def _describe(exc: yaml.MarkedYAMLError, lines: list[str]) -> SyntaxProblem:
+    """Turn libyaml's wording into a message that says what to change."""
+    mark = exc.problem_mark or exc.context_mark
+    assert mark is not None
+    line, col = mark.line, mark.column
+    text = lines[line] if line < len(lines) else ""
+    problem = (exc.problem or "").strip()
+    context = (exc.context or "").strip()
+    ctx_line = exc.context_mark.line + 1 if exc.context_mark is not None else None
+    end = _token_end(text, col)
+    at_tab = col < len(text) and text[col] == "\t"
+    if at_tab or ("\t" in text and "cannot start any token" in problem):
+        tab = text.index("\t") if "\t" in text else col
+        stop = tab
+        while stop < len(text) and text[stop] == "\t":
+            stop += 1
+        return SyntaxProblem(
+            "tab character used for indentation: YAML indents with spaces only", (line, tab), (line, stop)
+        )
+    if problem.startswith("mapping values are not allowed"):
+        message = (
+            "unexpected `:` here: either this line is indented wrongly, or a plain value contains "
+            "`: ` and needs quotes"
+        )
+    elif problem.startswith("did not find expected key") or problem.startswith("did not find expected '-'"):
+        what = "list item" if "'-'" in problem else "key"
+        where = f" (the block starting on line {ctx_line})" if ctx_line else ""
+        message = f"bad indentation: this line does not line up with the {what}s of its block{where}"
+    elif problem.startswith("found undefined alias"):
+        message = f"alias `{text[col:end]}` refers to no anchor defined before it"
+    elif problem.startswith("found duplicate anchor"):
+        message = "anchor defined twice"
+    else:
+        detail = f"{problem} ({context}" + (f" started on line {ctx_line})" if ctx_line else ")")
+        message = "YAML cannot be parsed: " + (detail if context else problem)
+    return SyntaxProblem(message, (line, col), (line, end))
+
+
+def _token_end(text: str, col: int) -> int:
+    """End of the run of non-blank characters starting at ``col`` (at least one character)."""
+    if col >= len(text):
+        return col
+    end = col + 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return end
