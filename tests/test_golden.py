@@ -20,9 +20,7 @@ def test_every_corpus_manifest_has_expectations() -> None:
 
 @pytest.mark.parametrize("manifest,expected", PAIRS, ids=[str(m.relative_to(m.parents[1])) for m, _ in PAIRS])
 def test_findings_match_expected(manifest, expected) -> None:
-    assert expected.exists(), (
-        f"no expected findings: run `python tests/golden.py --update` and review {expected}"
-    )
+    assert expected.exists(), f"no expected findings: run `python tests/golden.py --update` and review {expected}"
     assert render_file(manifest) == expected.read_text(encoding="utf-8"), (
         f"findings for {manifest.relative_to(manifest.parents[1])} changed; if deliberate, run "
         f"`python tests/golden.py --update` and review the diff of {expected.relative_to(ROOT)}"

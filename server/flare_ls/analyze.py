@@ -130,7 +130,5 @@ def _shift_first_line(finding: Finding) -> Finding:
 
     fix = finding.fix
     if fix is not None:
-        fix = Fix(
-            fix.message, tuple(TextEdit(shift(e.start), shift(e.end), e.text) for e in fix.edits), fix.safe
-        )
+        fix = Fix(fix.message, tuple(TextEdit(shift(e.start), shift(e.end), e.text) for e in fix.edits), fix.safe)
     return replace(finding, start=shift(finding.start), end=shift(finding.end), fix=fix)

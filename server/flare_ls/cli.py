@@ -42,9 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="check files and directories (recursing into *.yaml and *.yml) and exit",
     )
-    parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
-    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument(
         "--color",
         choices=("auto", "always", "never"),
@@ -142,9 +140,7 @@ def _json_finding(path: Path, f: Finding) -> dict[str, Any]:
         fix = {
             "message": f.fix.message,
             "applicability": f.fix.applicability,
-            "edits": [
-                {"content": e.text, "location": loc(e.start), "end_location": loc(e.end)} for e in f.fix.edits
-            ],
+            "edits": [{"content": e.text, "location": loc(e.start), "end_location": loc(e.end)} for e in f.fix.edits],
         }
     return {
         "code": f.code,

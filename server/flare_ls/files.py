@@ -40,9 +40,7 @@ def decode(data: bytes) -> tuple[str | None, Finding | None]:
         line = before.count(b"\n")
         column = len(before[before.rfind(b"\n") + 1 :].decode(encoding, errors="replace"))
         byte = data[exc.start : exc.start + 1].hex()
-        message = (
-            f"the file is not valid {encoding.upper()}: byte 0x{byte} cannot be decoded; save it as UTF-8"
-        )
+        message = f"the file is not valid {encoding.upper()}: byte 0x{byte} cannot be decoded; save it as UTF-8"
         return None, Finding(UNREADABLE, message, (line, column), (line, column + 1), UNREADABLE.severity)
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -54,9 +52,7 @@ def read_manifest(path: Path) -> tuple[str | None, Finding | None]:
         data = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        return None, Finding(
-            UNREADABLE, f"cannot read the file: {reason}", (0, 0), (0, 0), UNREADABLE.severity
-        )
+        return None, Finding(UNREADABLE, f"cannot read the file: {reason}", (0, 0), (0, 0), UNREADABLE.severity)
     return decode(data)
 
 

@@ -7,7 +7,7 @@ quoting, indentation and line endings.
 from __future__ import annotations
 
 from .findings import Fix, TextEdit
-from .yamltree import YMap, YNode, YScalar
+from .yamltree import LINE_BREAK, Pos, YMap, YNode, YScalar
 
 
 def replace_scalar(node: YScalar, value: str, message: str, *, safe: bool) -> Fix:
@@ -83,3 +83,20 @@ def append_entries(lines: list[str], mapping: YMap, text_lines: list[str], messa
         return Fix(message, (TextEdit((last + 1, 0), (last + 1, 0), body),), False)
     end_col = len(lines[last].rstrip("\r"))
     return Fix(message, (TextEdit((last, end_col), (last, end_col), eol + body.rstrip("\r\n")),), False)
+
+
+def apply_edits(text: str, edits: tuple[TextEdit, ...] | list[TextEdit]) -> str:
+    """``text`` with the edits applied (they must not overlap); positions are as in findings."""
+    starts = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
+
+    def offset_of(pos: Pos) -> int:
+        line, col = pos
+        if line >= len(starts):
+            return len(text)
+        return min(starts[line] + col, len(text))
+
+    result = text
+    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+        start, end = offset_of(edit.start), offset_of(edit.end)
+        result = result[:start] + edit.text + result[end:]
+    return result

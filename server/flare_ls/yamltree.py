@@ -180,10 +180,10 @@ _CONFLICT = re.compile(r"^(<<<<<<<|=======|>>>>>>>)(?: .*)?$", re.M)
 
 def split_lines(text: str) -> list[str]:
     """The lines of ``text`` as YAML (and LSP) count them: ``\r\n``, ``\r`` and ``\n`` all end one."""
-    return _LINE_BREAK.split(text) if "\r" in text else text.split("\n")
+    return LINE_BREAK.split(text) if "\r" in text else text.split("\n")
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def parse(text: str, lines: list[str] | None = None) -> ParsedText:
@@ -373,8 +373,7 @@ def _describe(exc: yaml.MarkedYAMLError, lines: list[str]) -> SyntaxProblem:
         )
     if problem.startswith("mapping values are not allowed"):
         message = (
-            "unexpected `:` here: either this line is indented wrongly, or a plain value contains "
-            "`: ` and needs quotes"
+            "unexpected `:` here: either this line is indented wrongly, or a plain value contains `: ` and needs quotes"
         )
     elif problem.startswith("did not find expected key") or problem.startswith("did not find expected '-'"):
         what = "list item" if "'-'" in problem else "key"

@@ -85,13 +85,9 @@ class Context:
         tags: tuple[str, ...] = (),
     ) -> None:
         start, end = span(node, target)
-        self.findings.append(
-            Finding(info, message, start, end, severity or info.severity, fix, node.path, tags)
-        )
+        self.findings.append(Finding(info, message, start, end, severity or info.severity, fix, node.path, tags))
 
-    def report_at(
-        self, info: RuleInfo, start: Pos, end: Pos, message: str, *, fix: Fix | None = None
-    ) -> None:
+    def report_at(self, info: RuleInfo, start: Pos, end: Pos, message: str, *, fix: Fix | None = None) -> None:
         self.findings.append(Finding(info, message, start, end, info.severity, fix))
 
 

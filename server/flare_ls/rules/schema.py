@@ -207,6 +207,8 @@ class SchemaWalk:
         if kind not in shape.kinds:
             self.wrong_scalar(node, shape)
             return
+        if doc is not None and doc.checked_by is not None:
+            return
         if shape.literal is not None:
             self.enum_value(node, shape.literal, doc, case_insensitive=False, closed=True)
         elif doc is not None and doc.values:
@@ -219,9 +221,7 @@ class SchemaWalk:
             unquoted = YScalar(node.value, None, None, node.start, node.end).kind
             if unquoted in shape.kinds and unquoted != "str":
                 fix = unquote(node, f"Remove the quotes: `{node.value}`")
-        self.ctx.report(
-            WRONG_TYPE, node, f"{owner} expects {shape.describe()}, not {describe_node(node)}", fix=fix
-        )
+        self.ctx.report(WRONG_TYPE, node, f"{owner} expects {shape.describe()}, not {describe_node(node)}", fix=fix)
 
     def wrong_type(self, node: YNode, wanted: str) -> None:
         self.ctx.report(

@@ -72,8 +72,10 @@ def checkpoint_nodes(job: JobView) -> list[YScalar]:
 def missing_checkpoint_location(job: JobView, ctx: Context) -> None:
     if not job.is_streaming or checkpoint_nodes(job) or job.job is None:
         return
-    where = job.streaming.key_node if job.streaming is not None else job.stream_inputs[0].scalar("isStream")
-    assert where is not None
+    flag = job.stream_inputs[0].scalar("isStream")
+    where = job.streaming.key_node if job.streaming is not None else flag.key_node if flag else None
+    if where is None:
+        return
     name = job.name.value if job.name is not None else "job"
     workflow = _workflow_name(job) or "workflow"
     location = f"dataos://lakehouse:checkpoints/{workflow}/{name}?acl=rw"
@@ -268,9 +270,7 @@ def invalid_trigger_duration(job: JobView, ctx: Context) -> None:
             fix=replace_scalar(node, spark, f"Change to `{spark}`", safe=True),
         )
         return
-    ctx.report(
-        invalid_trigger_duration, node, f"`triggerDuration: {node.value}` is not a valid interval: {problem}"
-    )
+    ctx.report(invalid_trigger_duration, node, f"`triggerDuration: {node.value}` is not a valid interval: {problem}")
 
 
 _OFFSET_WORDS = ("earliest", "latest")

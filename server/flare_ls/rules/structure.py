@@ -76,9 +76,7 @@ def unknown_output_source(job: JobView, ctx: Context) -> None:
             continue
         suggestion, unique = best(name.value, views)
         produced = ", ".join(f"`{v}`" for v in views[:6]) or "nothing"
-        message = (
-            f"output `{name.value}` is not produced by any step or input of this job (they define {produced})"
-        )
+        message = f"output `{name.value}` is not produced by any step or input of this job (they define {produced})"
         fix = None
         if suggestion is not None:
             message += f"; did you mean `{suggestion}`?"
@@ -146,10 +144,7 @@ def address_problem(text: str) -> str | None:
             return "it contains a space"
         return "expected `dataos://depot:collection/dataset`, optionally followed by `?acl=r` or `?acl=rw`"
     if match.group("collection") is None:
-        return (
-            "no collection: the form is `dataos://depot:collection/dataset` "
-            "(use `none` for depots without one)"
-        )
+        return "no collection: the form is `dataos://depot:collection/dataset` (use `none` for depots without one)"
     query = match.group("query")
     if query is not None:
         params = query.split("&")
@@ -344,9 +339,7 @@ def incomplete_job(doc: DocumentView, ctx: Context) -> None:
         if job is None:
             continue
         if job.section is None and job.section_key is None:
-            ctx.report(
-                MISSING_KEY, anchor_of(job.spec), "`spec` has no `stackSpec` section for the Flare job"
-            )
+            ctx.report(MISSING_KEY, anchor_of(job.spec), "`spec` has no `stackSpec` section for the Flare job")
         legacy = job.section_key == "flare" or (job.version is not None and job.version <= (4, 0))
         if "compute" not in job.spec.entries and not legacy:
             ctx.report(

@@ -57,6 +57,9 @@ class AttrDoc:
     closed: bool = True
     #: Example values for completion and hover, as the author would write them.
     examples: tuple[str, ...] = ()
+    #: The rule that judges this attribute's value (its grammar is more than a list of values), so
+    #: the schema walk leaves the value alone.
+    checked_by: str | None = None
 
     def markdown(self, key: str) -> str:
         """Hover text for ``key``: rendered from this object alone."""
@@ -116,6 +119,7 @@ def attr(
     case_insensitive: bool = False,
     closed: bool = True,
     examples: tuple[str, ...] = (),
+    checked_by: str | None = None,
 ) -> Any:
     """Declare a documented attribute.
 
@@ -133,6 +137,7 @@ def attr(
         case_insensitive=case_insensitive,
         closed=closed,
         examples=examples,
+        checked_by=checked_by,
     )
     return Field(
         _NO_DEFAULT if required else None,

@@ -42,8 +42,7 @@ Scalar = str | int | float | bool
 STACK_VERSIONS: dict[str, str] = {
     "flare:1.0": "Early legacy layout: `spec.flare` section, `steps[].sink[]` writing to `depot` "
     "outputs, Standalone `inputType`/`outputType` blocks; manifests usually `version: v1beta1`.",
-    "flare:2.0": "Legacy layout like 1.0: `spec.flare`, `sink` steps and `depot` outputs; often no "
-    "`compute`.",
+    "flare:2.0": "Legacy layout like 1.0: `spec.flare`, `sink` steps and `depot` outputs; often no `compute`.",
     "flare:3.0": "Legacy layout: `spec.flare`, `sink` steps, `inputType` in Standalone jobs; writes to "
     "Iceberg were commonly followed by a `toolbox` job.",
     "flare:4.0": "Last version documented with the legacy layout (`spec.flare`), though some examples "
@@ -330,8 +329,7 @@ class IcebergProperties(OpenSection):
         case_insensitive=True,
         closed=False,
         notes=(
-            "Flare's docs list gzip (default) and snappy; Iceberg itself accepts none and gzip, so snappy "
-            "is doubtful.",
+            "Flare's docs list gzip (default) and snappy; Iceberg itself accepts none and gzip, so snappy is doubtful.",
             "`write.metadatacompression-codec` (missing dot) appears in published examples and is ignored.",
         ),
     )
@@ -425,8 +423,7 @@ class IcebergOptions(Section):
         notes=("Must sit under `options.iceberg`: elsewhere it is ignored and no partitioning happens.",),
     )
     merge: Merge = attr(
-        "Upsert into the table with MERGE INTO instead of appending or overwriting (`onClause`, "
-        "`whenClause`).",
+        "Upsert into the table with MERGE INTO instead of appending or overwriting (`onClause`, `whenClause`).",
     )
 
 
@@ -538,9 +535,7 @@ class OutputOptions(OpenSection):
     )
     merge: Merge = attr(
         "MERGE INTO settings placed directly under `options`.",
-        notes=(
-            "Seen in the merge example's full manifest; the documented place is `options.iceberg.merge`.",
-        ),
+        notes=("Seen in the merge example's full manifest; the documented place is `options.iceberg.merge`.",),
     )
     properties: IcebergProperties = attr(
         "Iceberg properties placed directly under `options`.",
@@ -721,9 +716,7 @@ class Output(Section):
     mysql: dict[str, Any] = attr("Standalone MySQL output connection.", legacy=_STANDALONE_OUTPUT)
     postgres: dict[str, Any] = attr("Standalone Postgres output connection.", legacy=_STANDALONE_OUTPUT)
     bigquery: dict[str, Any] = attr("Standalone BigQuery output connection.", legacy=_STANDALONE_OUTPUT)
-    elasticsearch: dict[str, Any] = attr(
-        "Standalone Elasticsearch output connection.", legacy=_STANDALONE_OUTPUT
-    )
+    elasticsearch: dict[str, Any] = attr("Standalone Elasticsearch output connection.", legacy=_STANDALONE_OUTPUT)
     opensearch: dict[str, Any] = attr("Standalone OpenSearch output connection.", legacy=_STANDALONE_OUTPUT)
     redshift: dict[str, Any] = attr("Standalone Redshift output connection.", legacy=_STANDALONE_OUTPUT)
     snowflake: dict[str, Any] = attr("Standalone Snowflake output connection.", legacy=_STANDALONE_OUTPUT)
@@ -785,8 +778,7 @@ class SequenceItem(Section):
         examples=("SELECT * FROM input",),
     )
     sqlFile: str = attr(
-        "Path of a file holding the SQL; the CLI inlines its contents into `sql` when the manifest is "
-        "applied.",
+        "Path of a file holding the SQL; the CLI inlines its contents into `sql` when the manifest is applied.",
         examples=("flare/queries/transform.sql",),
     )
     classpath: str = attr("Fully qualified class of a custom step implementation.")
@@ -857,9 +849,7 @@ class IncrementalState(Section):
     """A state update applied after a successful run: ``inputs[].incremental.state[]``."""
 
     key: str = attr("Key whose stored value is replaced.", required=True, examples=("start_date",))
-    value: str = attr(
-        "Key whose value after this run is stored into `key`.", required=True, examples=("end_date",)
-    )
+    value: str = attr("Key whose value after this run is stored into `key`.", required=True, examples=("end_date",))
 
 
 class Incremental(Section):
@@ -900,6 +890,7 @@ class InputOptions(OpenSection):
             "latest": "From new messages only (Spark's default for streaming reads).",
         },
         closed=False,
+        checked_by="FL206",
         trigger_modes=_ALL_TRIGGERS,
         notes=(
             "Only the first run uses it: once the checkpoint holds offsets, they win.",
@@ -931,9 +922,7 @@ class InputOptions(OpenSection):
     cluster: str = attr("Minerva cluster a `query` input runs on.", examples=("system",))
     SSL: bool | str = attr("Use TLS for a Minerva `query` input.", examples=('"true"',))
     header: bool | str = attr("CSV: the first line holds column names.")
-    inferSchema: bool | str = attr(
-        "CSV/JSON/xlsx: infer column types from the data instead of reading strings."
-    )
+    inferSchema: bool | str = attr("CSV/JSON/xlsx: infer column types from the data instead of reading strings.")
     delimiter: str = attr("CSV: field separator.", examples=(",", "|"))
     multiLine: bool | str = attr("JSON/CSV: records may span several lines.")
     mode: str = attr(
@@ -1022,10 +1011,7 @@ class Input(Section):
     )
     connectionProps: dict[str, Scalar] = attr(
         "Mapping of connection properties for the source store (MongoDB: `ssl`, `retryReads`).",
-        notes=(
-            "Seen on the input in the MongoDB read example (under `options` in the write example); "
-            "undocumented.",
-        ),
+        notes=("Seen on the input in the MongoDB read example (under `options` in the write example); undocumented.",),
     )
     depot: str = attr(
         "Depot address given instead of a dataset address.",
@@ -1069,9 +1055,7 @@ class Input(Section):
     mysql: dict[str, Any] = attr("Standalone MySQL source connection.", legacy=_STANDALONE_INPUT)
     postgres: dict[str, Any] = attr("Standalone Postgres source connection.", legacy=_STANDALONE_INPUT)
     bigquery: dict[str, Any] = attr("Standalone BigQuery source connection.", legacy=_STANDALONE_INPUT)
-    elasticsearch: dict[str, Any] = attr(
-        "Standalone Elasticsearch source connection.", legacy=_STANDALONE_INPUT
-    )
+    elasticsearch: dict[str, Any] = attr("Standalone Elasticsearch source connection.", legacy=_STANDALONE_INPUT)
     opensearch: dict[str, Any] = attr("Standalone OpenSearch source connection.", legacy=_STANDALONE_INPUT)
     redshift: dict[str, Any] = attr("Standalone Redshift source connection.", legacy=_STANDALONE_INPUT)
     snowflake: dict[str, Any] = attr("Standalone Snowflake source connection.", legacy=_STANDALONE_INPUT)
@@ -1119,12 +1103,10 @@ class Streaming(Section):
         "ProcessingTime, the checkpoint interval for Continuous.",
         trigger_modes=_INTERVAL_TRIGGERS,
         notes=(
-            "Compact forms such as `10s` (shown in the docs' table) are not Spark interval syntax: write "
-            "`10 seconds`.",
+            "Compact forms such as `10s` (shown in the docs' table) are not Spark interval syntax: write `10 seconds`.",
             "Months, years and negative intervals are rejected by Spark.",
             "Not used by Once or AvailableNow.",
-            "Without it, Flare's behaviour for ProcessingTime/Continuous is undocumented; every example "
-            "sets it.",
+            "Without it, Flare's behaviour for ProcessingTime/Continuous is undocumented; every example sets it.",
         ),
         examples=("10 seconds", "600 seconds", "1 second", "5 minutes"),
     )
@@ -1249,9 +1231,7 @@ class ActionOptions(OpenSection):
     )
     retainLast: int = attr("expire_snapshots: how many recent snapshots are always kept.", default="1")
     maxConcurrentDeletes: int = attr("expire_snapshots / remove_orphans: parallel file deletions.")
-    streamDeleteResults: bool = attr(
-        "expire_snapshots: stream the list of deleted files instead of collecting it."
-    )
+    streamDeleteResults: bool = attr("expire_snapshots: stream the list of deleted files instead of collecting it.")
     location: str = attr("remove_orphans: directory to scan for orphan files (default: the table location).")
     dryRun: bool = attr("remove_orphans: only list orphan files, delete nothing.", default="false")
     expireOlderThan: int | str = attr(
@@ -1352,8 +1332,7 @@ class Job(Section):
         examples=("20",),
     )
     streaming: Streaming = attr(
-        "Structured Streaming settings (`triggerMode`, `checkpointLocation`, ...); present only in "
-        "streaming jobs.",
+        "Structured Streaming settings (`triggerMode`, `checkpointLocation`, ...); present only in streaming jobs.",
     )
     inputs: list[Input] = attr(
         "List of datasets read; each becomes a Spark view named by its `name`.",
@@ -1374,9 +1353,7 @@ class Job(Section):
             "(`- flare/customer-360/steps.yaml`); its views are then unknown to flare-ls.",
         ),
     )
-    assertions: list[Assertion] = attr(
-        "Data-quality checks run on the inputs (`column` or `sql` with `tests`)."
-    )
+    assertions: list[Assertion] = attr("Data-quality checks run on the inputs (`column` or `sql` with `tests`).")
     actions: list[Action] = attr("Iceberg maintenance actions run on inputs.")
     profile: Profile = attr("Profile the first input instead of transforming data (`level`, `filters`).")
     udfs: dict[str, str] = attr(
@@ -1551,9 +1528,7 @@ class JobSpec(Section):
     retry: Retry = attr("Retry policy of the job (`count`, `strategy`).")
     tier: str = attr(
         "Processing tier of the job (`tier: connect`).",
-        legacy=Legacy(
-            replacement="a `Tier.<Name>` entry in `tags`", note="Inferred: recent examples tag tiers."
-        ),
+        legacy=Legacy(replacement="a `Tier.<Name>` entry in `tags`", note="Inferred: recent examples tag tiers."),
         examples=("connect",),
     )
 
@@ -1668,10 +1643,7 @@ class Manifest(Section):
         "Kind of resource.",
         required=True,
         values={"workflow": "A Workflow: a DAG of jobs that run to completion, once or on a schedule."},
-        notes=(
-            "DataOS has other resource types (service, worker, depot, cluster, ...); flare-ls analyses "
-            "workflows.",
-        ),
+        notes=("DataOS has other resource types (service, worker, depot, cluster, ...); flare-ls analyses workflows.",),
     )
     tags: list[str] = attr(
         "Tags of the resource.",

@@ -196,8 +196,8 @@ def render_path(path: tuple[str | int, ...]) -> str:
                 parts[-1] += "[]"
             continue
         parts.append(part)
-    for i in range(len(parts) - 2, 1, -1):
+    for i in range(len(parts) - 1, 1, -1):
         if parts[i] in ("stackSpec", "flare") and parts[i - 1] == "spec":
-            parts = parts[i + 1 :]
+            parts = parts[i + 1 :] if i + 1 < len(parts) else parts[i - 1 :]
             break
     return ".".join(parts) if parts else "the top level"

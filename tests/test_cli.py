@@ -1,0 +1,130 @@
+"""``flare-ls --check`` as a user runs it: a subprocess, its output and its exit code."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from golden import EXAMPLES, FIXTURES, ROOT
+
+KAFKA = EXAMPLES / "seed" / "06-kafka-lakehouse-insights.yaml"
+CLEAN = FIXTURES / "clean" / "batch-csv-to-iceberg.yaml"
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "flare_ls", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        timeout=60,
+        env={"PYTHONPATH": str(ROOT / "server"), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_seed_kafka_manifest_reports_the_continous_typo_with_a_fix() -> None:
+    result = run("--check", str(KAFKA.relative_to(ROOT)))
+    assert result.returncode == 1
+    line = next(x for x in result.stdout.splitlines() if "FL102" in x)
+    assert line == (
+        "examples/seed/06-kafka-lakehouse-insights.yaml:22:28: FL102 [invalid-value] "
+        "`triggerMode` does not accept `Continous`; did you mean `Continuous`?"
+    )
+    data = json.loads(run("--check", str(KAFKA), "--format", "json").stdout)
+    typo = next(d for d in data if d["code"] == "FL102")
+    assert typo["fix"]["applicability"] == "safe"
+    assert typo["fix"]["edits"] == [
+        {
+            "content": "Continuous",
+            "location": {"row": 22, "column": 28},
+            "end_location": {"row": 22, "column": 37},
+        }
+    ]
+
+
+def test_clean_file_exits_zero() -> None:
+    result = run("--check", str(CLEAN))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == "All checked: no findings in 1 file.\n"
+
+
+def test_json_output_is_shaped_like_ruff() -> None:
+    result = run("--check", str(FIXTURES / "invalid-value"), "--format", "json")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data and set(data[0]) == {
+        "code",
+        "name",
+        "message",
+        "severity",
+        "filename",
+        "location",
+        "end_location",
+        "fix",
+        "url",
+    }
+    assert all(d["url"].endswith(f"docs/rules/{d['code']}.md") for d in data)
+    assert {d["severity"] for d in data} == {"error"}
+    assert json.loads(run("--check", str(CLEAN), "--format", "json").stdout) == []
+
+
+def test_directories_recurse_into_yaml_files_and_skip_other_yaml(tmp_path) -> None:
+    (tmp_path / "nested" / "deeper").mkdir(parents=True)
+    (tmp_path / "nested" / "deeper" / "job.yml").write_text(KAFKA.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "k8s.yaml").write_text("apiVersion: v1\nkind: Pod\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("triggerMode: Continous\n", encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "bad.yaml").write_text(KAFKA.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("--check", str(tmp_path))
+    files = {line.split(":")[0] for line in result.stdout.splitlines()[:-1]}
+    assert files == {str(tmp_path / "nested" / "deeper" / "job.yml")}
+    assert result.stdout.splitlines()[-1].endswith("in 1 of 2 files; 1 with a fix.")
+
+
+def test_unreadable_and_undecodable_files_are_reported_and_others_still_checked(tmp_path) -> None:
+    latin = tmp_path / "latin1.yaml"
+    latin.write_bytes(b"name: caf\xe9\nstack: flare:7.0\n")
+    missing = tmp_path / "missing.yaml"
+    result = run("--check", str(latin), str(missing), str(KAFKA))
+    out = result.stdout
+    assert result.returncode == 1
+    assert f"{latin}:1:10: FL003 [unreadable-file] the file is not valid UTF-8: byte 0xe9" in out
+    assert f"{missing}:1:1: FL003 [unreadable-file] cannot read the file: No such file or directory" in out
+    assert "FL102" in out
+
+
+def test_utf16_with_bom_is_decoded(tmp_path) -> None:
+    path = tmp_path / "utf16.yaml"
+    path.write_bytes(KAFKA.read_text(encoding="utf-8").encode("utf-16"))
+    assert "22:28: FL102" in run("--check", str(path)).stdout
+
+
+@pytest.mark.parametrize("args", [(), ("--check",), ("--format", "xml", "--check", "x"), ("--bogus",)])
+def test_usage_errors_exit_two(args) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: flare-ls")
+    assert "Traceback" not in result.stderr
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.startswith("flare-ls ")
+
+
+def test_terminal_output_underlines_the_finding() -> None:
+    result = run("--check", str(KAFKA), "--color", "always")
+    lines = result.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if "FL102" in line)
+    source = KAFKA.read_text(encoding="utf-8").splitlines()[21]
+    assert lines[at + 1] == "  | " + source
+    assert lines[at + 2] == "  | " + " " * source.index("Continous") + "\x1b[31m^^^^^^^^^\x1b[0m"
+
+
+def test_warnings_alone_still_exit_one(tmp_path) -> None:
+    result = run("--check", str(FIXTURES / "long-job-name"))
+    assert result.returncode == 1 and "FL306" in result.stdout
