@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "server"))
 
 import yaml  # noqa: E402
+
 from flare_ls.analyze import analyze  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"

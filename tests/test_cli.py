@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from golden import EXAMPLES, FIXTURES, ROOT
 
 KAFKA = EXAMPLES / "seed" / "06-kafka-lakehouse-insights.yaml"
@@ -128,3 +129,12 @@ def test_terminal_output_underlines_the_finding() -> None:
 def test_warnings_alone_still_exit_one(tmp_path) -> None:
     result = run("--check", str(FIXTURES / "long-job-name"))
     assert result.returncode == 1 and "FL306" in result.stdout
+
+
+def test_undecodable_yaml_found_in_a_directory_is_reported_only_if_it_looks_like_flare(tmp_path) -> None:
+    (tmp_path / "flare.yaml").write_bytes(b"name: caf\xe9\nspec:\n  stack: flare:7.0\n")
+    (tmp_path / "other.yaml").write_bytes(b"title: caf\xe9\n")
+    result = run("--check", str(tmp_path))
+    assert f"{tmp_path / 'flare.yaml'}:1:10: FL003" in result.stdout
+    assert "other.yaml" not in result.stdout
+    assert result.returncode == 1

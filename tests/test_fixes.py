@@ -7,6 +7,7 @@ nothing outside its edits, and, when marked safe, bring no new finding.
 from __future__ import annotations
 
 import pytest
+
 from flare_ls.analyze import analyze
 from flare_ls.findings import TextEdit
 from flare_ls.fixes import apply_edits

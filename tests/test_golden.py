@@ -6,6 +6,7 @@ The expected files are written by ``python tests/golden.py --update`` and review
 from __future__ import annotations
 
 import pytest
+
 from golden import CORPUS, ROOT, pairs, render_file
 
 PAIRS = list(pairs())

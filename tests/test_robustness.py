@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from flare_ls.analyze import analyze
 from golden import CORPUS, EXAMPLES
 

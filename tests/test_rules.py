@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from flare_ls.analyze import analyze
 from flare_ls.files import UNREADABLE
 from flare_ls.findings import Severity

@@ -16,9 +16,10 @@ from .rules import schema, streaming, structure  # noqa: F401  (importing regist
 from .rules.base import CHECKS, Context
 from .rules.schema import DUPLICATE_KEY, INTERNAL_ERROR, LEGACY_LAYOUT, SYNTAX, SchemaWalk
 from .schema import model
-from .schema.shapes import compile_model, key_places
+from .schema.docs import field_at
+from .schema.shapes import compile_model
 from .views import build_view, is_flare_document
-from .yamltree import Pos, YDocument, YMap, parse, split_lines
+from .yamltree import Pos, YDocument, YMap, YScalar, parse, split_lines
 
 ROOT_SHAPE = compile_model(model.Manifest)
 _LOOKS_LIKE_FLARE = re.compile(r"^\s*(?:stack:\s*['\"]?(?:\$\{)?flare\b|stackSpec:|flare:\s*$)", re.M)
@@ -47,13 +48,18 @@ def analyze(text: str, uri: str | None = None, config: Config | None = None) -> 
             continue
         flare_seen = True
         findings += _analyze_document(document, lines)
-    if parsed.error is not None and (flare_seen or _LOOKS_LIKE_FLARE.search(text)):
+    if parsed.error is not None and (flare_seen or looks_like_flare_text(text)):
         error = parsed.error
         findings.append(Finding(SYNTAX, error.message, error.start, error.end, SYNTAX.severity))
     if bom:
         findings = [_shift_first_line(f) for f in findings]
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+def looks_like_flare_text(text: str) -> bool:
+    """A cheap guess, for text that cannot be parsed or decoded: does it mention a Flare stack?"""
+    return _LOOKS_LIKE_FLARE.search(text) is not None
 
 
 def _analyze_document(document: YDocument, lines: list[str]) -> list[Finding]:
@@ -108,17 +114,18 @@ def _report_legacy(ctx: Context, walk: SchemaWalk) -> None:
         LEGACY_LAYOUT,
         anchor,
         f"`{name}` belongs to the deprecated flare:1.0-4.0 layout{also}; current stacks (flare:7.0) use "
-        f"{_replacement(name)} instead (docs/rules/FL106.md lists each replacement); said once per document",
+        f"{_replacement(anchor)} instead (docs/rules/FL106.md lists each replacement); said once per document",
         tags=("deprecated",),
     )
 
 
-def _replacement(key: str) -> str:
-    """What current stacks write instead of a legacy key, from the key's documentation."""
-    for place in key_places(ROOT_SHAPE).get(key, ()):
-        doc = place.shape.fields[key].doc
-        if doc is not None and doc.legacy is not None:
-            return doc.legacy.replacement
+def _replacement(key: YScalar) -> str:
+    """What current stacks write instead of a legacy key, from the documentation of that very place
+    (``file`` on an input and ``file`` under output options are replaced differently)."""
+    parent_path = key.parent.path if key.parent is not None else ()
+    field = field_at(parent_path + (key.value,), ROOT_SHAPE)
+    if field is not None and field.doc is not None and field.doc.legacy is not None:
+        return field.doc.legacy.replacement
     return "the current keys"
 
 

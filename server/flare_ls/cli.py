@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
-from .analyze import analyze
+from .analyze import analyze, looks_like_flare_text
 from .files import read_manifest, yaml_files
 from .findings import Finding, Severity
 from .rules.schema import INTERNAL_ERROR
@@ -54,10 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_check(paths: list[Path], fmt: str, color: str, out: TextIO) -> int:
     results: list[tuple[Path, str | None, list[Finding]]] = []
-    for path in yaml_files(paths):
+    for path, named in yaml_files(paths):
         text, problem = read_manifest(path)
         if problem is not None:
-            results.append((path, None, [problem]))
+            # A file found in a directory is reported only when it could be a Flare manifest: other
+            # YAML in a repository is not flare-ls's business, broken or not.
+            if named or looks_like_flare(path):
+                results.append((path, None, [problem]))
             continue
         assert text is not None
         try:
@@ -87,6 +90,13 @@ _COLORS = {
     Severity.HINT: "\033[2m",
 }
 _BOLD, _RESET = "\033[1m", "\033[0m"
+
+
+def looks_like_flare(path: Path) -> bool:
+    try:
+        return looks_like_flare_text(path.read_bytes().decode("utf-8", errors="replace"))
+    except OSError:
+        return True  # unreadable: say so rather than guess
 
 
 def _write_text(results: list[tuple[Path, str | None, list[Finding]]], out: TextIO, fancy: bool) -> None:

@@ -56,17 +56,16 @@ def read_manifest(path: Path) -> tuple[str | None, Finding | None]:
     return decode(data)
 
 
-def yaml_files(paths: list[Path]) -> Iterator[Path]:
-    """Each path given, and every ``*.yaml``/``*.yml`` below the directories given, in sorted order.
-
-    A file named explicitly is always checked, whatever its suffix.
-    """
+def yaml_files(paths: list[Path]) -> Iterator[tuple[Path, bool]]:
+    """(path, named) for each path given (named: True), and every ``*.yaml``/``*.yml`` below the
+    directories given (named: False), in sorted order. A file named explicitly is always checked,
+    whatever its suffix."""
     for path in paths:
         if not path.is_dir():
-            yield path
+            yield path, True
             continue
         found: list[Path] = []
         for folder, dirs, files in os.walk(path):
             dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
             found += [Path(folder) / f for f in files if f.endswith(YAML_SUFFIXES)]
-        yield from sorted(found)
+        yield from ((f, False) for f in sorted(found))

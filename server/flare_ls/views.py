@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from .yamltree import YMap, YNode, YScalar, YSeq
 
-_STACK = re.compile(r"^flare(?::(\d+)(?:\.(\d+))?)?$")
+# Case-insensitive so that `Flare:7.0` is still recognised (and its casing reported, FL107).
+_STACK = re.compile(r"^flare(?::(\d+)(?:\.(\d+))?)?$", re.I)
 PLACEHOLDER = re.compile(r"\$\{|\{\{|^<[^<>]*>$")
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
 try:  # The C parser is ~10x faster; the pure-Python one accepts and rejects the same documents.
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml on every platform we support
     from yaml.loader import SafeLoader as _Parser  # type: ignore[assignment]
 
@@ -254,7 +255,7 @@ class _Builder:
         get_event = parser.get_event
         parent: YMap | YSeq | None = None
         while True:
-            event = get_event()
+            event: Any = get_event()  # dispatched on its class below, which mypy cannot follow
             cls = event.__class__
             node: YNode
             if cls is scalar_event:
@@ -311,7 +312,7 @@ class _Builder:
             if parent is None:
                 root = node
             elif parent.__class__ is YSeq:
-                items = parent.items  # type: ignore[union-attr]
+                items = parent.items
                 if node.parent is None:
                     node.parent = parent
                     node.key = len(items)
@@ -323,16 +324,16 @@ class _Builder:
                 else:
                     pending_key[-1] = None
                     if key.__class__ is YScalar:  # complex keys have no place in a manifest: dropped
-                        name = key.value  # type: ignore[attr-defined]
+                        name = key.value
                         entries = parent.entries  # type: ignore[union-attr]
                         previous = entries.get(name)
                         if previous is not None:
-                            self.duplicates.append((key, previous[0]))  # type: ignore[arg-type]
+                            self.duplicates.append((key, previous[0]))
                         if node.parent is None:
                             node.parent = parent
                             node.key = name
                         key.parent = parent
-                        entries[name] = (key, node)  # type: ignore[assignment]
+                        entries[name] = (key, node)
             if parent is not None and not parent.flow and cls is not alias_event:
                 parent.end = node.end
             if cls is map_start or cls is seq_start:
@@ -397,3 +398,31 @@ def _token_end(text: str, col: int) -> int:
     while end < len(text) and not text[end].isspace():
         end += 1
     return end
+
+
+def to_data(node: YNode | None) -> object:
+    """Plain Python data for a node, read as the analyzer reads it (YAML 1.2 core schema: no
+    timestamps, ``yes`` is a string). For validating with other tools, e.g. the JSON Schema export."""
+    if isinstance(node, YMap):
+        return {key: to_data(value) for key, (_, value) in node.entries.items()}
+    if isinstance(node, YSeq):
+        return [to_data(item) for item in node.items]
+    if not isinstance(node, YScalar):
+        return None
+    kind = node.kind
+    text = node.value
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return _BOOL[text]
+    if kind == "int":
+        try:
+            return int(text, 0) if text[:2].lower() in ("0x", "0o") else int(text)
+        except ValueError:
+            return text
+    if kind == "float":
+        try:
+            return float(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf"))
+        except ValueError:
+            return text
+    return text

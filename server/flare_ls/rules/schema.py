@@ -82,6 +82,9 @@ class SchemaWalk:
         self.places = key_places(root)
         #: Legacy keys met, in document order (first occurrence of each name).
         self.legacy: dict[str, YScalar] = {}
+        #: How many legacy sections enclose the node being walked: their old rules are not known well
+        #: enough to say a key is misplaced there (FL106 already covers the document).
+        self.in_legacy = 0
 
     # -- dispatch -------------------------------------------------------------------------------
     def walk(self, node: YNode, shape: Shape, spath: tuple[str, ...], doc: AttrDoc | None = None) -> None:
@@ -125,14 +128,17 @@ class SchemaWalk:
                 if shape.value_shape is not None:
                     self.walk(value, shape.value_shape, spath + (key,))
                 elif shape.open:
-                    self.near_miss(key_node, shape)
+                    self.open_key(key_node, shape, spath)
                 else:
                     self.unknown_key(key_node, value, shape, spath)
                 continue
-            if field.doc is not None and field.doc.legacy is not None and key not in self.legacy:
+            legacy = field.doc is not None and field.doc.legacy is not None
+            if legacy and key not in self.legacy:
                 self.legacy[key] = key_node
             if key not in skip:
+                self.in_legacy += legacy
                 self.walk(value, field.shape, spath + (key,), field.doc)
+                self.in_legacy -= legacy
         for field in shape.required:
             if field.key not in node.entries:
                 self.missing(node, field)
@@ -179,6 +185,24 @@ class SchemaWalk:
         if len(places) <= _DISTINCTIVE or place.path[: len(spath)] == spath:
             return place
         return None
+
+    def open_key(self, key: YScalar, shape: MapShape, spath: tuple[str, ...]) -> None:
+        """A key of a section that passes unknown keys on to Spark: report it only when it is one of
+        the section's own keys misspelt, or a key documented in a section below this one
+        (``partitionSpec`` directly under ``options`` belongs in ``options.iceberg``)."""
+        places = self.places.get(key.value, ())
+        below = [p for p in places if len(p.path) > len(spath) and p.path[: len(spath)] == spath]
+        if below and not self.in_legacy:
+            place = min(below, key=lambda p: len(p.path))
+            where = render_path(key.parent.path) if key.parent is not None else "the top level"
+            self.ctx.report(
+                MISPLACED_KEY,
+                key,
+                f"`{key.value}` does not belong directly in `{where}`, where Spark would receive it as an "
+                f"unknown option; it goes in `{render_path(place.path)}`",
+            )
+            return
+        self.near_miss(key, shape)
 
     def near_miss(self, key: YScalar, shape: MapShape) -> None:
         """In a section that passes unknown keys on to Spark, report only near-misses of its own keys."""
@@ -254,10 +278,11 @@ class SchemaWalk:
         suggestion, unique = best(value, allowed)
         rule = INVALID_VALUE if closed else UNKNOWN_VALUE
         if suggestion is not None:
+            problem = f"does not accept `{value}`" if closed else f"`{value}` is not one flare-ls knows"
             self.ctx.report(
                 rule,
                 node,
-                f"{owner} does not accept `{value}`; did you mean `{suggestion}`?",
+                f"{owner} {problem}; did you mean `{suggestion}`?",
                 fix=replace_scalar(node, suggestion, f"Change to `{suggestion}`", safe=unique),
             )
         elif closed:

@@ -9,7 +9,7 @@ from ..findings import Severity
 from ..fixes import append_entries, delete_entry, indent_step, replace_scalar
 from ..suggest import best
 from ..views import JobView, is_placeholder
-from ..yamltree import YMap, YNode, YScalar
+from ..yamltree import YMap, YNode, YScalar, YSeq
 from .base import Context, rule
 
 MICRO_BATCH_FREE = "Continuous"
@@ -42,12 +42,25 @@ def foreach_batch_with_continuous(job: JobView, ctx: Context) -> None:
     )
 
 
+SESSION_CHECKPOINT = "spark.sql.streaming.checkpointLocation"
+
+
 def checkpoint_nodes(job: JobView) -> list[YScalar]:
-    """Every place a checkpoint can be given: ``streaming``, on an output, or in an output's options."""
+    """Every place a checkpoint can be given: ``streaming`` (or its ``extraOptions``), an output, an
+    output's options, or Spark's session-wide root in ``sparkConf``."""
     found: list[YScalar] = []
     holders: list[YMap] = []
     if job.streaming is not None:
         holders.append(job.streaming)
+        extra = job.streaming.get("extraOptions")
+        if isinstance(extra, YMap):
+            holders.append(extra)
+    if job.section is not None:  # a session-wide root: spark.sql.streaming.checkpointLocation
+        conf = job.section.get("sparkConf")
+        items = conf.items if isinstance(conf, YSeq) else [conf] if isinstance(conf, YMap) else []
+        for item in items:
+            if isinstance(item, YMap) and (node := item.scalar(SESSION_CHECKPOINT)) is not None:
+                found.append(node)
     for output in job.outputs:
         holders.append(output)
         options = output.get("options")
@@ -245,7 +258,10 @@ def compact_to_spark(text: str) -> str | None:
     match = _COMPACT.match(text)
     if match is None:
         return None
-    return f"{match.group(1)} {_COMPACT_UNITS[match.group(2).lower()]}"
+    number, unit = match.group(1), _COMPACT_UNITS[match.group(2).lower()]
+    if "." in number and unit != "seconds":
+        return None  # Spark takes fractions of seconds only; converting units is the author's call
+    return f"{number} {unit[:-1] if number == '1' else unit}"
 
 
 @rule(

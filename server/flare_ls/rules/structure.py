@@ -31,15 +31,17 @@ def duplicate_name(job: JobView, ctx: Context) -> None:
             name = _name(item)
             if name is None or is_placeholder(name.value):
                 continue
-            earlier = seen.get(name.value)
+            # Spark resolves view names ignoring case (spark.sql.caseSensitive is false by default).
+            earlier = seen.get(name.value.lower())
             if earlier is None:
-                seen[name.value] = (kind, name)
+                seen[name.value.lower()] = (kind, name)
                 continue
+            same = "" if earlier[1].value == name.value else f" (`{earlier[1].value}`: Spark ignores case)"
             ctx.report(
                 duplicate_name,
                 name,
                 f"{kind} `{name.value}` reuses the view name of the {earlier[0]} on line "
-                f"{earlier[1].start[0] + 1}; "
+                f"{earlier[1].start[0] + 1}{same}; "
                 "inputs and steps share one namespace of Spark views, so the later one hides the earlier",
             )
     # One view written to several datasets (csv, json, parquet copies) is legitimate; the same view to
@@ -67,7 +69,7 @@ def duplicate_name(job: JobView, ctx: Context) -> None:
 def unknown_output_source(job: JobView, ctx: Context) -> None:
     if job.steps_elsewhere:
         return
-    views = [n.value for item in job.inputs + job.sequence if (n := _name(item)) is not None]
+    views = list(dict.fromkeys(n.value for item in job.inputs + job.sequence if (n := _name(item)) is not None))
     # Legacy layout: sinks name the output they write to and the view that feeds it.
     sunk = {s.text("outputName") for s in job.sinks}
     for output in job.outputs:
@@ -119,6 +121,38 @@ def unknown_dependency(doc: DocumentView, ctx: Context) -> None:
                     message += f"; did you mean `{suggestion}`?"
                     fix = replace_scalar(node, suggestion, f"Change to `{suggestion}`", safe=unique)
                 ctx.report(unknown_dependency, node, message, fix=fix)
+    _report_cycles(doc, ctx)
+
+
+def _report_cycles(doc: DocumentView, ctx: Context) -> None:
+    """Jobs that wait for each other in a ring can never start: report each ring once, at the
+    dependency that closes it."""
+    edges: dict[str, list[YScalar]] = {}
+    for item in doc.dag:
+        own = item.text("name")
+        deps = item.get("dependencies")
+        nodes = deps.items if isinstance(deps, YSeq) else [deps] if deps is not None else []
+        if own is not None:
+            edges[own] = [n for n in nodes if isinstance(n, YScalar) and n.value != own]
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = 1
+        for dep in edges.get(name, ()):
+            target = dep.value
+            if target not in edges:
+                continue
+            if state.get(target) == 1:
+                ring = path[path.index(target) :] + [name, target] if target in path else [name, target]
+                shown = " -> ".join(f"`{n}`" for n in dict.fromkeys(ring)) + f" -> `{target}`"
+                ctx.report(unknown_dependency, dep, f"jobs depend on each other in a cycle ({shown}); none can start")
+            elif target not in state:
+                visit(target, path + [name])
+        state[name] = 2
+
+    for name in edges:
+        if name not in state:
+            visit(name, [])
 
 
 # dataos://depot[:collection][/path][?query]; depot names are resource names (letters, digits, hyphens).
@@ -178,10 +212,7 @@ def malformed_dataset_address(job: JobView, ctx: Context) -> None:
             text = node.value.strip()
             if not text.lower().startswith("dataos:"):
                 continue
-            if not text.startswith("dataos://"):
-                problem = "addresses start with `dataos://`"
-            else:
-                problem = address_problem(text)
+            problem = address_problem(text) if text.startswith("dataos://") else "addresses start with `dataos://`"
             if problem is not None:
                 ctx.report(malformed_dataset_address, node, f"malformed address `{text}`: {problem}")
 
@@ -256,7 +287,10 @@ _SECRET_KEY = re.compile(
     r"(pass(word|wd)?|secret|api[_-]?key|apikey|token|sas[_-]?key|private[_-]?key|credential)", re.I
 )
 _JAAS_PASSWORD = re.compile(r"""password\s*=\s*(["'])(?P<value>[^"']*)\1""", re.I)
-_NOT_SECRET_KEYS = re.compile(r"(name|path|file|location|type|mechanism|provider|enabled|secrets?$)", re.I)
+# Keys that name or locate a secret rather than hold one (`passwordFile`, `tokenEndpoint`, `saslMechanism`).
+_NOT_SECRET_KEYS = re.compile(
+    r"(name|path|file|location|type|mechanism|provider|enabled|endpoint|url|uri|host|length|policy)$", re.I
+)
 
 
 def _literal(value: str) -> bool:

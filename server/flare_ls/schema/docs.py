@@ -1,0 +1,83 @@
+"""Documentation rendered from the schema model alone: hover text and the attribute table."""
+
+from __future__ import annotations
+
+from .attrs import TRIGGER_MODES, AttrDoc
+from .shapes import FieldShape, ListShape, MapShape, Shape, UnionShape, compile_model
+
+
+def _root() -> MapShape:
+    from . import model
+
+    return compile_model(model.Manifest)
+
+
+def _step(shape: Shape, part: str | int) -> Shape | None:
+    """The shape one key or index below ``shape``."""
+    if isinstance(shape, UnionShape):
+        for option in shape.options:
+            found = _step(option, part)
+            if found is not None:
+                return found
+        return None
+    if isinstance(part, int):
+        return shape.item if isinstance(shape, ListShape) else None
+    if isinstance(shape, MapShape):
+        field = shape.fields.get(part)
+        if field is not None:
+            return field.shape
+        return shape.value_shape
+    return None
+
+
+def field_at(path: tuple[str | int, ...], root: MapShape | None = None) -> FieldShape | None:
+    """The documented attribute a YAML path ends at (``workflow.dag[0].spec.stackSpec.job.explain``)."""
+    if not path or not isinstance(path[-1], str):
+        return None
+    shape: Shape | None = root or _root()
+    for part in path[:-1]:
+        shape = _step(shape, part) if shape is not None else None
+        if shape is None:
+            return None
+    holders = shape.options if isinstance(shape, UnionShape) else (shape,)
+    for holder in holders:
+        if isinstance(holder, MapShape) and path[-1] in holder.fields:
+            return holder.fields[path[-1]]
+    return None
+
+
+def hover_markdown(path: tuple[str | int, ...]) -> str | None:
+    """Hover text for the key a path ends at, or None where the model documents nothing."""
+    field = field_at(path)
+    if field is None or field.doc is None:
+        return None
+    return field.doc.markdown(field.key)
+
+
+def _modes(doc: AttrDoc) -> str:
+    if not doc.trigger_modes or set(doc.trigger_modes) == set(TRIGGER_MODES):
+        return "all (" + ", ".join(f"`{m}`" for m in TRIGGER_MODES) + ")"
+    return ", ".join(f"`{m}`" for m in doc.trigger_modes)
+
+
+def streaming_attribute_table() -> str:
+    """The specification's "attribute configuration table for streaming job", from the model."""
+    from . import model
+
+    streaming = compile_model(model.Streaming).fields
+    options = compile_model(model.InputOptions).fields
+    rows = [
+        ("triggerMode", streaming["triggerMode"]),
+        ("triggerDuration", streaming["triggerDuration"]),
+        ("batchMode", streaming["batchMode"]),
+        ("forEachBatchMode", streaming["forEachBatchMode"]),
+        ("startingOffsets (input options)", options["startingOffsets"]),
+        ("checkpointLocation", streaming["checkpointLocation"]),
+    ]
+    out = ["| Attribute | Description | Trigger modes | Notes |", "|---|---|---|---|"]
+    for label, field in rows:
+        doc = field.doc
+        assert doc is not None
+        notes = " ".join(doc.notes).replace("|", "\\|")
+        out.append(f"| `{label}` | {doc.description} | {_modes(doc)} | {notes} |")
+    return "\n".join(out) + "\n"

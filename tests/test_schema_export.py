@@ -1,0 +1,77 @@
+"""The JSON Schema export: up to date with the model, and in agreement with the analyzer."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from flare_ls.analyze import analyze
+from flare_ls.findings import Severity
+from flare_ls.schema import export
+from flare_ls.views import is_flare_document
+from flare_ls.yamltree import parse, to_data
+from golden import CORPUS, EXAMPLES, FIXTURES
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(export.DEFAULT_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_exported_schema_is_up_to_date() -> None:
+    assert export.DEFAULT_PATH.read_text(encoding="utf-8") == export.render(), (
+        "schemas/flare-workflow.schema.json is stale: run `python -m flare_ls.schema.export`"
+    )
+
+
+def _flare_documents(paths):
+    for path in paths:
+        text = path.read_bytes().decode("utf-8")
+        for document in parse(text).documents:
+            if is_flare_document(document.root):
+                yield path, text, document
+
+
+MANIFESTS = sorted(CORPUS.glob("*.yaml")) + sorted(EXAMPLES.rglob("*.yaml")) + sorted(FIXTURES.glob("clean/*.yaml"))
+
+
+def test_manifests_without_errors_validate(validator) -> None:
+    """Every manifest flare-ls finds no error in (corpus, seed examples, clean fixtures) is valid."""
+    checked = 0
+    for path, text, document in _flare_documents(MANIFESTS):
+        if any(f.severity == Severity.ERROR for f in analyze(text)):
+            continue
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(to_data(document.root))]
+        assert not errors, f"{path.name}: {errors[:3]}"
+        checked += 1
+    assert checked >= 50
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "invalid-value/trigger-continous",
+        "unknown-key/foreachbatchmode-case",
+        "wrong-type/quoted-booleans-and-numbers",
+        "misplaced-key/show-preview-lines-in-streaming",
+        "missing-key/no-job-section",
+    ],
+)
+def test_schema_rejects_what_the_analyzer_calls_errors(validator, fixture) -> None:
+    path = FIXTURES / f"{fixture}.yaml"
+    (_, _, document), *_ = _flare_documents([path])
+    assert list(validator.iter_errors(to_data(document.root)))
+
+
+def test_schema_carries_the_attribute_docs() -> None:
+    schema = export.build_schema()
+    trigger = schema["$defs"]["Streaming"]["properties"]["triggerMode"]
+    assert trigger["description"].startswith("When and how the streaming query processes data")
+    values = trigger["anyOf"][0]
+    assert values["enum"] == ["ProcessingTime", "Once", "AvailableNow", "Continuous"]
+    assert len(values["enumDescriptions"]) == 4
+    assert schema["$defs"]["JobSpec"]["properties"]["flare"]["deprecated"] is True
