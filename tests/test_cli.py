@@ -83,7 +83,7 @@ def test_directories_recurse_into_yaml_files_and_skip_other_yaml(tmp_path) -> No
     result = run("--check", str(tmp_path))
     files = {line.split(":")[0] for line in result.stdout.splitlines()[:-1]}
     assert files == {str(tmp_path / "nested" / "deeper" / "job.yml")}
-    assert result.stdout.splitlines()[-1].endswith("in 1 of 2 files; 1 with a fix.")
+    assert result.stdout.splitlines()[-1].endswith("in 1 of 2 files; 2 with a fix.")
 
 
 def test_unreadable_and_undecodable_files_are_reported_and_others_still_checked(tmp_path) -> None:
@@ -138,3 +138,21 @@ def test_undecodable_yaml_found_in_a_directory_is_reported_only_if_it_looks_like
     assert f"{tmp_path / 'flare.yaml'}:1:10: FL003" in result.stdout
     assert "other.yaml" not in result.stdout
     assert result.returncode == 1
+
+
+def test_internal_failure_exits_three_and_other_files_are_still_checked(monkeypatch, capsys) -> None:
+    from flare_ls import cli
+
+    real = cli.analyze
+
+    def analyze(text, uri=None):
+        if "kafka-lakehouse" in text:
+            raise RuntimeError("simulated bug")
+        return real(text, uri)
+
+    monkeypatch.setattr(cli, "analyze", analyze)
+    code = cli.main(["--check", str(KAFKA), str(FIXTURES / "invalid-value" / "type-workflows.yaml")])
+    out = capsys.readouterr().out
+    assert code == cli.EXIT_INTERNAL
+    assert "FL900 [internal-error] flare-ls failed on this file (RuntimeError: simulated bug)" in out
+    assert "type-workflows.yaml:3:7: FL102" in out

@@ -88,7 +88,9 @@ def test_syntax_messages_say_what_to_change() -> None:
     tab = parse("a:\n\tb: 1\n").error
     assert tab.message.startswith("tab character") and tab.start == (1, 0) and tab.end == (1, 1)
     colon = parse("a: b: c\n").error
-    assert colon.message.startswith("unexpected `:`") and colon.start == (0, 4)
+    assert colon.message.startswith("unexpected `: ` inside a plain value") and colon.start == (0, 4)
+    deeper = parse("spec:\n  stack: toolbox\ncompute: x\n    toolbox:\n      a: 1\n").error
+    assert deeper.message.startswith("unexpected `:`: line 4 is indented deeper than line 3")
     indent = parse("a:\n    b: 1\n  c: 2\n").error
     assert indent.message.startswith("bad indentation")
     conflict = parse("a: 1\n<<<<<<< HEAD\nb: 2\n=======\nb: 3\n>>>>>>> x\n").error

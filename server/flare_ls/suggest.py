@@ -29,7 +29,8 @@ def rank(word: str, candidates: Iterable[str]) -> list[tuple[str, int]]:
     """Candidates close to ``word``, best first, each with its distance (0 = differs only in case).
 
     Case is ignored when measuring, so ``foreachBatchMode`` finds ``forEachBatchMode`` at 0; a word is
-    close when at most a third of its letters (and at least one) must change.
+    close when at most a third of its letters (and at least one) must change. When none is, a long
+    candidate that the word begins (or that begins the word) is offered.
     """
     lowered = word.lower()
     limit = max(1, len(word) // 3)
@@ -40,6 +41,13 @@ def rank(word: str, candidates: Iterable[str]) -> list[tuple[str, int]]:
         distance = edit_distance(lowered, candidate.lower(), limit)
         if distance <= limit:
             found.append((distance, order, candidate))
+    if not found and len(word) >= 8:
+        # A name cut short or extended (`read-redshift-retail` for `read-redshift-retail-customer`) is
+        # far in edits but plain to a reader; such matches come last, with their length difference.
+        for order, candidate in enumerate(candidates):
+            low = candidate.lower()
+            if candidate != word and (low.startswith(lowered) or lowered.startswith(low)) and len(low) >= 8:
+                found.append((abs(len(low) - len(lowered)), order, candidate))
     found.sort()
     return [(candidate, distance) for distance, _, candidate in found]
 

@@ -369,13 +369,16 @@ def _describe(exc: yaml.MarkedYAMLError, lines: list[str]) -> SyntaxProblem:
         stop = tab
         while stop < len(text) and text[stop] == "\t":
             stop += 1
-        return SyntaxProblem(
-            "tab character used for indentation: YAML indents with spaces only", (line, tab), (line, stop)
-        )
+        if text[stop:].lstrip(" \t").startswith("#"):
+            message = (
+                "tab character before a comment: libyaml (and with it most YAML tools) rejects tabs at the "
+                "start of a line; use spaces"
+            )
+        else:
+            message = "tab character used for indentation: YAML indents with spaces only"
+        return SyntaxProblem(message, (line, tab), (line, stop))
     if problem.startswith("mapping values are not allowed"):
-        message = (
-            "unexpected `:` here: either this line is indented wrongly, or a plain value contains `: ` and needs quotes"
-        )
+        message = _unexpected_colon(lines, line, col)
     elif problem.startswith("did not find expected key") or problem.startswith("did not find expected '-'"):
         what = "list item" if "'-'" in problem else "key"
         where = f" (the block starting on line {ctx_line})" if ctx_line else ""
@@ -388,6 +391,28 @@ def _describe(exc: yaml.MarkedYAMLError, lines: list[str]) -> SyntaxProblem:
         detail = f"{problem} ({context}" + (f" started on line {ctx_line})" if ctx_line else ")")
         message = "YAML cannot be parsed: " + (detail if context else problem)
     return SyntaxProblem(message, (line, col), (line, end))
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _unexpected_colon(lines: list[str], line: int, col: int) -> str:
+    """libyaml's "mapping values are not allowed here", explained from the lines around it."""
+    text = lines[line] if line < len(lines) else ""
+    if ": " in text[:col]:
+        return "unexpected `: ` inside a plain value: quote the value (`key: 'a: b'`)"
+    above = line - 1
+    while above >= 0 and (not lines[above].strip() or lines[above].lstrip().startswith("#")):
+        above -= 1
+    if above >= 0:
+        previous = lines[above].rstrip()
+        if _indent(previous) < _indent(text) and not previous.endswith(":") and not previous.endswith("-"):
+            return (
+                f"unexpected `:`: line {line + 1} is indented deeper than line {above + 1}, which holds a "
+                "value and opens no block; one of the two is indented wrongly"
+            )
+    return "unexpected `:` here: the line is indented wrongly, or a plain value contains `: ` and needs quotes"
 
 
 def _token_end(text: str, col: int) -> int:

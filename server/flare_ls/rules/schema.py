@@ -120,6 +120,7 @@ class SchemaWalk:
     def mapping(self, node: YMap, shape: MapShape, spath: tuple[str, ...]) -> None:
         fields = shape.fields
         skip = self._skipped_keys(node) if shape.name == "JobSpec" else frozenset()
+        misplaced: list[tuple[YScalar, KeyPlace]] = []
         for key, (key_node, value) in node.entries.items():
             field = fields.get(key)
             if field is None:
@@ -130,7 +131,11 @@ class SchemaWalk:
                 elif shape.open:
                     self.open_key(key_node, shape, spath)
                 else:
-                    self.unknown_key(key_node, value, shape, spath)
+                    place = self._likely_place(key, spath)
+                    if place is not None:
+                        misplaced.append((key_node, place))
+                    else:
+                        self.unknown_key(key_node, shape)
                 continue
             legacy = field.doc is not None and field.doc.legacy is not None
             if legacy and key not in self.legacy:
@@ -140,8 +145,28 @@ class SchemaWalk:
                 self.walk(value, field.shape, spath + (key,), field.doc)
                 self.in_legacy -= legacy
         for field in shape.required:
-            if field.key not in node.entries:
+            if field.key in node.entries:
+                continue
+            # Keys that belong in the missing section, written one level too high: one finding says it.
+            strays = [k for k, place in misplaced if place.path == spath + (field.key,)]
+            if strays:
+                misplaced = [(k, p) for k, p in misplaced if k not in strays]
+                names = ", ".join(f"`{k.value}`" for k in strays)
+                self.ctx.report(
+                    MISPLACED_KEY,
+                    anchor_of(node),
+                    f"`{render_path(node.path)}` has no `{field.key}`, and {names} belong in it: put them under a "
+                    f"`{field.key}:` key",
+                )
+            else:
                 self.missing(node, field)
+        for key_node, place in misplaced:
+            where = render_path(key_node.parent.path) if key_node.parent is not None else "the top level"
+            self.ctx.report(
+                MISPLACED_KEY,
+                key_node,
+                f"`{key_node.value}` does not belong in `{where}`; it goes in `{render_path(place.path)}`",
+            )
 
     @staticmethod
     def _skipped_keys(spec: YMap) -> frozenset[str]:
@@ -151,18 +176,9 @@ class SchemaWalk:
             return frozenset(spec.entries)
         return frozenset()
 
-    def unknown_key(self, key: YScalar, value: YNode, shape: MapShape, spath: tuple[str, ...]) -> None:
+    def unknown_key(self, key: YScalar, shape: MapShape) -> None:
         name = key.value
         where = render_path(key.parent.path) if key.parent is not None else "the top level"
-        place = self._likely_place(name, spath)
-        if place is not None:
-            self.ctx.report(
-                MISPLACED_KEY,
-                key,
-                f"`{name}` does not belong in `{where}`; it goes in `{render_path(place.path)}`",
-                target="value",
-            )
-            return
         suggestion, unique = best(name, shape.fields)
         if suggestion is None:
             self.ctx.report(UNKNOWN_KEY, key, f"unknown key `{name}` in `{where}`")
@@ -214,7 +230,8 @@ class SchemaWalk:
         self.ctx.report(
             UNKNOWN_KEY,
             key,
-            f"`{key.value}` in `{where}` is passed on to Spark as is; did you mean `{suggestion}`?",
+            f"`{key.value}` in `{where}` is not a documented key (it would be passed on and ignored); "
+            f"did you mean `{suggestion}`?",
             severity=Severity.WARNING,
             fix=rename_key(key, suggestion, f"Rename to `{suggestion}`", safe=ranked[0][1] == 0),
         )

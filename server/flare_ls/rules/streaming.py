@@ -137,7 +137,9 @@ def streaming_without_stream_input(job: JobView, ctx: Context) -> None:
     if job.streaming is None or job.is_streaming or not job.inputs:
         return
     fix = None
-    if len(job.inputs) == 1:
+    # Offer to mark the input only when a trigger shows the author wants a stream; a section holding
+    # only a checkpoint (the Event Hubs write examples) is more likely meant to go.
+    if len(job.inputs) == 1 and "triggerMode" in job.streaming.entries:
         only = job.inputs[0]
         flag = only.scalar("isStream")
         if flag is not None:
@@ -148,8 +150,9 @@ def streaming_without_stream_input(job: JobView, ctx: Context) -> None:
     ctx.report(
         streaming_without_stream_input,
         job.streaming.key_node,
-        "`streaming` is set but no input has `isStream: true`, so the job runs once as a batch job and "
-        "its streaming settings are ignored; mark the streaming input with `isStream: true`",
+        "`streaming` is set but no input has `isStream: true`: without a stream input the job is not a "
+        "streaming query, so these settings do not apply as written; mark the input that is a stream with "
+        "`isStream: true`, or remove `streaming`",
         fix=fix,
     )
 
@@ -357,3 +360,89 @@ def batch_mode_with_trigger(job: JobView, ctx: Context) -> None:
         "stop when the data is processed (`Once`, `AvailableNow`)",
         target="entry",
     )
+
+
+KAFKA_FORMATS = ("kafka", "kafkajson", "kafkaavro")
+
+
+@rule(
+    "FL208",
+    "continuous-unsupported-sink",
+    Severity.WARNING,
+    "a `Continuous` trigger writing to a sink Spark's continuous processing does not support",
+)
+def continuous_unsupported_sink(job: JobView, ctx: Context) -> None:
+    trigger = _trigger(job)
+    if trigger is None or trigger.value != MICRO_BATCH_FREE:
+        return
+    for output in job.outputs:
+        node = output.scalar("format") or output.scalar("name")
+        fmt = output.text("format")
+        if node is None or fmt is None or is_placeholder(fmt) or fmt.strip().lower() in KAFKA_FORMATS:
+            continue
+        ctx.report(
+            continuous_unsupported_sink,
+            node,
+            f"`triggerMode: Continuous` writes to `{fmt}`: Spark's continuous processing supports only Kafka "
+            "sinks (and memory/console for debugging), so Spark refuses this query unless Flare routes the "
+            "write itself; use `ProcessingTime` with a short `triggerDuration` for other sinks",
+        )
+
+
+NEVER_STOPPING = (None, "ProcessingTime", "Continuous")
+
+
+@rule(
+    "FL209",
+    "streaming-job-on-schedule",
+    Severity.WARNING,
+    "a streaming query that never stops, in a cron-scheduled workflow",
+)
+def streaming_job_on_schedule(job: JobView, ctx: Context) -> None:
+    if not job.is_streaming:
+        return
+    cron = _schedule_cron(job)
+    trigger = _trigger(job)
+    mode = trigger.value if trigger is not None else None
+    if cron is None or mode not in NEVER_STOPPING:
+        return
+    where = trigger if trigger is not None else job.stream_inputs[0].scalar("isStream")
+    assert where is not None
+    how = f"has `triggerMode: {mode}`, which never stops" if mode else "has no `triggerMode`, so it never stops"
+    ctx.report(
+        streaming_job_on_schedule,
+        where,
+        f"the workflow runs on a schedule (`cron: {cron.value}`), but this streaming job {how}: each tick "
+        "starts another run while the last is still running; use `Once` or `AvailableNow` for a scheduled "
+        "job, or remove the schedule for a continuous one",
+        target="entry" if trigger is not None else "key",
+    )
+
+
+def _schedule_cron(job: JobView) -> YScalar | None:
+    workflow = job.item.parent.parent if job.item.parent is not None else None
+    if not isinstance(workflow, YMap):
+        return None
+    schedule = workflow.get("schedule")
+    return schedule.scalar("cron") if isinstance(schedule, YMap) else None
+
+
+@rule(
+    "FL210",
+    "local-checkpoint",
+    Severity.WARNING,
+    "a `checkpointLocation` on the pod's local disk, lost when the pod goes",
+)
+def local_checkpoint(job: JobView, ctx: Context) -> None:
+    for node in checkpoint_nodes(job):
+        value = node.value.strip()
+        # dataos://, s3a://, abfss://, gs://... are fault-tolerant stores; a bare or file: path is local.
+        local = "://" not in value or value.lower().startswith("file:")
+        if local and not is_placeholder(value):
+            ctx.report(
+                local_checkpoint,
+                node,
+                f"checkpoint `{value}` is a local path: it lives on the driver pod's disk and is gone when "
+                "the pod is replaced, so a restarted query starts over; Spark wants a fault-tolerant, "
+                "HDFS-compatible location such as `dataos://lakehouse:checkpoints/...`",
+            )

@@ -6,11 +6,11 @@ import re
 
 from ..findings import Severity
 from ..fixes import replace_scalar
-from ..suggest import best
+from ..suggest import best, rank
 from ..views import DocumentView, JobView, is_placeholder
 from ..yamltree import YMap, YNode, YScalar, YSeq
 from .base import Context, checks, rule
-from .schema import MISSING_KEY, anchor_of
+from .schema import DUPLICATE_KEY, MISSING_KEY, anchor_of
 
 
 def _name(item: YMap) -> YScalar | None:
@@ -114,12 +114,15 @@ def unknown_dependency(doc: DocumentView, ctx: Context) -> None:
             if node.value == own:
                 ctx.report(unknown_dependency, node, f"job `{own}` depends on itself")
             elif node.value not in names:
-                suggestion, unique = best(node.value, names)
+                ranked = rank(node.value, names)
                 message = f"dependency `{node.value}` names no job of this dag"
                 fix = None
-                if suggestion is not None:
+                if ranked:
+                    suggestion, distance = ranked[0]
+                    unique = len(ranked) == 1 or ranked[1][1] > distance
                     message += f"; did you mean `{suggestion}`?"
-                    fix = replace_scalar(node, suggestion, f"Change to `{suggestion}`", safe=unique)
+                    safe = unique and distance <= 2
+                    fix = replace_scalar(node, suggestion, f"Change to `{suggestion}`", safe=safe)
                 ctx.report(unknown_dependency, node, message, fix=fix)
     _report_cycles(doc, ctx)
 
@@ -382,8 +385,57 @@ def incomplete_job(doc: DocumentView, ctx: Context) -> None:
                 "`spec` is missing `compute` (the runnable compute to run on, e.g. `runnable-default`)",
             )
         for source in job.inputs:
-            if not ({"dataset", "query", "inputType", "depot"} & source.entries.keys()):
+            # Standalone inputs (`inputType`) read through their connector block instead.
+            if not ({"dataset", "query", "inputType"} & source.entries.keys()):
                 ctx.report(MISSING_KEY, anchor_of(source), "input needs a `dataset` (or a `query`) to read")
+        sunk = {s.text("outputName") for s in job.sinks}
         for output in job.outputs:
-            if not ({"dataset", "depot"} & output.entries.keys()) and job.sinks == []:
-                ctx.report(MISSING_KEY, anchor_of(output), "output needs a `dataset` to write to")
+            keys = output.entries.keys()
+            # Legacy outputs write through a sink into their `depot`, Standalone ones (`outputType`)
+            # through their connector block.
+            if "dataset" in keys or "outputType" in keys or ("depot" in keys and output.text("name") in sunk):
+                continue
+            if "depot" in keys and job.steps_elsewhere:
+                continue  # its sink may be in the steps file
+            what = "no sink writes into its `depot`" if "depot" in keys else "it has none"
+            ctx.report(MISSING_KEY, anchor_of(output), f"output needs a `dataset` to write to ({what})")
+
+
+@rule(
+    "FL308",
+    "query-compute",
+    Severity.WARNING,
+    "a Flare job placed on a query (Minerva) compute instead of a runnable one",
+)
+def query_compute(job: JobView, ctx: Context) -> None:
+    node = job.spec.scalar("compute")
+    if node is None or is_placeholder(node.value) or not node.value.strip().lower().startswith("query-"):
+        return
+    ctx.report(
+        query_compute,
+        node,
+        f"`compute: {node.value}` is a query compute (for Minerva queries); Flare jobs run on a runnable "
+        "compute such as `runnable-default`",
+        fix=replace_scalar(node, "runnable-default", "Change to `runnable-default`", safe=False),
+    )
+
+
+@checks(DUPLICATE_KEY)
+def duplicate_spark_setting(job: JobView, ctx: Context) -> None:
+    """``sparkConf`` is a list of one-key mappings, so YAML cannot see a setting given twice."""
+    conf = job.section.get("sparkConf") if job.section is not None else None
+    if not isinstance(conf, YSeq):
+        return
+    first: dict[str, YScalar] = {}
+    for item in conf.items:
+        if not isinstance(item, YMap):
+            continue
+        for key, (key_node, _) in item.entries.items():
+            earlier = first.setdefault(key, key_node)
+            if earlier is not key_node:
+                ctx.report(
+                    DUPLICATE_KEY,
+                    key_node,
+                    f"Spark setting `{key}` is already set on line {earlier.start[0] + 1}; the last value wins",
+                    severity=Severity.WARNING,  # no loader rejects it: one value silently loses
+                )

@@ -1014,9 +1014,11 @@ class Input(Section):
         notes=("Seen on the input in the MongoDB read example (under `options` in the write example); undocumented.",),
     )
     depot: str = attr(
-        "Depot address given instead of a dataset address.",
-        legacy=Legacy(replacement="`dataset` with a full `dataos://depot:collection/dataset` address"),
-        notes=("Seen in sample docs; not a documented input key.",),
+        "Depot name or address written where the input's `dataset` belongs.",
+        notes=(
+            "Seen in sample docs only; Flare reads an input from its `dataset`, so an input with only a "
+            "`depot` cannot be read (flare-ls reports it).",
+        ),
     )
     inputType: str = attr(
         "Kind of Standalone data source, naming the block that holds its connection details.",
@@ -1462,6 +1464,7 @@ class JobSpec(Section):
             "runnable Compute.",
         },
         closed=False,
+        checked_by="FL308",
         notes=("The docs call it mandatory; flare:1.0-3.0 examples omit it, so the analyzer decides.",),
     )
     stackSpec: FlareStackSpec = attr(
