@@ -104,7 +104,9 @@ def test_utf16_with_bom_is_decoded(tmp_path) -> None:
     assert "22:28: FL102" in run("--check", str(path)).stdout
 
 
-@pytest.mark.parametrize("args", [(), ("--check",), ("--format", "xml", "--check", "x"), ("--bogus",)])
+@pytest.mark.parametrize(
+    "args", [("--check",), ("--format", "xml", "--check", "x"), ("--bogus",), ("--stdio", "--check", "x")]
+)
 def test_usage_errors_exit_two(args) -> None:
     result = run(*args)
     assert result.returncode == 2

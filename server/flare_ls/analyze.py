@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .findings import Finding, Fix, TextEdit
+from .findings import Finding, Fix, Severity, TextEdit
 from .rules import schema, streaming, structure  # noqa: F401  (importing registers the rules)
 from .rules.base import CHECKS, Context
 from .rules.schema import DUPLICATE_KEY, INTERNAL_ERROR, LEGACY_LAYOUT, SYNTAX, SchemaWalk
@@ -27,7 +27,35 @@ _LOOKS_LIKE_FLARE = re.compile(r"^\s*(?:stack:\s*['\"]?(?:\$\{)?flare\b|stackSpe
 
 @dataclass(frozen=True)
 class Config:
-    """Analysis settings. Empty for now: rule selection and severities arrive with project config."""
+    """Which rules report and how loudly. ``select`` None means every rule; codes or rule names."""
+
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] = frozenset()
+    severity: tuple[tuple[str, Severity], ...] = ()
+
+    def wants(self, finding: Finding) -> bool:
+        keys = (finding.rule.code, finding.rule.name)
+        if any(k in self.ignore for k in keys):
+            return False
+        return self.select is None or any(k in self.select for k in keys)
+
+    def adjust(self, finding: Finding) -> Finding:
+        for key, level in self.severity:
+            if key in (finding.rule.code, finding.rule.name):
+                return replace(finding, severity=level)
+        return finding
+
+
+DEFAULT_CONFIG = Config()
+#: ``# flare-ls: disable=FL102,FL207`` at the end of a line silences those rules on that line.
+SUPPRESSION = re.compile(r"#\s*flare-ls:\s*disable=([A-Za-z0-9_,\s-]+)")
+
+
+def suppressed_codes(line: str) -> frozenset[str]:
+    match = SUPPRESSION.search(line)
+    if match is None:
+        return frozenset()
+    return frozenset(code.strip() for code in match.group(1).split(",") if code.strip())
 
 
 def analyze(text: str, uri: str | None = None, config: Config | None = None) -> list[Finding]:
@@ -51,10 +79,26 @@ def analyze(text: str, uri: str | None = None, config: Config | None = None) -> 
     if parsed.error is not None and (flare_seen or looks_like_flare_text(text)):
         error = parsed.error
         findings.append(Finding(SYNTAX, error.message, error.start, error.end, SYNTAX.severity))
+    findings = _configured(findings, lines, config or DEFAULT_CONFIG)
     if bom:
         findings = [_shift_first_line(f) for f in findings]
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+def _configured(findings: list[Finding], lines: list[str], config: Config) -> list[Finding]:
+    """Drop findings the settings or a ``# flare-ls: disable=...`` comment on their line silence."""
+    kept = []
+    for finding in findings:
+        if finding.rule is not INTERNAL_ERROR and not config.wants(finding):
+            continue
+        line = lines[finding.start[0]] if finding.start[0] < len(lines) else ""
+        if "flare-ls" in line:
+            codes = suppressed_codes(line)
+            if finding.rule.code in codes or finding.rule.name in codes:
+                continue
+        kept.append(config.adjust(finding) if config.severity else finding)
+    return kept
 
 
 def looks_like_flare_text(text: str) -> bool:

@@ -1,7 +1,11 @@
-"""``flare-ls --check PATH...``: the analyzer's findings in batch, for CI and pre-commit.
+"""The ``flare-ls`` command.
 
-Exit codes: 0 nothing to report, 1 findings (errors or warnings), 2 usage error, 3 internal error.
-Info-level findings are printed but do not fail the run.
+``flare-ls --check PATH...``: the analyzer's findings in batch, for CI and pre-commit. Exit codes: 0
+nothing to report, 1 findings (errors or warnings), 2 usage error, 3 internal error. Info-level
+findings are printed but do not fail the run.
+
+``flare-ls`` (or ``--stdio``, ``--tcp``, ``--ws``): the language server. The LSP stack is imported only
+then, so ``--check`` starts without it.
 """
 
 from __future__ import annotations
@@ -43,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="check files and directories (recursing into *.yaml and *.yml) and exit",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    serve = parser.add_mutually_exclusive_group()
+    serve.add_argument("--stdio", action="store_true", help="serve LSP over standard input/output (the default)")
+    serve.add_argument("--tcp", action="store_true", help="serve LSP over TCP on --host:--port")
+    serve.add_argument("--ws", action="store_true", help="serve LSP over WebSocket on --host:--port")
+    parser.add_argument("--host", default="127.0.0.1", help="address for --tcp/--ws (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=2087, help="port for --tcp/--ws (default: 2087)")
     parser.add_argument(
         "--color",
         choices=("auto", "always", "never"),
@@ -165,14 +175,30 @@ def _json_finding(path: Path, f: Finding) -> dict[str, Any]:
     }
 
 
+def serve(args: argparse.Namespace) -> int:
+    import logging
+
+    from .lsp.server import create_server
+
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="flare-ls: %(message)s")
+    server = create_server()
+    if args.tcp:
+        server.start_tcp(args.host, args.port)
+    elif args.ws:
+        server.start_ws(args.host, args.port)
+    else:
+        server.start_io()
+    return EXIT_CLEAN
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.check is None:
+        return serve(args)
+    if args.stdio or args.tcp or args.ws:
         parser.print_usage(sys.stderr)
-        sys.stderr.write(
-            "flare-ls: error: nothing to do: pass --check PATH... (the language server is not built yet)\n"
-        )
+        sys.stderr.write("flare-ls: error: --check runs in batch; it does not combine with --stdio/--tcp/--ws\n")
         return EXIT_USAGE
     try:
         return run_check(args.check, args.format, args.color, sys.stdout)

@@ -39,6 +39,7 @@ def foreach_batch_with_continuous(job: JobView, ctx: Context) -> None:
         "micro-batches and a Continuous query has none; use a micro-batch trigger (`ProcessingTime`) "
         "or drop `forEachBatchMode`",
         target="entry",
+        fix=delete_entry(ctx.lines, flag, "Remove `forEachBatchMode`", safe=False),
     )
 
 

@@ -1,0 +1,495 @@
+"""Completion and hover from the schema model: pure, editor-agnostic, and tolerant of broken YAML.
+
+While an author types, the document rarely parses (``triggerMode: `` with nothing after it, a key half
+written). So the place under the cursor is found from the lines themselves: the chain of less-indented
+``key:`` lines and ``- `` list items above it gives the path into the manifest, and the path gives the
+shape and documentation from the model. Only names that refer to other parts of the manifest (steps,
+inputs, dag jobs) need a parse, and fall back to the text without the cursor's line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .schema.attrs import AttrDoc
+from .schema.docs import field_at
+from .schema.shapes import AnyShape, FieldShape, ListShape, MapShape, ScalarShape, Shape, UnionShape, compile_model
+from .views import build_view
+from .yamltree import YMap, parse, split_lines
+
+_KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dash>-\s+)?(?P<key>[^\s:#'\"{\[-][^:#]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
+_PARTIAL_KEY = re.compile(r"^[\w.$-]*$")
+_WORD_AFTER = re.compile(r"[\w.$-]*")
+
+# Where an attribute names another part of the manifest: (path suffix, what it names).
+REFERENCES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("outputs", "[]", "name"), "view"),
+    (("sink", "[]", "sequenceName"), "view"),
+    (("commands", "[]", "sequenceName"), "view"),
+    (("actions", "[]", "input"), "input"),
+    (("incremental", "context"), "view"),
+    (("dependencies", "[]"), "job"),
+    (("dependencies",), "job"),
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One completion proposal, in core terms (the LSP adapter turns it into a CompletionItem)."""
+
+    label: str
+    kind: str  # "key", "value", "snippet", "reference"
+    insert: str
+    detail: str = ""
+    documentation: str = ""
+    sort: str = "1"
+    snippet: bool = False
+    deprecated: bool = False
+
+
+@dataclass
+class Completion:
+    items: list[Item]
+    #: Zero-based line and the code-point columns of the text the chosen item replaces.
+    line: int
+    start: int
+    end: int
+
+
+@dataclass
+class Place:
+    """What the cursor is on: a key being typed in a mapping, or the value of a key."""
+
+    path: list[str]  # keys and "[]" for list levels, from the root to the mapping (or value)
+    kind: str  # "key" or "value"
+    line: int
+    partial: str
+    start: int  # column where the partial word starts
+    end: int  # column where the word under the cursor ends
+    key: str | None = None  # for values: the key whose value this is
+    indent: int = 0  # column of the keys of the mapping the cursor is in
+    in_new_item: bool = False  # the line starts with "- "
+    siblings: set[str] = field(default_factory=set)
+
+
+# -- locating the cursor --------------------------------------------------------------------------
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _is_content(text: str) -> bool:
+    stripped = text.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _key_of(text: str) -> str | None:
+    """The key a line opens a block with (``  spec:`` -> ``spec``), or None."""
+    match = _KEY_LINE.match(text)
+    if match is None:
+        return None
+    rest = text[match.end() :].strip()
+    if rest and not rest.startswith("#") and not rest.startswith("&"):
+        return None  # ``key: value``: opens no block
+    return match.group("key").strip("'\"")
+
+
+def enclosing_path(lines: list[str], line: int, column: int, dash_owner: bool = False) -> list[str]:
+    """The path of the mapping whose keys start at ``column`` on ``line``.
+
+    Walks up to each less-indented ``key:`` line and ``- `` item. ``dash_owner``: the cursor line is a
+    new list item at ``column``, so a key at the same column may own that list (YAML lets a sequence
+    sit at its key's indentation).
+    """
+    path: list[str] = []
+    target = column
+    allow_equal = dash_owner
+    for number in range(line - 1, -1, -1):
+        text = lines[number]
+        if not _is_content(text):
+            continue
+        indent = _indent(text)
+        stripped = text.strip()
+        if stripped.startswith("- ") or stripped == "-":
+            rest = stripped[1:].lstrip()
+            content = indent + (len(stripped) - len(rest))
+            if indent >= target and not (allow_equal and indent == target):
+                continue
+            if indent == target and allow_equal:
+                continue  # a sibling item of the list the cursor starts an item in
+            if content < target:
+                key = _key_of(" " * content + rest)
+                if key is not None:
+                    path.append(key)  # ``- sequence:`` opens a block inside the item
+            path.append("[]")
+            target, allow_equal = indent, True
+            continue
+        if indent < target or (allow_equal and indent == target):
+            key = _key_of(text)
+            if key is None:
+                continue
+            path.append(key)
+            target, allow_equal = indent, False
+            if indent == 0:
+                break
+    path.reverse()
+    return path
+
+
+def _sibling_keys(lines: list[str], line: int, column: int) -> set[str]:
+    """Keys already present in the mapping whose keys start at ``column`` around ``line``."""
+    found: set[str] = set()
+    for step in (-1, 1):
+        number = line + step
+        while 0 <= number < len(lines):
+            text = lines[number]
+            number += step
+            if not _is_content(text):
+                continue
+            indent = _indent(text)
+            stripped = text.strip()
+            if stripped.startswith("- "):
+                content = indent + (len(stripped) - len(stripped[1:].lstrip()))
+                if content == column:
+                    match = _KEY_LINE.match(text)
+                    if match:
+                        found.add(match.group("key").strip("'\""))
+                    break  # the item's first line: the mapping starts here (going up) or a new item begins
+                if indent < column:
+                    break
+                continue
+            if indent < column:
+                break
+            if indent == column:
+                match = _KEY_LINE.match(text)
+                if match:
+                    found.add(match.group("key").strip("'\""))
+    return found
+
+
+def _mapping_path(lines: list[str], line: int, indent: int, key_col: int, dash: bool) -> list[str]:
+    """The path of the mapping a key at ``key_col`` belongs to; on a ``- key`` line, that is a new item
+    of the list the dash (at ``indent``) continues."""
+    if dash:
+        return enclosing_path(lines, line, indent, dash_owner=True) + ["[]"]
+    return enclosing_path(lines, line, key_col)
+
+
+def locate(lines: list[str], line: int, column: int) -> Place | None:
+    """Where the cursor is, or None when it is somewhere completion has nothing to offer (a comment)."""
+    if line >= len(lines):
+        return None
+    text = lines[line]
+    before = text[:column]
+    word_end = column + _WORD_AFTER.match(text, column).end() - column  # type: ignore[union-attr]
+    indent = _indent(before)
+    rest = before[indent:]
+    if "#" in before and not rest.startswith(("'", '"')):
+        hash_at = before.find("#")
+        if hash_at == 0 or before[hash_at - 1] == " ":
+            return None
+    dash = re.match(r"-\s+", rest)
+    key_col = indent + (dash.end() if dash else 0)
+    body = before[key_col:]
+    value = re.match(r"^(?P<key>[^\s:#'\"][^:#]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s+(?P<partial>.*))?$", body)
+    if value is not None and (value.group("partial") is not None or body.endswith(":")):
+        partial = value.group("partial") or ""
+        if body.endswith(":") and value.group("partial") is None:
+            return None  # right after ``key:``: a space comes first
+        path = _mapping_path(lines, line, indent, key_col, bool(dash))
+        key = value.group("key").strip("'\"")
+        return Place(path, "value", line, partial, column - len(partial), word_end, key=key, indent=key_col)
+    if not _PARTIAL_KEY.match(body):
+        return None
+    path = _mapping_path(lines, line, indent, key_col, bool(dash))
+    siblings = set() if dash else _sibling_keys(lines, line, key_col)
+    return Place(
+        path, "key", line, body, column - len(body), word_end, indent=key_col, in_new_item=bool(dash), siblings=siblings
+    )
+
+
+# -- shapes along a path --------------------------------------------------------------------------
+
+
+def _root() -> MapShape:
+    from .schema import model
+
+    return compile_model(model.Manifest)
+
+
+def _pick(shape: Shape, want: type) -> Shape | None:
+    if isinstance(shape, want):
+        return shape
+    if isinstance(shape, UnionShape):
+        for option in shape.options:
+            if isinstance(option, want):
+                return option
+    return None
+
+
+def shape_at(path: list[str]) -> Shape | None:
+    shape: Shape | None = _root()
+    for part in path:
+        if shape is None:
+            return None
+        if part == "[]":
+            lst = _pick(shape, ListShape)
+            shape = lst.item if isinstance(lst, ListShape) else None
+        else:
+            mapping = _pick(shape, MapShape)
+            if not isinstance(mapping, MapShape):
+                return None
+            found = mapping.fields.get(part)
+            shape = found.shape if found is not None else mapping.value_shape
+    return shape
+
+
+def field_for(path: list[str], key: str) -> FieldShape | None:
+    return field_at(tuple(0 if p == "[]" else p for p in path) + (key,), _root())
+
+
+# -- completion -----------------------------------------------------------------------------------
+
+
+def _type_label(shape: Shape) -> str:
+    if isinstance(shape, MapShape):
+        return "section" if shape.model is not None else "mapping"
+    if isinstance(shape, ListShape):
+        return "list"
+    if isinstance(shape, ScalarShape):
+        return shape.describe().replace("`", "")
+    if isinstance(shape, UnionShape):
+        return " or ".join(_type_label(o) for o in shape.options)
+    return "any"
+
+
+def _is_block(shape: Shape) -> bool:
+    return isinstance(shape, (MapShape, ListShape)) or (
+        isinstance(shape, UnionShape) and all(isinstance(o, (MapShape, ListShape)) for o in shape.options)
+    )
+
+
+def _key_items(mapping: MapShape, place: Place) -> list[Item]:
+    items = []
+    for key, fs in mapping.fields.items():
+        if key in place.siblings:
+            continue
+        doc = fs.doc
+        legacy = doc is not None and doc.legacy is not None
+        detail = ("required " if fs.required else "") + _type_label(fs.shape) + (" (legacy)" if legacy else "")
+        items.append(
+            Item(
+                label=key,
+                kind="key",
+                insert=f"{key}:" if _is_block(fs.shape) else f"{key}: ",
+                detail=detail,
+                documentation=doc.markdown(key) if doc else "",
+                sort="0" if fs.required else "9" if legacy else "1",
+                deprecated=legacy,
+            )
+        )
+    return items
+
+
+def _value_items(fs: FieldShape) -> list[Item]:
+    doc = fs.doc
+    shape = fs.shape
+    scalar = _pick(shape, ScalarShape)
+    values: dict[str, str] = {}
+    if doc is not None and doc.values:
+        values = dict(doc.values)
+    elif isinstance(scalar, ScalarShape) and scalar.literal:
+        values = {v: "" for v in scalar.literal}
+    elif isinstance(scalar, ScalarShape) and scalar.kinds == frozenset({"bool"}):
+        values = {"true": "", "false": ""}
+    items = [
+        Item(v, "value", v, detail=fs.key, documentation=_value_doc(fs.key, v, text, doc), sort=f"{i:03}")
+        for i, (v, text) in enumerate(values.items())
+    ]
+    if not items and doc is not None:
+        items = [Item(label=e, kind="value", insert=e, detail=f"{fs.key} (example)", sort="5") for e in doc.examples]
+    return items
+
+
+def _value_doc(key: str, value: str, text: str, doc: AttrDoc | None) -> str:
+    head = f"**`{key}: {value}`**" + (f"\n\n{text}" if text else "")
+    return head + ("\n\n---\n\n" + doc.markdown(key) if doc is not None else "")
+
+
+def _reference_kind(path: list[str], key: str | None) -> str | None:
+    full = tuple(path) + ((key,) if key is not None else ())
+    for suffix, kind in REFERENCES:
+        if full[-len(suffix) :] == suffix:
+            return kind
+    return None
+
+
+def reference_names(text: str, line: int, kind: str) -> list[tuple[str, str]]:
+    """(name, what) pairs an attribute at ``line`` may refer to: views of its job, inputs, dag jobs."""
+    lines = split_lines(text)
+    parsed = parse(text, lines)
+    if parsed.error is not None or not parsed.documents:
+        blanked = "\n".join("" if i == line else t for i, t in enumerate(lines))
+        parsed = parse(blanked)
+    for document in parsed.documents:
+        root = document.root
+        if not isinstance(root, YMap) or not root.start[0] <= line <= root.end[0]:
+            continue
+        view = build_view(root)
+        if kind == "job":
+            return [(n, "dag job") for item in view.dag if (n := item.text("name"))]
+        for job in view.jobs:
+            if not job.item.start[0] <= line <= job.item.end[0]:
+                continue
+            names: list[tuple[str, str]] = [(n, "input") for i in job.inputs if (n := i.text("name"))]
+            if kind == "view":
+                names += [(n, "step") for s in job.sequence if (n := s.text("name"))]
+            return list(dict.fromkeys(names))
+    return []
+
+
+def _reference_items(text: str, place: Place, kind: str) -> list[Item]:
+    return [
+        Item(label=name, kind="reference", insert=name, detail=what, sort="0")
+        for name, what in reference_names(text, place.line, kind)
+    ]
+
+
+SNIPPETS = {
+    # mapping shape name -> (label, key that must be absent, body lines relative to the key column)
+    "Job": [
+        (
+            "streaming (section)",
+            "streaming",
+            [
+                "streaming:",
+                "  triggerMode: ${1|ProcessingTime,Once,AvailableNow,Continuous|}",
+                "  triggerDuration: ${2:10 seconds}",
+                "  checkpointLocation: ${3:dataos://lakehouse:checkpoints/${4:workflow}/${5:job}?acl=rw}",
+            ],
+        ),
+    ],
+    "Input": [
+        (
+            "input (dataset)",
+            "name",
+            [
+                "name: ${1:input}",
+                "dataset: ${2:dataos://depot:collection/dataset?acl=r}",
+                "format: ${3|iceberg,csv,json,parquet,kafkajson,kafkaavro|}",
+                "isStream: ${4|false,true|}",
+            ],
+        ),
+    ],
+    "Output": [
+        (
+            "output (dataset)",
+            "name",
+            [
+                "name: ${1:view}",
+                "dataset: ${2:dataos://lakehouse:collection/dataset?acl=rw}",
+                "format: ${3|iceberg,parquet,json,csv|}",
+                "options:",
+                "  saveMode: ${4|append,overwrite|}",
+            ],
+        ),
+    ],
+}
+
+
+def _snippet_items(mapping: MapShape, place: Place, step: int) -> list[Item]:
+    items = []
+    for label, absent, body in SNIPPETS.get(mapping.name, []):
+        if absent in place.siblings or (absent == "name" and not place.in_new_item):
+            continue
+        pad = " " * place.indent
+        lines = [body[0]] + [
+            pad + line.replace("  ", " " * step, 1) if line.startswith("  ") else pad + line for line in body[1:]
+        ]
+        items.append(
+            Item(label=label, kind="snippet", insert="\n".join(lines), detail="snippet", sort="0", snippet=True)
+        )
+    return items
+
+
+def indent_step(lines: list[str]) -> int:
+    """How far this document indents a nested block (the smallest positive step seen; 2 by default)."""
+    steps = set()
+    previous = 0
+    for text in lines[:200]:
+        if _is_content(text):
+            indent = _indent(text)
+            if indent > previous:
+                steps.add(indent - previous)
+            previous = indent
+    return min(steps) if steps else 2
+
+
+def complete(text: str, line: int, column: int, snippets: bool = True) -> Completion | None:
+    """Proposals at a zero-based (line, code-point column) of ``text``."""
+    lines = split_lines(text)
+    place = locate(lines, line, column)
+    if place is None:
+        return None
+    items: list[Item] = []
+    if place.kind == "value":
+        assert place.key is not None
+        kind = _reference_kind(place.path, place.key)
+        if kind is not None:
+            items = _reference_items(text, place, kind)
+        fs = field_for(place.path, place.key)
+        if fs is not None:
+            items += _value_items(fs)
+    else:
+        shape = shape_at(place.path)
+        list_item = _reference_kind(place.path, None) if place.in_new_item else None
+        if list_item is not None:  # ``dependencies:`` items are names, not keys
+            items = _reference_items(text, place, list_item)
+        mapping = _pick(shape, MapShape) if shape is not None else None
+        if isinstance(mapping, MapShape) and mapping.model is not None:
+            items += _key_items(mapping, place)
+            if snippets:
+                items += _snippet_items(mapping, place, indent_step(lines))
+        elif shape is not None and not isinstance(shape, AnyShape) and place.in_new_item:
+            scalar = _pick(shape, ScalarShape)
+            if isinstance(scalar, ScalarShape) and scalar.literal:
+                items += [Item(label=v, kind="value", insert=v) for v in scalar.literal]
+    if not items:
+        return None
+    unique = list({item.label: item for item in reversed(items)}.values())[::-1]  # first proposal wins
+    return Completion(unique, line, place.start, place.end)
+
+
+# -- hover ----------------------------------------------------------------------------------------
+
+
+def hover(text: str, line: int, column: int) -> tuple[str, int, int] | None:
+    """Markdown for the key or value under the cursor, with the code-point columns it covers."""
+    lines = split_lines(text)
+    if line >= len(lines):
+        return None
+    content = lines[line]
+    match = _KEY_LINE.match(content)
+    if match is None:
+        return None
+    key = match.group("key").strip("'\"")
+    key_start, key_end = match.start("key"), match.end("key")
+    path = _mapping_path(lines, line, len(match.group("indent")), key_start, bool(match.group("dash")))
+    fs = field_for(path, key)
+    if fs is None or fs.doc is None:
+        return None
+    if key_start <= column <= key_end:
+        return fs.doc.markdown(key), key_start, key_end
+    value_text = content[match.end() :]
+    stripped = value_text.split(" #")[0].strip().strip("'\"")
+    value_start = match.end() + (len(value_text) - len(value_text.lstrip()))
+    value_end = value_start + len(value_text.split(" #")[0].strip())
+    if stripped and value_start <= column <= value_end:
+        values = fs.doc.values
+        hit = values.get(stripped) or next((d for v, d in values.items() if v.lower() == stripped.lower()), None)
+        if hit is not None:
+            return _value_doc(key, stripped, hit, fs.doc), value_start, value_end
+        return fs.doc.markdown(key), value_start, value_end
+    return None

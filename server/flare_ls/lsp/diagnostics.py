@@ -1,0 +1,28 @@
+"""Pull diagnostics (textDocument/diagnostic) for clients that ask; pushing lives in the server."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from .convert import diagnostic
+from .server import FlareServer, guarded
+
+_EMPTY = types.RelatedFullDocumentDiagnosticReport(items=[])
+
+
+def register(server: FlareServer) -> None:
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(identifier="flare-ls", inter_file_dependencies=False, workspace_diagnostics=False),
+    )
+    @guarded(_EMPTY)
+    def pull(ls: FlareServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+        result = ls.analysis(params.text_document.uri)
+        if result is None:
+            return _EMPTY
+        result_id = f"{result.version}:{id(result)}"
+        if params.previous_result_id == result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        convert = ls.converter(result.text)
+        items = [diagnostic(f, convert, result.version) for f in result.findings]
+        return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)

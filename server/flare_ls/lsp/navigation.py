@@ -1,0 +1,43 @@
+"""Go to definition and find references for views (inputs, steps) and dag jobs (``names``)."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from ..names import name_at, names, related
+from .server import FlareServer, guarded
+
+
+def register(server: FlareServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    @guarded(None)
+    def definition(ls: FlareServer, params: types.DefinitionParams) -> list[types.Location] | None:
+        current = ls.text_of(params.text_document.uri)
+        if current is None:
+            return None
+        text, _ = current
+        convert = ls.converter(text)
+        every = names(text)
+        here = name_at(every, convert.from_client(params.position))
+        if here is None:
+            return None
+        defs, _ = related(every, here)
+        uri = params.text_document.uri
+        return [types.Location(uri=uri, range=convert.range_to_client(d.node.start, d.node.end)) for d in defs] or None
+
+    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    @guarded(None)
+    def references(ls: FlareServer, params: types.ReferenceParams) -> list[types.Location] | None:
+        current = ls.text_of(params.text_document.uri)
+        if current is None:
+            return None
+        text, _ = current
+        convert = ls.converter(text)
+        every = names(text)
+        here = name_at(every, convert.from_client(params.position))
+        if here is None:
+            return None
+        defs, uses = related(every, here)
+        chosen = (defs if params.context.include_declaration else []) + uses
+        uri = params.text_document.uri
+        return [types.Location(uri=uri, range=convert.range_to_client(n.node.start, n.node.end)) for n in chosen]

@@ -1,0 +1,186 @@
+"""The flare-ls language server: documents, settings, and when analysis runs.
+
+Analysis is synchronous and fast (well under a millisecond for a 100-line manifest), so it runs on the
+server's event loop: an edit schedules one analysis of its document unless one is already scheduled,
+and that analysis reads the document as it is when it runs. Several edits that arrive together are
+analysed once; a result is always for the newest text, so nothing stale is ever published; and there is
+no fixed delay when the author pauses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from .. import __version__
+from ..analyze import Config, analyze
+from ..findings import Finding
+from ..yamltree import split_lines
+from .convert import Converter, diagnostic
+from .settings import Settings, parse_settings
+
+log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
+PARENT_POLL_SECONDS = 2.0
+
+
+@dataclass
+class Analysis:
+    """The findings for one version of one document."""
+
+    version: int | None
+    text: str
+    findings: list[Finding]
+
+
+class FlareServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("flare-ls", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.settings = Settings()
+        self.config: Config = self.settings.config()
+        self.analyses: dict[str, Analysis] = {}
+        self.scheduled: set[str] = set()
+
+    # -- client facts -----------------------------------------------------------------------------
+    @property
+    def encoding(self) -> str:
+        return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+
+    @property
+    def pulls_diagnostics(self) -> bool:
+        """A client that asks for diagnostics (textDocument/diagnostic) is not also pushed them."""
+        caps = self.client_capabilities.text_document
+        return caps is not None and caps.diagnostic is not None
+
+    @property
+    def snippets(self) -> bool:
+        caps = self.client_capabilities.text_document
+        item = caps.completion.completion_item if caps and caps.completion else None
+        return bool(item and item.snippet_support)
+
+    # -- documents --------------------------------------------------------------------------------
+    def text_of(self, uri: str) -> tuple[str, int | None] | None:
+        doc = self.workspace.text_documents.get(uri)
+        if doc is None:
+            return None
+        return doc.source, doc.version
+
+    def converter(self, text: str) -> Converter:
+        return Converter(split_lines(text), self.encoding)
+
+    def analysis(self, uri: str) -> Analysis | None:
+        """The findings for the document's current version (analysed now if not yet)."""
+        current = self.text_of(uri)
+        if current is None:
+            return None
+        text, version = current
+        cached = self.analyses.get(uri)
+        if cached is not None and cached.version == version and cached.text is text:
+            return cached
+        result = Analysis(version, text, analyze(text, uri, self.config))
+        self.analyses[uri] = result
+        return result
+
+    def schedule(self, uri: str) -> None:
+        """Analyse ``uri`` soon, once, however many edits arrive before it runs."""
+        if self.pulls_diagnostics or uri in self.scheduled:
+            return
+        self.scheduled.add(uri)
+        asyncio.get_running_loop().call_soon(self._publish, uri)
+
+    def _publish(self, uri: str) -> None:
+        self.scheduled.discard(uri)
+        try:
+            result = self.analysis(uri)
+            if result is None:
+                return
+            convert = self.converter(result.text)
+            diagnostics = [diagnostic(f, convert, result.version) for f in result.findings]
+        except Exception as exc:  # noqa: BLE001 - a failing analysis must not take the server down
+            self.log_error(f"analysis of {uri}", exc)
+            return
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=result.version)
+        )
+
+    def forget(self, uri: str) -> None:
+        self.analyses.pop(uri, None)
+        if not self.pulls_diagnostics:
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    def reanalyse_all(self) -> None:
+        self.analyses.clear()
+        if self.pulls_diagnostics:
+            refresh = self.client_capabilities.workspace
+            if refresh and refresh.diagnostics and refresh.diagnostics.refresh_support:
+                self.workspace_diagnostic_refresh(None)
+            return
+        for uri in list(self.workspace.text_documents):
+            self.schedule(uri)
+
+    # -- settings ---------------------------------------------------------------------------------
+    def apply_settings(self, raw: object) -> None:
+        settings, problems = parse_settings(raw)
+        for problem in problems:
+            self.window_show_message(
+                types.ShowMessageParams(type=types.MessageType.Warning, message=f"flare-ls settings: {problem}")
+            )
+        self.settings = settings
+        self.config = settings.config()
+
+    # -- robustness -------------------------------------------------------------------------------
+    def log_error(self, what: str, exc: BaseException) -> None:
+        detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)[-3:])
+        message = f"flare-ls: {what} failed: {type(exc).__name__}: {exc}\n{detail}"
+        log.error(message)
+        try:
+            self.window_log_message(types.LogMessageParams(type=types.MessageType.Error, message=message))
+        except Exception:  # noqa: BLE001 - the transport itself may be gone
+            pass
+
+    async def watch_parent(self, pid: int) -> None:
+        """End the server when the editor that started it is gone (it may never send exit)."""
+        while True:
+            await asyncio.sleep(PARENT_POLL_SECONDS)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                log.warning("flare-ls: parent process %s is gone, exiting", pid)
+                os._exit(0)
+            except PermissionError:
+                pass  # alive, owned by someone else
+
+
+def guarded(default: Any) -> Callable[[F], F]:
+    """A handler that fails logs the failure to the client and answers ``default``."""
+
+    def decorate(handler: F) -> F:
+        @functools.wraps(handler)
+        def wrapper(ls: FlareServer, params: Any) -> Any:
+            try:
+                return handler(ls, params)
+            except Exception as exc:  # noqa: BLE001 - isolating handler failures is the point
+                ls.log_error(handler.__name__, exc)
+                return default
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def create_server() -> FlareServer:
+    from . import actions, completion, diagnostics, hover, navigation, symbols, sync
+
+    server = FlareServer()
+    for module in (sync, diagnostics, completion, hover, actions, symbols, navigation):
+        module.register(server)
+    return server

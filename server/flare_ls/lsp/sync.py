@@ -1,0 +1,66 @@
+"""Document lifecycle and the session: open, change, close; settings; the parent process."""
+
+from __future__ import annotations
+
+import asyncio
+
+from lsprotocol import types
+
+from .server import FlareServer, guarded
+
+CONFIG_SECTION = "flare-ls"
+
+
+def register(server: FlareServer) -> None:
+    @server.feature(types.INITIALIZE)
+    @guarded(None)
+    def initialize(ls: FlareServer, params: types.InitializeParams) -> None:
+        if params.initialization_options is not None:
+            ls.apply_settings(params.initialization_options)
+
+    @server.feature(types.INITIALIZED)
+    @guarded(None)
+    def initialized(ls: FlareServer, params: types.InitializedParams) -> None:
+        if ls.process_id:
+            asyncio.ensure_future(ls.watch_parent(ls.process_id))
+        caps = ls.client_capabilities.workspace
+        if caps is not None and caps.configuration:
+            asyncio.ensure_future(_pull_settings(ls))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    @guarded(None)
+    def did_change_configuration(ls: FlareServer, params: types.DidChangeConfigurationParams) -> None:
+        caps = ls.client_capabilities.workspace
+        if caps is not None and caps.configuration:
+            asyncio.ensure_future(_pull_settings(ls))
+        elif params.settings is not None:
+            ls.apply_settings(params.settings)
+            ls.reanalyse_all()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    @guarded(None)
+    def did_open(ls: FlareServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    @guarded(None)
+    def did_change(ls: FlareServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    @guarded(None)
+    def did_close(ls: FlareServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.forget(params.text_document.uri)
+
+
+async def _pull_settings(ls: FlareServer) -> None:
+    try:
+        result = await ls.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section=CONFIG_SECTION)])
+        )
+    except Exception as exc:  # noqa: BLE001 - a client may answer with an error: keep the settings we have
+        ls.log_error("workspace/configuration", exc)
+        return
+    raw = result[0] if result else None
+    ls.apply_settings(raw)
+    ls.reanalyse_all()
