@@ -88,7 +88,7 @@ class LspClient:
         self.configured = threading.Event()
         self.notifications: queue.Queue[tuple[float, dict[str, Any]] | None] = queue.Queue()
         self.unversioned = 0  # publishDiagnostics received without a version
-        self.stale = 0  # publishDiagnostics for an older version, or arriving when none was awaited
+        self.stale: list[str] = []  # publishDiagnostics for an older version, or arriving when none was awaited
         self.error_messages: list[str] = []  # window/showMessage and logMessage of type Error
         self.gone = False
         self._ids = itertools.count(1)
@@ -204,7 +204,7 @@ class LspClient:
                 self.notifications.put(None)
                 return
             if item[1].get("method") == "textDocument/publishDiagnostics":
-                self.stale += 1
+                self._stale(item[1].get("params") or {}, None)
 
     def wait_notification(self, accept: Callable[[dict[str, Any]], bool], what: str) -> tuple[float, Any]:
         """Block until a notification that ``accept`` takes: (arrival time, params)."""
@@ -233,12 +233,18 @@ class LspClient:
                 return True
             if params["version"] == version:
                 return True
-            self.stale += 1
+            self._stale(params, version)
             return False
 
         return self.wait_notification(accept, f"publishDiagnostics of version {version} for {min(uris)}")
 
-    def initialize(self, root: Path, await_configuration: bool) -> dict[str, Any]:
+    def _stale(self, params: dict[str, Any], awaited: int | None) -> None:
+        name = str(params.get("uri", "")).rsplit("/", 1)[-1]
+        when = "when none was awaited" if awaited is None else f"while version {awaited} was awaited"
+        self.stale.append(f"{name} version {params.get('version')} {when}")
+
+    def initialize(self, root: Path, configuration_wait: float) -> dict[str, Any]:
+        """Initialise; then give the server up to ``configuration_wait`` seconds to ask for its settings."""
         _, result = self.request(
             "initialize",
             {
@@ -251,8 +257,7 @@ class LspClient:
             timeout=30,
         )
         self.notify("initialized", {})
-        if await_configuration and not self.configured.wait(TIMEOUT):
-            raise BenchError(f"{self.name}: waited {TIMEOUT:g} s for its workspace/configuration request")
+        self.configured.wait(configuration_wait)
         return result or {}
 
     def rss_mb(self) -> float | None:
@@ -401,7 +406,7 @@ class Server:
     argv: list[str]
     settings: dict[str, Any]  # answers to workspace/configuration, by section
     env: dict[str, str] | None = None
-    await_configuration: bool = False  # open documents only once it has asked for its settings
+    configuration_wait: float = 2.0  # seconds to let it ask for its settings before opening documents
 
 
 def run_server(server: Server, workdir: Path, files: dict[str, str], edits: int) -> Results:
@@ -409,7 +414,9 @@ def run_server(server: Server, workdir: Path, files: dict[str, str], edits: int)
     print(f"{server.name}: {shlex.join(server.argv)}", flush=True)
     client = LspClient(server.name, server.argv, server.settings, server.env)
     try:
-        info = client.initialize(workdir, server.await_configuration)
+        info = client.initialize(workdir, server.configuration_wait)
+        if not client.configured.is_set():
+            results.notes.append(f"did not ask for workspace/configuration within {server.configuration_wait:g} s")
         sync = (info.get("capabilities") or {}).get("textDocumentSync")
         kind = sync.get("change") if isinstance(sync, dict) else sync
         if kind != 2:
@@ -458,7 +465,7 @@ def measure_memory(server: Server, workdir: Path, text: str) -> Memory:
     idle = full = opened = None
     client = LspClient(server.name, server.argv, server.settings, server.env)
     try:
-        client.initialize(workdir, server.await_configuration)
+        client.initialize(workdir, server.configuration_wait)
         idle = client.rss_mb()
         uris = sorted((workdir / f"copy-{i:03}.yaml").as_uri() for i in range(OPEN_COPIES))
         client.drain()
@@ -487,7 +494,9 @@ def report_end(results: Results, client: LspClient, ended: str) -> None:
             f"{client.unversioned} publishDiagnostics without `version` (took the next one for the uri after a change)"
         )
     if client.stale:
-        results.notes.append(f"{client.stale} publishDiagnostics for an older version or after the awaited one")
+        results.notes.append(
+            f"{len(client.stale)} publishDiagnostics not for the awaited version: " + "; ".join(client.stale[:3])
+        )
     for message in client.error_messages[:5]:
         results.notes.append(f"error message from the server: {message[:200]}")
     lines = [line for line in client.stderr_lines() if line.strip()]
@@ -586,13 +595,15 @@ def goals(flare: Results, ratios: dict[str, float], labels: list[str]) -> list[s
     figures = ", ".join(f"{size} {value:.1f}" for size, value in completion.items())
     ok = max(completion.values()) <= 20 if len(completion) == 2 else None
     lines.append(f"completion p95 <= 20 ms: {verdict(ok)} ({figures or 'no figures'})")
-    if ratios:
-        below = [f"{label} {ratio:.1f}x" for label, ratio in ratios.items() if ratio < 10]
-        ok = not below and len(ratios) == len(labels)
-        detail = f"{len(ratios) - len(below)} of {len(labels)} rows at 10x or more; below: {', '.join(below) or 'none'}"
-        lines.append(f">= 10x faster than yaml-language-server (p50): {verdict(ok)} ({detail})")
+    # The goal compares didChange -> diagnostics (the issue's wording); hover and completion ratios are
+    # printed in the table for information only.
+    keystrokes = {label: ratio for label, ratio in ratios.items() if label.startswith("didChange")}
+    title = ">= 10x faster than yaml-language-server, didChange->diagnostics (p50)"
+    if keystrokes:
+        figures = ", ".join(f"{label.split(', ')[1]} {ratio:.1f}x" for label, ratio in keystrokes.items())
+        lines.append(f"{title}: {verdict(min(keystrokes.values()) >= 10)} ({figures})")
     else:
-        lines.append(f">= 10x faster than yaml-language-server (p50): {verdict(None)}")
+        lines.append(f"{title}: {verdict(None)}")
     rss = flare.rss[1]
     figure = "" if rss is None else f" ({rss:.0f} MB)"
     lines.append(
@@ -635,7 +646,7 @@ def main() -> None:
                 "[yaml]": {},
                 "editor": {"tabSize": 2, "detectIndentation": False},
             }
-            yls = run_server(Server("yaml-language-server", yls_argv, settings, None, True), workdir, files, edits)
+            yls = run_server(Server("yaml-language-server", yls_argv, settings, None, TIMEOUT), workdir, files, edits)
             if not yls.samples:
                 print("yaml-language-server failed: flare-ls figures alone")
                 yls = None

@@ -19,7 +19,7 @@ from .schema import model
 from .schema.docs import field_at
 from .schema.shapes import compile_model
 from .views import build_view, is_flare_document
-from .yamltree import Pos, YDocument, YMap, YScalar, parse, split_lines
+from .yamltree import ParsedText, Pos, YDocument, YMap, YScalar, parse, split_lines
 
 ROOT_SHAPE = compile_model(model.Manifest)
 _LOOKS_LIKE_FLARE = re.compile(r"^\s*(?:stack:\s*['\"]?(?:\$\{)?flare\b|stackSpec:|flare:\s*$)", re.M)
@@ -68,7 +68,14 @@ def analyze(text: str, uri: str | None = None, config: Config | None = None) -> 
     if bom:
         text = text[1:]
     lines = split_lines(text)
-    parsed = parse(text, lines)
+    return analyze_parsed(text, lines, parse(text, lines), config, bom)
+
+
+def analyze_parsed(
+    text: str, lines: list[str], parsed: ParsedText, config: Config | None = None, bom: bool = False
+) -> list[Finding]:
+    """:func:`analyze` for a text already parsed (the language server parses once per version and
+    shares the tree between diagnostics, hover and completion)."""
     findings: list[Finding] = []
     flare_seen = False
     for document in parsed.documents:

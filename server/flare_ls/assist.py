@@ -16,7 +16,7 @@ from .schema.attrs import AttrDoc
 from .schema.docs import field_at
 from .schema.shapes import AnyShape, FieldShape, ListShape, MapShape, ScalarShape, Shape, UnionShape, compile_model
 from .views import build_view
-from .yamltree import YMap, parse, split_lines
+from .yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, parse, split_lines
 
 _KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dash>-\s+)?(?P<key>[^\s:#'\"{\[-][^:#]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
 _PARTIAL_KEY = re.compile(r"^[\w.$-]*$")
@@ -465,8 +465,59 @@ def complete(text: str, line: int, column: int, snippets: bool = True) -> Comple
 # -- hover ----------------------------------------------------------------------------------------
 
 
-def hover(text: str, line: int, column: int) -> tuple[str, int, int] | None:
-    """Markdown for the key or value under the cursor, with the code-point columns it covers."""
+def _node_at(node: YNode, pos: Pos) -> tuple[str, YScalar] | None:
+    """The key or value scalar under ``pos``: ("key", key node) or ("value", value node)."""
+    if isinstance(node, YMap):
+        for key, value in node.entries.values():
+            if key.start <= pos <= key.end:
+                return "key", key
+            if value.start <= pos <= value.end and value.parent is node:
+                return _node_at(value, pos)
+    elif isinstance(node, YSeq):
+        for item in node.items:
+            if item.start <= pos <= item.end and item.parent is node:
+                return _node_at(item, pos)
+    elif isinstance(node, YScalar):
+        return "value", node
+    return None
+
+
+def _hover_in_tree(parsed: ParsedText, line: int, column: int) -> tuple[str, int, int] | None | bool:
+    """Hover from the parsed tree (exact in flow mappings too); False when the text does not parse."""
+    if parsed.error is not None:
+        return False
+    for document in parsed.documents:
+        if document.root is None or not document.root.start <= (line, column) <= document.root.end:
+            continue
+        found = _node_at(document.root, (line, column))
+        if found is None:
+            return None
+        what, node = found
+        if what == "key":
+            parent = node.parent.path if node.parent is not None else ()
+            fs = field_at(parent + (node.value,), _root())
+            if fs is None or fs.doc is None:
+                return None
+            return fs.doc.markdown(fs.key), node.start[1], node.end[1]
+        fs = field_at(node.path, _root()) if node.key_node is not None else None
+        if fs is None or fs.doc is None or node.start[0] != node.end[0]:
+            return None
+        value = node.value.strip()
+        values = fs.doc.values
+        hit = values.get(value) or next((d for v, d in values.items() if v.lower() == value.lower()), None)
+        markdown = _value_doc(fs.key, value, hit, fs.doc) if hit is not None else fs.doc.markdown(fs.key)
+        return markdown, node.start[1], node.end[1]
+    return None
+
+
+def hover(text: str, line: int, column: int, parsed: ParsedText | None = None) -> tuple[str, int, int] | None:
+    """Markdown for the key or value under the cursor, with the code-point columns it covers.
+
+    From the parsed tree when the text parses; from the lines around the cursor while it does not.
+    ``parsed``: the text's parse, when the caller has it already."""
+    from_tree = _hover_in_tree(parsed if parsed is not None else parse(text), line, column)
+    if from_tree is not False:
+        return from_tree  # type: ignore[return-value]
     lines = split_lines(text)
     if line >= len(lines):
         return None

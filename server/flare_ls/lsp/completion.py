@@ -22,12 +22,10 @@ def register(server: FlareServer) -> None:
     )
     @guarded(None)
     def completion(ls: FlareServer, params: types.CompletionParams) -> types.CompletionList | None:
-        current = ls.text_of(params.text_document.uri)
-        if current is None:
+        found = ls.at(params.text_document.uri, params.position)
+        if found is None:
             return None
-        text, _ = current
-        convert = ls.converter(text)
-        line, column = convert.from_client(params.position)
+        text, convert, (line, column) = found
         result = complete(text, line, column, snippets=ls.snippets)
         if result is None:
             return None

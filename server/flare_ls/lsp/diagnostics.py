@@ -20,7 +20,7 @@ def register(server: FlareServer) -> None:
         result = ls.analysis(params.text_document.uri)
         if result is None:
             return _EMPTY
-        result_id = f"{result.version}:{id(result)}"
+        result_id = f"{ls.generation}:{result.version}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         convert = ls.converter(result.text)

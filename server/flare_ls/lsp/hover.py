@@ -12,16 +12,16 @@ def register(server: FlareServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     @guarded(None)
     def hover(ls: FlareServer, params: types.HoverParams) -> types.Hover | None:
-        current = ls.text_of(params.text_document.uri)
-        if current is None:
-            return None
-        text, _ = current
-        convert = ls.converter(text)
-        line, column = convert.from_client(params.position)
-        found = hover_text(text, line, column)
+        found = ls.at(params.text_document.uri, params.position)
         if found is None:
             return None
-        markdown, start, end = found
+        text, convert, (line, column) = found
+        analysis = ls.analysis(params.text_document.uri)
+        parsed = analysis.parsed if analysis is not None and not text.startswith("\ufeff") else None
+        shown = hover_text(text, line, column, parsed)
+        if shown is None:
+            return None
+        markdown, start, end = shown
         return types.Hover(
             contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown),
             range=convert.range_to_client((line, start), (line, end)),

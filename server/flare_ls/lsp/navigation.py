@@ -12,13 +12,12 @@ def register(server: FlareServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     @guarded(None)
     def definition(ls: FlareServer, params: types.DefinitionParams) -> list[types.Location] | None:
-        current = ls.text_of(params.text_document.uri)
-        if current is None:
+        found = ls.at(params.text_document.uri, params.position)
+        if found is None:
             return None
-        text, _ = current
-        convert = ls.converter(text)
+        text, convert, pos = found
         every = names(text)
-        here = name_at(every, convert.from_client(params.position))
+        here = name_at(every, pos)
         if here is None:
             return None
         defs, _ = related(every, here)
@@ -28,13 +27,12 @@ def register(server: FlareServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     @guarded(None)
     def references(ls: FlareServer, params: types.ReferenceParams) -> list[types.Location] | None:
-        current = ls.text_of(params.text_document.uri)
-        if current is None:
+        found = ls.at(params.text_document.uri, params.position)
+        if found is None:
             return None
-        text, _ = current
-        convert = ls.converter(text)
+        text, convert, pos = found
         every = names(text)
-        here = name_at(every, convert.from_client(params.position))
+        here = name_at(every, pos)
         if here is None:
             return None
         defs, uses = related(every, here)

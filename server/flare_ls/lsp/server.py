@@ -22,9 +22,9 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
-from ..analyze import Config, analyze
+from ..analyze import Config, analyze_parsed
 from ..findings import Finding
-from ..yamltree import split_lines
+from ..yamltree import ParsedText, Pos, parse, split_lines
 from .convert import Converter, diagnostic
 from .settings import Settings, parse_settings
 
@@ -35,10 +35,12 @@ PARENT_POLL_SECONDS = 2.0
 
 @dataclass
 class Analysis:
-    """The findings for one version of one document."""
+    """One version of one document: its lines, its parse and its findings, computed once."""
 
     version: int | None
     text: str
+    lines: list[str]
+    parsed: ParsedText
     findings: list[Finding]
 
 
@@ -48,6 +50,8 @@ class FlareServer(LanguageServer):
         self.settings = Settings()
         self.config: Config = self.settings.config()
         self.analyses: dict[str, Analysis] = {}
+        #: Bumped when the settings change: results computed before are no longer current.
+        self.generation = 0
         self.scheduled: set[str] = set()
 
     # -- client facts -----------------------------------------------------------------------------
@@ -77,6 +81,15 @@ class FlareServer(LanguageServer):
     def converter(self, text: str) -> Converter:
         return Converter(split_lines(text), self.encoding)
 
+    def at(self, uri: str, position: types.Position) -> tuple[str, Converter, Pos] | None:
+        """The text of an open document, its converter, and a client position in core terms."""
+        current = self.text_of(uri)
+        if current is None:
+            return None
+        text, _ = current
+        convert = self.converter(text)
+        return text, convert, convert.from_client(position)
+
     def analysis(self, uri: str) -> Analysis | None:
         """The findings for the document's current version (analysed now if not yet)."""
         current = self.text_of(uri)
@@ -84,9 +97,13 @@ class FlareServer(LanguageServer):
             return None
         text, version = current
         cached = self.analyses.get(uri)
-        if cached is not None and cached.version == version and cached.text is text:
+        if cached is not None and cached.version == version and cached.text == text:
             return cached
-        result = Analysis(version, text, analyze(text, uri, self.config))
+        bom = text.startswith("\ufeff")
+        body = text[1:] if bom else text
+        lines = split_lines(body)
+        parsed = parse(body, lines)
+        result = Analysis(version, text, lines, parsed, analyze_parsed(body, lines, parsed, self.config, bom))
         self.analyses[uri] = result
         return result
 
@@ -128,14 +145,19 @@ class FlareServer(LanguageServer):
             self.schedule(uri)
 
     # -- settings ---------------------------------------------------------------------------------
-    def apply_settings(self, raw: object) -> None:
+    def apply_settings(self, raw: object) -> bool:
+        """Take new settings; True when they differ from the current ones."""
         settings, problems = parse_settings(raw)
         for problem in problems:
             self.window_show_message(
                 types.ShowMessageParams(type=types.MessageType.Warning, message=f"flare-ls settings: {problem}")
             )
+        if settings == self.settings:
+            return False
         self.settings = settings
         self.config = settings.config()
+        self.generation += 1
+        return True
 
     # -- robustness -------------------------------------------------------------------------------
     def log_error(self, what: str, exc: BaseException) -> None:
@@ -160,6 +182,11 @@ class FlareServer(LanguageServer):
                 pass  # alive, owned by someone else
 
 
+#: Handler names to fail on purpose (comma-separated), so the end-to-end tests can prove that a failing
+#: handler is logged and answered empty. Test-only: nothing sets it in normal use.
+INJECTED_FAULTS = frozenset(filter(None, os.environ.get("FLARE_LS_INJECT_FAULT", "").split(",")))
+
+
 def guarded(default: Any) -> Callable[[F], F]:
     """A handler that fails logs the failure to the client and answers ``default``."""
 
@@ -167,6 +194,8 @@ def guarded(default: Any) -> Callable[[F], F]:
         @functools.wraps(handler)
         def wrapper(ls: FlareServer, params: Any) -> Any:
             try:
+                if handler.__name__ in INJECTED_FAULTS:
+                    raise RuntimeError(f"fault injected into {handler.__name__}")
                 return handler(ls, params)
             except Exception as exc:  # noqa: BLE001 - isolating handler failures is the point
                 ls.log_error(handler.__name__, exc)

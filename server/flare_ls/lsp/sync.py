@@ -33,8 +33,7 @@ def register(server: FlareServer) -> None:
         caps = ls.client_capabilities.workspace
         if caps is not None and caps.configuration:
             asyncio.ensure_future(_pull_settings(ls))
-        elif params.settings is not None:
-            ls.apply_settings(params.settings)
+        elif params.settings is not None and ls.apply_settings(params.settings):
             ls.reanalyse_all()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -62,5 +61,5 @@ async def _pull_settings(ls: FlareServer) -> None:
         ls.log_error("workspace/configuration", exc)
         return
     raw = result[0] if result else None
-    ls.apply_settings(raw)
-    ls.reanalyse_all()
+    if ls.apply_settings(raw):
+        ls.reanalyse_all()
