@@ -158,3 +158,15 @@ def test_internal_failure_exits_three_and_other_files_are_still_checked(monkeypa
     assert code == cli.EXIT_INTERNAL
     assert "FL900 [internal-error] flare-ls failed on this file (RuntimeError: simulated bug)" in out
     assert "type-workflows.yaml:3:7: FL102" in out
+
+
+def test_a_disable_comment_silences_that_rule_on_that_line(tmp_path) -> None:
+    text = KAFKA.read_text(encoding="utf-8").replace(
+        "triggerMode: Continous", "triggerMode: Continous  # flare-ls: disable=FL102,long-job-name"
+    )
+    path = tmp_path / "silenced.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = run("--check", str(path)).stdout
+    assert "FL102" not in out
+    assert "FL306" in out  # disabled by name, but on another line: still reported
+    assert "FL105" in out

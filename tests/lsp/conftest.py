@@ -6,6 +6,7 @@ diagnostics) and of Neovim 0.11 (which pulls them and prefers UTF-8 positions).
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 
@@ -73,6 +74,14 @@ def open_document(client: LanguageClient, uri: str, text: str, version: int = 1)
     )
 
 
+WAIT_SECONDS = 30.0
+
+
+async def next_publish(client: LanguageClient) -> types.PublishDiagnosticsParams:
+    """The next publishDiagnostics; a test fails after WAIT_SECONDS instead of hanging CI."""
+    return await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), WAIT_SECONDS)
+
+
 async def diagnostics(client: LanguageClient, uri: str, version: int) -> list[types.Diagnostic]:
     """The diagnostics for ``uri`` at ``version``: pulled from clients that pull, else awaited until a
     publish for that version arrives (never a sleep)."""
@@ -83,6 +92,6 @@ async def diagnostics(client: LanguageClient, uri: str, version: int) -> list[ty
         assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
         return list(report.items)
     while True:
-        params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        params = await next_publish(client)
         if params.uri == uri and params.version == version:
             return list(params.diagnostics)

@@ -9,7 +9,7 @@ from pytest_lsp import LanguageClient
 from flare_ls.analyze import analyze
 from golden import CORPUS, EXAMPLES
 
-from .conftest import diagnostics, open_document, pulls, uri_for
+from .conftest import diagnostics, next_publish, open_document, pulls, uri_for
 
 KAFKA = (EXAMPLES / "seed" / "06-kafka-lakehouse-insights.yaml").read_text(encoding="utf-8")
 
@@ -81,7 +81,7 @@ async def test_rapid_typing_never_publishes_a_stale_result(client: LanguageClien
         )
     last = version
     while True:
-        params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        params = await next_publish(client)
         published.append((params.version, [str(d.code) for d in params.diagnostics]))
         if params.version == last:
             break
@@ -100,7 +100,7 @@ async def test_close_clears_pushed_diagnostics(client: LanguageClient) -> None:
         types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
     while True:  # earlier publishes (a re-analysis after the settings arrived) may still be queued
-        params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        params = await next_publish(client)
         if params.uri == uri and params.version is None:
             break
     assert list(params.diagnostics) == []
