@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest_lsp
 from lsprotocol import types
@@ -17,10 +19,32 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = [sys.executable, "-m", "flare_ls"]
 CLIENTS = ["visual-studio-code", "neovim@v0.11.0"]
+T = TypeVar("T")
+
+
+def make_client() -> LanguageClient:
+    """pytest-lsp's client, recording every publishDiagnostics in ``client.published`` as it arrives.
+
+    Waiting for "the next" notification can miss one that the client read in the same batch as the
+    previous one; tests instead wait until the record satisfies them (``until``)."""
+    from pygls.protocol import default_converter
+    from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, LanguageClient, register_lsp_features
+
+    client = LanguageClient(converter_factory=default_converter)
+    client.published = []  # type: ignore[attr-defined]
+
+    def publish(params: types.PublishDiagnosticsParams) -> None:
+        client.published.append(params)  # type: ignore[attr-defined]
+        client.diagnostics[params.uri] = params.diagnostics
+
+    features = dict(DEFAULT_CLIENT_FEATURES)
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
+    register_lsp_features(client, features)
+    return client
 
 
 def server_config(env: dict[str, str] | None = None) -> ClientServerConfig:
-    return ClientServerConfig(server_command=SERVER, server_env=env)
+    return ClientServerConfig(server_command=SERVER, server_env=env, client_factory=make_client)
 
 
 @pytest_lsp.fixture(config=server_config(), params=CLIENTS)
@@ -77,9 +101,21 @@ def open_document(client: LanguageClient, uri: str, text: str, version: int = 1)
 WAIT_SECONDS = 30.0
 
 
-async def next_publish(client: LanguageClient) -> types.PublishDiagnosticsParams:
-    """The next publishDiagnostics; a test fails after WAIT_SECONDS instead of hanging CI."""
-    return await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), WAIT_SECONDS)
+async def until(client: LanguageClient, found: Callable[[list[types.PublishDiagnosticsParams]], T | None]) -> T:
+    """Wait until ``found(every publish so far)`` returns something; fail after WAIT_SECONDS."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAIT_SECONDS
+    while True:
+        result = found(client.published)  # type: ignore[attr-defined]
+        if result is not None:
+            return result
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            raise TimeoutError("the expected publishDiagnostics never arrived")
+        try:
+            await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), remaining)
+        except TimeoutError:
+            continue
 
 
 async def diagnostics(client: LanguageClient, uri: str, version: int) -> list[types.Diagnostic]:
@@ -91,7 +127,9 @@ async def diagnostics(client: LanguageClient, uri: str, version: int) -> list[ty
         )
         assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
         return list(report.items)
-    while True:
-        params = await next_publish(client)
-        if params.uri == uri and params.version == version:
-            return list(params.diagnostics)
+    return await until(
+        client,
+        lambda published: next(
+            (list(p.diagnostics) for p in reversed(published) if p.uri == uri and p.version == version), None
+        ),
+    )

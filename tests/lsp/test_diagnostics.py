@@ -9,7 +9,7 @@ from pytest_lsp import LanguageClient
 from flare_ls.analyze import analyze
 from golden import CORPUS, EXAMPLES
 
-from .conftest import diagnostics, next_publish, open_document, pulls, uri_for
+from .conftest import diagnostics, open_document, pulls, until, uri_for
 
 KAFKA = (EXAMPLES / "seed" / "06-kafka-lakehouse-insights.yaml").read_text(encoding="utf-8")
 
@@ -62,7 +62,6 @@ async def test_rapid_typing_never_publishes_a_stale_result(client: LanguageClien
     uri = uri_for("typing.yaml")
     open_document(client, uri, KAFKA)
     await diagnostics(client, uri, 1)
-    published: list[tuple[int | None, list[str]]] = []
 
     typed = "Continuous"
     line = 21
@@ -80,11 +79,9 @@ async def test_rapid_typing_never_publishes_a_stale_result(client: LanguageClien
             )
         )
     last = version
-    while True:
-        params = await next_publish(client)
-        published.append((params.version, [str(d.code) for d in params.diagnostics]))
-        if params.version == last:
-            break
+    start = len(client.published)
+    await until(client, lambda every: True if any(p.uri == uri and p.version == last for p in every) else None)
+    published = [(p.version, [str(d.code) for d in p.diagnostics]) for p in client.published[start:] if p.uri == uri]
     versions = [v for v, _ in published]
     assert versions == sorted(versions), "a result for an older version came after a newer one"
     assert "FL102" not in published[-1][1]  # the final text spells Continuous
@@ -99,11 +96,9 @@ async def test_close_clears_pushed_diagnostics(client: LanguageClient) -> None:
     client.text_document_did_close(
         types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
-    while True:  # earlier publishes (a re-analysis after the settings arrived) may still be queued
-        params = await next_publish(client)
-        if params.uri == uri and params.version is None:
-            break
-    assert list(params.diagnostics) == []
+    # The publish for a closed document carries no version.
+    cleared = await until(client, lambda every: next((p for p in every if p.uri == uri and p.version is None), None))
+    assert list(cleared.diagnostics) == []
 
 
 async def test_pull_reports_unchanged_for_the_same_version(client: LanguageClient) -> None:

@@ -15,7 +15,18 @@ from pytest_lsp import LanguageClient
 
 from golden import EXAMPLES
 
-from .conftest import ROOT, SERVER, diagnostics, encoding, initialize, open_document, server_config, units, uri_for
+from .conftest import (
+    ROOT,
+    SERVER,
+    diagnostics,
+    encoding,
+    initialize,
+    open_document,
+    server_config,
+    units,
+    until,
+    uri_for,
+)
 
 KAFKA = (EXAMPLES / "seed" / "06-kafka-lakehouse-insights.yaml").read_text(encoding="utf-8")
 EMOJI_LINE = '              extraOptions: {note: "naïve 😀 café"}\n'
@@ -82,11 +93,13 @@ async def test_settings_are_validated_and_applied(configured: LanguageClient) ->
     uri = uri_for("settings.yaml")
     open_document(lsp_client, uri, KAFKA)
     # ... then workspace/configuration brings the user's settings: FL306 ignored, FL102 a warning.
-    while True:
-        found = await diagnostics(lsp_client, uri, 1)
-        codes = {d.code: d.severity for d in found}
-        if "FL306" not in codes:
-            break
+    await diagnostics(lsp_client, uri, 1)
+
+    def settled(every):  # the newest publish for the document, once the user's settings apply
+        latest = next((p for p in reversed(every) if p.uri == uri), None)
+        return latest if latest is not None and all(d.code != "FL306" for d in latest.diagnostics) else None
+
+    codes = {d.code: d.severity for d in (await until(lsp_client, settled)).diagnostics}
     assert codes["FL102"] == types.DiagnosticSeverity.Warning
     assert "FL308" in codes  # the ignore came from the rejected initializationOptions: not applied
 
