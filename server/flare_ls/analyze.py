@@ -18,7 +18,7 @@ from .rules.schema import DUPLICATE_KEY, INTERNAL_ERROR, LEGACY_LAYOUT, SYNTAX, 
 from .schema import model
 from .schema.docs import field_at
 from .schema.shapes import compile_model
-from .views import build_view, is_flare_document
+from .views import DocumentView, build_view
 from .yamltree import ParsedText, Pos, YDocument, YMap, YScalar, parse, split_lines
 
 ROOT_SHAPE = compile_model(model.Manifest)
@@ -79,10 +79,14 @@ def analyze_parsed(
     findings: list[Finding] = []
     flare_seen = False
     for document in parsed.documents:
-        if not is_flare_document(document.root):
+        root = document.root
+        if not isinstance(root, YMap):
+            continue
+        view = build_view(root)
+        if not view.jobs:  # not a Flare workflow: someone else's YAML
             continue
         flare_seen = True
-        findings += _analyze_document(document, lines)
+        findings += _analyze_document(document, root, view, lines)
     if parsed.error is not None and (flare_seen or looks_like_flare_text(text)):
         error = parsed.error
         findings.append(Finding(SYNTAX, error.message, error.start, error.end, SYNTAX.severity))
@@ -113,9 +117,7 @@ def looks_like_flare_text(text: str) -> bool:
     return _LOOKS_LIKE_FLARE.search(text) is not None
 
 
-def _analyze_document(document: YDocument, lines: list[str]) -> list[Finding]:
-    root = document.root
-    assert isinstance(root, YMap)
+def _analyze_document(document: YDocument, root: YMap, view: DocumentView, lines: list[str]) -> list[Finding]:
     ctx = Context(lines)
     for repeated, first in document.duplicates:
         ctx.report(
@@ -128,7 +130,6 @@ def _analyze_document(document: YDocument, lines: list[str]) -> list[Finding]:
     _guarded(ctx, root, walk.walk, (root, ROOT_SHAPE, ()))
     if walk.legacy:
         _report_legacy(ctx, walk)
-    view = build_view(root)
     for check in CHECKS:
         if check.scope == "document":
             _guarded(ctx, root, check.run, (view, ctx), check.info.code)
