@@ -219,3 +219,39 @@ def test_check_path_does_not_import_the_lsp_stack() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code, str(EXAMPLES)], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+@pytest_lsp.fixture(config=server_config())
+async def init_only(lsp_client: LanguageClient):
+    # No configuration for "flare-ls" on the client side: workspace/configuration answers null.
+    await initialize(
+        lsp_client,
+        types.InitializeParams(
+            capabilities=capabilities(), initialization_options={"rules": {"ignore": ["long-job-name"]}}
+        ),
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_an_empty_configuration_answer_keeps_the_initialization_options(init_only: LanguageClient) -> None:
+    uri = uri_for("init-only.yaml")
+    open_document(init_only, uri, KAFKA)
+    codes = {d.code for d in await diagnostics(init_only, uri, 1)}
+    assert "FL102" in codes and "FL306" not in codes
+
+
+@pytest_lsp.fixture(config=server_config())
+async def pulling(lsp_client: LanguageClient):
+    lsp_client.set_configuration({"rules": {"ignore": ["FL306"]}}, section="flare-ls")
+    await initialize(lsp_client, types.InitializeParams(capabilities=pytest_lsp.client_capabilities("neovim@v0.11.0")))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_the_first_pull_already_uses_the_clients_settings(pulling: LanguageClient) -> None:
+    """Neovim pulls at once and cannot be asked to pull again: the first answer must be right."""
+    uri = uri_for("first-pull.yaml")
+    open_document(pulling, uri, KAFKA)
+    codes = {d.code for d in await diagnostics(pulling, uri, 1)}
+    assert "FL102" in codes and "FL306" not in codes

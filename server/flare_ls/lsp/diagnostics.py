@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from lsprotocol import types
 
 from .convert import diagnostic
 from .server import FlareServer, guarded
 
 _EMPTY = types.RelatedFullDocumentDiagnosticReport(items=[])
+SETTINGS_WAIT_SECONDS = 2.0
 
 
 def register(server: FlareServer) -> None:
@@ -16,7 +19,13 @@ def register(server: FlareServer) -> None:
         types.DiagnosticOptions(identifier="flare-ls", inter_file_dependencies=False, workspace_diagnostics=False),
     )
     @guarded(_EMPTY)
-    def pull(ls: FlareServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+    async def pull(ls: FlareServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+        if not ls.settings_ready.is_set():
+            # The first pull can come before the settings; not every client can be asked to pull again.
+            try:
+                await asyncio.wait_for(ls.settings_ready.wait(), SETTINGS_WAIT_SECONDS)
+            except TimeoutError:
+                pass
         result = ls.analysis(params.text_document.uri)
         if result is None:
             return _EMPTY

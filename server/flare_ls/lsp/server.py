@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import inspect
 import logging
 import os
 import traceback
@@ -52,6 +53,9 @@ class FlareServer(LanguageServer):
         self.analyses: dict[str, Analysis] = {}
         #: Bumped when the settings change: results computed before are no longer current.
         self.generation = 0
+        #: Set once the client's settings are in (or known not to be coming): a pulled diagnostic
+        #: waits for it, since not every client can be asked to pull again afterwards.
+        self.settings_ready = asyncio.Event()
         self.scheduled: set[str] = set()
 
     # -- client facts -----------------------------------------------------------------------------
@@ -191,6 +195,20 @@ def guarded(default: Any) -> Callable[[F], F]:
     """A handler that fails logs the failure to the client and answers ``default``."""
 
     def decorate(handler: F) -> F:
+        if inspect.iscoroutinefunction(handler):
+
+            @functools.wraps(handler)
+            async def async_wrapper(ls: FlareServer, params: Any) -> Any:
+                try:
+                    if handler.__name__ in INJECTED_FAULTS:
+                        raise RuntimeError(f"fault injected into {handler.__name__}")
+                    return await handler(ls, params)
+                except Exception as exc:  # noqa: BLE001 - isolating handler failures is the point
+                    ls.log_error(handler.__name__, exc)
+                    return default
+
+            return async_wrapper  # type: ignore[return-value]
+
         @functools.wraps(handler)
         def wrapper(ls: FlareServer, params: Any) -> Any:
             try:

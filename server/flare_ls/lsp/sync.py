@@ -26,6 +26,8 @@ def register(server: FlareServer) -> None:
         caps = ls.client_capabilities.workspace
         if caps is not None and caps.configuration:
             asyncio.ensure_future(_pull_settings(ls))
+        else:
+            ls.settings_ready.set()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     @guarded(None)
@@ -60,6 +62,12 @@ async def _pull_settings(ls: FlareServer) -> None:
     except Exception as exc:  # noqa: BLE001 - a client may answer with an error: keep the settings we have
         ls.log_error("workspace/configuration", exc)
         return
+    finally:
+        ls.settings_ready.set()
     raw = result[0] if result else None
+    # An editor with nothing configured for flare-ls answers null or {}: keep what initializationOptions
+    # gave rather than falling back to the defaults.
+    if raw in (None, {}):
+        return
     if ls.apply_settings(raw):
         ls.reanalyse_all()
