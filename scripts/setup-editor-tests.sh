@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Install what the real-editor tests (tests/editors/) need, on Debian 12 as root. Idempotent: a second run
+# that finds everything in place takes a second or two.
+#
+#   bash scripts/setup-editor-tests.sh
+#
+# - Debian packages: chromium (driven headless by playwright-core) and what code-server's npm install
+#   builds with (libkrb5-dev, pkg-config, build-essential, python3) or uses in place of a download (ripgrep);
+#   `apt-get update` runs only when one is missing;
+# - code-server (VS Code in the browser) and playwright-core, from the npm registry, into a cache directory
+#   outside the repository: ${FLARE_LS_EDITOR_CACHE:-$HOME/.cache/flare-ls-editors};
+# - the VS Code extension: `npm ci` and `npm run package` in vscode-client/ (-> vscode-client/flare-ls-<version>.vsix).
+#
+# Environment: FLARE_LS_EDITOR_CACHE (the cache directory). tests/editors/test_vscode.py finds the same
+# cache with the same default.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+HOME=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
+CACHE=${FLARE_LS_EDITOR_CACHE:-$HOME/.cache/flare-ls-editors}
+# 4.100.3 (VS Code 1.100.3) is the newest code-server whose engines.node accepts Node 20.
+CODE_SERVER_VERSION=4.100.3
+PLAYWRIGHT_VERSION=1.65.1
+# code-server 4.100.3 depends on @vscode/ripgrep 1.15.11, whose postinstall downloads this rg build
+# from GitHub unless the tarball is already in its cache (os.tmpdir()/vscode-ripgrep-cache-<version>).
+RIPGREP_PKG_VERSION=1.15.11
+RIPGREP_TARBALL=ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz
+
+export DEBIAN_FRONTEND=noninteractive
+# The root user's .npmrc here says yes=false; node-pty's postinstall runs `npx node-gyp`, which then refuses.
+export npm_config_yes=true npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
+
+log() { printf 'setup-editor-tests: %s\n' "$*" >&2; }
+start=$(date +%s)
+
+# -- Debian packages ---------------------------------------------------------------------------------
+# (fonts-liberation: chromium only recommends it; python3: node-gyp builds code-server's native modules.)
+packages=(chromium fonts-liberation libkrb5-dev pkg-config ripgrep build-essential python3)
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  SUDO=
+  if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+  log "apt-get install ${missing[*]}"
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+for tool in node npm /usr/bin/chromium rg; do
+  command -v "$tool" >/dev/null || { log "missing $tool"; exit 1; }
+done
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  log "Node $(node --version) is too old: code-server $CODE_SERVER_VERSION and @vscode/vsce need Node 20"
+  exit 1
+fi
+
+# -- code-server -------------------------------------------------------------------------------------
+CS_DIR=$CACHE/code-server
+CS_MARK=$CS_DIR/.installed-$CODE_SERVER_VERSION
+if [ ! -f "$CS_MARK" ]; then
+  log "installing code-server $CODE_SERVER_VERSION into $CS_DIR (about a minute)"
+  rgcache=${TMPDIR:-/tmp}/vscode-ripgrep-cache-$RIPGREP_PKG_VERSION
+  mkdir -p "$rgcache"
+  [ -f "$rgcache/$RIPGREP_TARBALL" ] || tar czf "$rgcache/$RIPGREP_TARBALL" -C "$(dirname "$(command -v rg)")" rg
+  mkdir -p "$CS_DIR"
+  [ -f "$CS_DIR/package.json" ] || printf '{"name": "flare-ls-code-server", "private": true}\n' > "$CS_DIR/package.json"
+  # unsafe_perm: code-server's postinstall refuses to run as root without it.
+  (cd "$CS_DIR" && npm_config_unsafe_perm=true npm install --no-save --foreground-scripts \
+    "code-server@$CODE_SERVER_VERSION" > "$CS_DIR/install.log" 2>&1) || {
+    tail -40 "$CS_DIR/install.log" >&2
+    log "code-server install failed (full log: $CS_DIR/install.log)"
+    exit 1
+  }
+  # --config keeps code-server from writing ~/.config/code-server/config.yaml.
+  "$CS_DIR/node_modules/.bin/code-server" --config "$CS_DIR/code-server.yaml" --version >&2
+  touch "$CS_MARK"
+fi
+
+# -- playwright-core (drives Debian's chromium; it downloads no browser) ------------------------------
+PW_DIR=$CACHE/playwright
+PW_MARK=$PW_DIR/.installed-$PLAYWRIGHT_VERSION
+if [ ! -f "$PW_MARK" ]; then
+  log "installing playwright-core $PLAYWRIGHT_VERSION into $PW_DIR"
+  mkdir -p "$PW_DIR"
+  [ -f "$PW_DIR/package.json" ] || printf '{"name": "flare-ls-playwright", "private": true}\n' > "$PW_DIR/package.json"
+  (cd "$PW_DIR" && npm install --no-save --loglevel=error "playwright-core@$PLAYWRIGHT_VERSION" >/dev/null)
+  touch "$PW_MARK"
+fi
+
+# -- the extension -----------------------------------------------------------------------------------
+EXT=$ROOT/vscode-client
+cd "$EXT"
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.flare-ls-lock 2>/dev/null)" != "$lock_sum" ]; then
+  log "npm ci in vscode-client/"
+  npm ci --loglevel=error >/dev/null
+  echo "$lock_sum" > node_modules/.flare-ls-lock
+fi
+version=$(node -p 'require("./package.json").version')
+vsix=$EXT/flare-ls-$version.vsix
+# Rebuild when the .vsix is missing or older than anything that goes into it.
+if [ ! -f "$vsix" ] || [ -n "$(find src package.json package-lock.json tsconfig.json esbuild.mjs README.md \
+    CHANGELOG.md LICENSE .vscodeignore -newer "$vsix" 2>/dev/null | head -1)" ]; then
+  log "npm run package in vscode-client/"
+  npm run --silent package >/dev/null
+fi
+[ -f "$vsix" ] || { log "no $vsix after npm run package"; exit 1; }
+
+log "ready in $(($(date +%s) - start)) s: $CS_DIR, $PW_DIR, $vsix"

@@ -1,0 +1,297 @@
+"""The VS Code extension in a real VS Code: code-server in headless Chromium, driven by playwright-core.
+
+A fresh profile installs the packaged extension (vscode-client/flare-ls-<version>.vsix), runs the flare-ls
+of this Python, opens a workspace of two manifests, and ``vscode_drive.js`` checks, as a person would see
+them: the `Continous` diagnostic in the Problems panel (and not the rule the settings ignore), the hover on
+`checkpointLocation`, completion of `triggerMode`, the FL202 quick fix written to disk, and, once the
+server command is pointed at nothing, the error that says how to install flare-ls.
+
+Needs what ``bash scripts/setup-editor-tests.sh`` installs (Debian's chromium; code-server and
+playwright-core in ``$FLARE_LS_EDITOR_CACHE``, default ``~/.cache/flare-ls-editors``; the .vsix). Without
+them the test is skipped, unless ``CI`` is set: then it fails. ``FLARE_LS_UPDATE_SCREENSHOTS=1`` copies
+the screenshots to vscode-client/images/ (the README's pictures).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from flare_ls.analyze import analyze
+
+ROOT = Path(__file__).resolve().parents[2]
+EXTENSION = ROOT / "vscode-client"
+DRIVER = Path(__file__).resolve().parent / "vscode_drive.js"
+SEED = ROOT / "examples" / "seed"
+CACHE = Path(os.environ.get("FLARE_LS_EDITOR_CACHE") or Path.home() / ".cache" / "flare-ls-editors")
+CODE_SERVER = CACHE / "code-server" / "node_modules" / ".bin" / "code-server"
+PLAYWRIGHT = CACHE / "playwright" / "node_modules"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SETUP = "bash scripts/setup-editor-tests.sh"
+#: The screenshots the README shows (vscode-client/images/).
+README_SHOTS = ["diagnostics.png", "hover.png", "completion.png", "quick-fix.png"]
+CHECKS = ["diagnostic", "hover", "completion", "quick-fix", "server-not-found"]
+
+
+@dataclass
+class Tools:
+    code_server: Path
+    node: str
+    vsix: Path
+
+
+def _vsix() -> Path:
+    version = json.loads((EXTENSION / "package.json").read_text(encoding="utf-8"))["version"]
+    return EXTENSION / f"flare-ls-{version}.vsix"
+
+
+def _missing() -> list[str]:
+    missing = []
+    if not os.access(CODE_SERVER, os.X_OK):
+        missing.append(f"code-server ({CODE_SERVER})")
+    if not (PLAYWRIGHT / "playwright-core").is_dir():
+        missing.append(f"playwright-core ({PLAYWRIGHT})")
+    if not os.access(CHROMIUM, os.X_OK):
+        missing.append(f"chromium ({CHROMIUM})")
+    if shutil.which("node") is None:
+        missing.append("node")
+    vsix = _vsix()
+    if not vsix.is_file():
+        missing.append(f"the extension ({vsix.relative_to(ROOT)})")
+    else:
+        sources = [EXTENSION / "package.json", *(EXTENSION / "src").rglob("*.ts")]
+        stale = [s for s in sources if s.stat().st_mtime > vsix.stat().st_mtime]
+        if stale:
+            missing.append(f"an up-to-date {vsix.name} (older than {stale[0].relative_to(ROOT)})")
+    return missing
+
+
+@pytest.fixture(scope="module")
+def tools() -> Tools:
+    missing = _missing()
+    if missing:
+        reason = f"real-VS-Code test needs {', '.join(missing)}: run `{SETUP}`"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set and the {reason}", pytrace=False)
+        pytest.skip(reason)
+    node = shutil.which("node")
+    assert node is not None
+    return Tools(CODE_SERVER, node, _vsix())
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return f"({path} unreadable)"
+
+
+@dataclass
+class Session:
+    url: str
+    workspace: Path
+    kafka: Path
+    no_checkpoint: Path
+    profile: Path
+    settings: Path
+    log: Path
+
+    def diagnostics(self) -> str:
+        """code-server's log and the extension's output channel, for a failure message."""
+        parts = [f"--- code-server log (tail) ---\n{_tail(self.log)}"]
+        for channel in sorted(self.profile.glob("user/logs/**/*flare-ls*.log")):
+            parts.append(f"--- {channel.name} (tail) ---\n{_tail(channel)}")
+        return "\n".join(parts)
+
+
+def _clean_env(tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VSCODE_") and k != "ELECTRON_RUN_AS_NODE"}
+    # Whatever code-server writes beside its profile stays in the test's directory.
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        env[name] = str(tmp / name.lower())
+    return env
+
+
+@pytest.fixture
+def session(tools: Tools, tmp_path: Path) -> Iterator[Session]:
+    # The workspace: the seed's Kafka manifest, and a streaming job without checkpointLocation.
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    kafka = workspace / "kafka-lakehouse-insights.yaml"
+    shutil.copyfile(SEED / "06-kafka-lakehouse-insights.yaml", kafka)
+    source = (SEED / "03-processing-time.yaml").read_text(encoding="utf-8")
+    stripped = "".join(line for line in source.splitlines(keepends=True) if "checkpointLocation" not in line)
+    assert stripped != source and "streaming:" in stripped
+    no_checkpoint = workspace / "streaming-no-checkpoint.yaml"
+    no_checkpoint.write_text(stripped, encoding="utf-8")
+    assert "FL202" in {f.code for f in analyze(stripped)}
+
+    # A fresh profile: user data, extensions, code-server's config file.
+    profile = tmp_path / "profile"
+    user, extensions, config = profile / "user", profile / "extensions", profile / "config.yaml"
+    (user / "User").mkdir(parents=True)
+    extensions.mkdir()
+    config.write_text("auth: none\ncert: false\n", encoding="utf-8")
+    # flare-ls.server.command is machine-overridable: in a remote window (code-server's is one) VS Code reads
+    # it from the Remote settings (<user-data-dir>/Machine/settings.json), not from the User settings.
+    (user / "Machine").mkdir()
+    machine_settings = user / "Machine" / "settings.json"
+    machine_settings.write_text(
+        json.dumps({"flare-ls.server.command": [sys.executable, "-m", "flare_ls"]}, indent=2), encoding="utf-8"
+    )
+    settings = {
+        # Reaches the server through initializationOptions and workspace/configuration: the job-name
+        # warning (FL306) must be absent from the Problems panel.
+        "flare-ls.rules.ignore": ["FL306"],
+        "workbench.startupEditor": "none",
+        "workbench.tips.enabled": False,
+        "workbench.enableExperiments": False,
+        "security.workspace.trust.enabled": False,
+        "telemetry.telemetryLevel": "off",
+        "update.mode": "none",
+        "extensions.autoUpdate": False,
+        "extensions.autoCheckUpdates": False,
+        "extensions.ignoreRecommendations": True,
+        "git.enabled": False,
+        "chat.commandCenter.enabled": False,
+        "editor.wordBasedSuggestions": "off",
+        "editor.minimap.enabled": False,
+        "editor.stickyScroll.enabled": False,
+        "files.autoSave": "off",
+    }
+    (user / "User" / "settings.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
+    env = _clean_env(tmp_path)
+    common = [str(tools.code_server), "--config", str(config), "--extensions-dir", str(extensions)]
+    common += ["--user-data-dir", str(user)]
+
+    installed = subprocess.run(
+        [*common, "--install-extension", str(tools.vsix)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert installed.returncode == 0 and "successfully installed" in installed.stdout, (
+        installed.stdout + installed.stderr
+    )
+
+    port = _free_port()
+    log = tmp_path / "code-server.log"
+    with log.open("wb") as out:
+        # Its own session (process group): the extension host and the language server stop with it.
+        server = subprocess.Popen(
+            [*common, "--bind-addr", f"127.0.0.1:{port}", "--auth", "none", "--disable-telemetry",
+             "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override",
+             str(workspace)],
+            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            assert server.poll() is None, f"code-server exited ({server.returncode}):\n{_tail(log)}"
+            assert time.monotonic() < deadline, f"code-server not healthy in 60 s:\n{_tail(log)}"
+            time.sleep(0.2)
+        url = f"http://127.0.0.1:{port}/?folder={workspace}"
+        yield Session(url, workspace, kafka, no_checkpoint, profile, machine_settings, log)
+    finally:
+        for sig, wait in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+            try:
+                os.killpg(server.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                server.wait(timeout=wait)
+                # The group may outlive its leader: make sure nothing of it is left.
+                os.killpg(server.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                break
+            except subprocess.TimeoutExpired:
+                continue
+            break
+
+
+@pytest.mark.timeout(300)
+def test_vscode_extension_in_code_server(session: Session, tmp_path: Path) -> None:
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    env = _clean_env(tmp_path) | {"NODE_PATH": str(PLAYWRIGHT), "CHROMIUM": CHROMIUM}
+    started = time.monotonic()
+    try:
+        drive = subprocess.run(
+            ["node", str(DRIVER), session.url, str(shots), str(session.kafka), str(session.no_checkpoint),
+             str(session.settings)],
+            capture_output=True, text=True, env=env, timeout=200,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"the driver did not finish in 200 s:\n{exc.stderr}\n{session.diagnostics()}")
+    elapsed = time.monotonic() - started
+    results = {}
+    for line in drive.stdout.splitlines():
+        if line.startswith("{"):
+            result = json.loads(line)
+            results[result["check"]] = result
+    context = f"driver exit {drive.returncode} after {elapsed:.1f} s; stderr:\n{drive.stderr}\n{session.diagnostics()}"
+    print(f"screenshots: {shots}")
+    for result in results.values():
+        print(json.dumps(result)[:400])
+
+    # Each check, in the order the driver ran them.
+    for name in CHECKS:
+        assert name in results, f"check {name!r} did not run\n{context}"
+        assert results[name]["ok"], f"check {name!r} failed: {results[name].get('error')}\n{context}"
+
+    diagnostic = results["diagnostic"]["row"]
+    assert "Continous" in diagnostic and "Continuous" in diagnostic and "FL102" in diagnostic, diagnostic
+    rows = results["diagnostic"]["rows"]
+    assert any("FL308" in r for r in rows), rows  # the manifest's other findings are there...
+    assert not any("FL306" in r for r in rows), rows  # ...but not the one the settings ignore
+
+    assert "Directory where the query keeps offsets" in results["hover"]["text"]
+
+    completion = results["completion"]
+    assert {"ProcessingTime", "Once", "AvailableNow", "Continuous"} <= set(completion["labels"])
+    assert completion["accepted"], "accepting `Continuous` did not change the line"
+    assert completion["reanalysed"], "the Problems panel did not change after accepting `Continuous`"
+    assert not [r for r in completion["problemsAfter"] if "Continous" in r or "FL102" in r], completion
+
+    fix = results["quick-fix"]
+    assert any("Add a `checkpointLocation` to `streaming`" in a for a in fix["actions"]), fix["actions"]
+    assert fix["inserted"].startswith("checkpointLocation: dataos://"), fix["inserted"]
+    assert fix["diagnosticCleared"], "FL202 stayed in the Problems panel after the fix"
+    saved = session.no_checkpoint.read_text(encoding="utf-8")
+    assert fix["inserted"] in saved
+    assert "FL202" not in {f.code for f in analyze(saved)}, saved
+
+    missing = results["server-not-found"]
+    assert "pip install flare-ls" in missing["message"] and missing["missing"] in missing["message"], missing
+    assert missing["settingsOpened"], "Open Settings did not show the extension's settings"
+    assert drive.returncode == 0, context
+
+    for name in README_SHOTS:
+        assert (shots / name).is_file(), name
+    if os.environ.get("FLARE_LS_UPDATE_SCREENSHOTS") == "1":
+        images = EXTENSION / "images"
+        images.mkdir(exist_ok=True)
+        for name in README_SHOTS:
+            shutil.copyfile(shots / name, images / name)
