@@ -170,3 +170,58 @@ def test_a_disable_comment_silences_that_rule_on_that_line(tmp_path) -> None:
     assert "FL102" not in out
     assert "FL306" in out  # disabled by name, but on another line: still reported
     assert "FL105" in out
+
+
+def test_rules_lists_every_rule_and_rule_prints_its_page() -> None:
+    listed = run("rules")
+    assert listed.returncode == 0
+    codes = [line.split()[0] for line in listed.stdout.splitlines()]
+    assert codes == sorted(codes) and "FL202" in codes and "FL003" in codes
+    as_json = json.loads(run("rules", "--format", "json").stdout)
+    assert {r["code"] for r in as_json} == set(codes)
+    page = run("rule", "missing-checkpoint-location")
+    assert page.returncode == 0 and page.stdout.startswith("# FL202 missing-checkpoint-location\n")
+    assert run("rule", "fl202").stdout == page.stdout
+    unknown = run("rule", "FL999")
+    assert unknown.returncode == 2 and "no rule 'FL999'" in unknown.stderr
+
+
+def test_stdin_is_checked_under_the_given_name() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "flare_ls", "--stdin-filename", "pipelines/kafka.yaml"],
+        input=KAFKA.read_text(encoding="utf-8"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PYTHONPATH": str(ROOT / "server"), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 1
+    assert "pipelines/kafka.yaml:22:28: FL102 [invalid-value]" in result.stdout
+
+
+def test_exit_zero_fail_on_and_output_file(tmp_path) -> None:
+    warnings_only = FIXTURES / "long-job-name" / "thirty-one-characters.yaml"
+    assert run("--check", str(warnings_only)).returncode == 1
+    assert run("--check", str(warnings_only), "--fail-on", "error").returncode == 0
+    assert run("--check", str(KAFKA), "--exit-zero").returncode == 0
+    report = tmp_path / "report.json"
+    result = run("--check", str(KAFKA), "--format", "json", "--output-file", str(report))
+    assert result.returncode == 1 and result.stdout == ""
+    assert {d["code"] for d in json.loads(report.read_text(encoding="utf-8"))} >= {"FL102", "FL105"}
+
+
+def test_parallel_check_of_a_large_tree_matches_the_sequential_one(tmp_path) -> None:
+    from flare_ls import cli
+
+    corpus = sorted(p for p in (ROOT.parent / "shared" / "corpus").glob("*.yaml"))
+    for copy in range(3):
+        folder = tmp_path / f"copy{copy}"
+        folder.mkdir()
+        for path in corpus:
+            (folder / path.name).write_bytes(path.read_bytes())
+    assert len(list(tmp_path.rglob("*.yaml"))) >= cli.PARALLEL_FROM
+    sequential = cli.collect([tmp_path], jobs=1)
+    parallel = cli.collect([tmp_path], jobs=2)
+    assert [(p, [(f.code, f.start, f.message) for f in fs]) for p, _, fs in parallel] == [
+        (p, [(f.code, f.start, f.message) for f in fs]) for p, _, fs in sequential
+    ]

@@ -35,18 +35,33 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="flare-ls",
-        description="Language server and linter for DataOS Flare workflow manifests.",
+        description="Language server and linter for DataOS Flare workflow manifests. "
+        "Also: `flare-ls rules` lists the rules, `flare-ls rule ID` prints one rule's page.",
         epilog="Exit codes: 0 clean, 1 findings, 2 usage error, 3 internal error.",
     )
     parser.add_argument("--version", action="version", version=f"flare-ls {__version__}")
     parser.add_argument(
         "--check",
-        nargs="+",
+        nargs="*",
         metavar="PATH",
         type=Path,
         help="check files and directories (recursing into *.yaml and *.yml) and exit",
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    parser.add_argument("--format", default="text", help="output format: " + ", ".join(FORMATS) + " (default: text)")
+    parser.add_argument("--output-file", type=Path, metavar="FILE", help="write the report to FILE instead of stdout")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    parser.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info", "hint"),
+        default="warning",
+        help="the lowest severity that makes the exit code 1 (default: warning)",
+    )
+    parser.add_argument(
+        "--stdin-filename", metavar="PATH", help="check standard input, reported (and configured) as PATH"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=0, metavar="N", help="processes for large trees (default: one per core)"
+    )
     serve = parser.add_mutually_exclusive_group()
     serve.add_argument("--stdio", action="store_true", help="serve LSP over standard input/output (the default)")
     serve.add_argument("--tcp", action="store_true", help="serve LSP over TCP on --host:--port")
@@ -62,35 +77,82 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run_check(paths: list[Path], fmt: str, color: str, out: TextIO) -> int:
-    results: list[tuple[Path, str | None, list[Finding]]] = []
-    for path, named in yaml_files(paths):
-        text, problem = read_manifest(path)
-        if problem is not None:
-            # A file found in a directory is reported only when it could be a Flare manifest: other
-            # YAML in a repository is not flare-ls's business, broken or not.
-            if named or looks_like_flare(path):
-                results.append((path, None, [problem]))
-            continue
-        assert text is not None
-        try:
-            findings = analyze(text, uri=path.as_uri() if path.is_absolute() else None)
-        except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others
-            message = f"flare-ls failed on this file ({type(exc).__name__}: {exc}); please report it"
-            findings = [Finding(INTERNAL_ERROR, message, (0, 0), (0, 0), Severity.ERROR)]
-        results.append((path, text, findings))
+FORMATS = ("text", "json")
+#: Below this many files, starting worker processes costs more than it saves.
+PARALLEL_FROM = 200
+
+
+def _check_one(item: tuple[Path, bool]) -> tuple[Path, str | None, list[Finding]] | None:
+    """Read and analyse one file; None when it is not worth reporting (undecodable non-Flare YAML)."""
+    path, named = item
+    text, problem = read_manifest(path)
+    if problem is not None:
+        # A file found in a directory is reported only when it could be a Flare manifest: other
+        # YAML in a repository is not flare-ls's business, broken or not.
+        if named or looks_like_flare(path):
+            return (path, None, [problem])
+        return None
+    assert text is not None
+    try:
+        findings = analyze(text, uri=path.as_uri() if path.is_absolute() else None)
+    except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others
+        message = f"flare-ls failed on this file ({type(exc).__name__}: {exc}); please report it"
+        findings = [Finding(INTERNAL_ERROR, message, (0, 0), (0, 0), Severity.ERROR)]
+    return (path, text, findings)
+
+
+def collect(paths: list[Path], jobs: int = 0) -> list[tuple[Path, str | None, list[Finding]]]:
+    """Every file's findings, in the order of ``yaml_files``; in parallel across cores for large trees."""
+    items = list(yaml_files(paths))
+    workers = jobs or (os.cpu_count() or 1)
+    if workers > 1 and len(items) >= PARALLEL_FROM:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+        with context.Pool(workers) as pool:
+            done = pool.map(_check_one, items, chunksize=max(1, len(items) // (workers * 8)))
+    else:
+        done = [_check_one(item) for item in items]
+    return [result for result in done if result is not None]
+
+
+def run_check(
+    paths: list[Path],
+    fmt: str,
+    color: str,
+    out: TextIO,
+    *,
+    fail_on: Severity = Severity.WARNING,
+    exit_zero: bool = False,
+    jobs: int = 0,
+    results: list[tuple[Path, str | None, list[Finding]]] | None = None,
+) -> int:
+    if results is None:
+        results = collect(paths, jobs)
     if fmt == "json":
         json.dump([_json_finding(path, f) for path, _, fs in results for f in fs], out, indent=2)
         out.write("\n")
     else:
         fancy = color == "always" or (color == "auto" and out.isatty() and "NO_COLOR" not in os.environ)
         _write_text(results, out, fancy)
+    return exit_code(results, fail_on, exit_zero)
+
+
+def exit_code(results: list[tuple[Path, str | None, list[Finding]]], fail_on: Severity, exit_zero: bool) -> int:
     every = [f for _, _, fs in results for f in fs]
-    if any(f.rule is INTERNAL_ERROR for f in every):
+    # Compared by code, not identity: findings from worker processes carry copies of the rule.
+    if any(f.rule.code == INTERNAL_ERROR.code for f in every):
         return EXIT_INTERNAL
-    if any(f.severity >= Severity.WARNING for f in every):
+    if not exit_zero and any(f.severity >= fail_on for f in every):
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def looks_like_flare(path: Path) -> bool:
+    try:
+        return looks_like_flare_text(path.read_bytes().decode("utf-8", errors="replace"))
+    except OSError:
+        return True  # unreadable: say so rather than guess
 
 
 _COLORS = {
@@ -100,13 +162,6 @@ _COLORS = {
     Severity.HINT: "\033[2m",
 }
 _BOLD, _RESET = "\033[1m", "\033[0m"
-
-
-def looks_like_flare(path: Path) -> bool:
-    try:
-        return looks_like_flare_text(path.read_bytes().decode("utf-8", errors="replace"))
-    except OSError:
-        return True  # unreadable: say so rather than guess
 
 
 def _write_text(results: list[tuple[Path, str | None, list[Finding]]], out: TextIO, fancy: bool) -> None:
@@ -213,18 +268,59 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("rules", "rule"):
+        from .rule_docs import rules_command
+
+        return rules_command(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.check is None:
+    if args.format not in FORMATS:
+        parser.error(f"--format must be one of {', '.join(FORMATS)}, not {args.format!r}")
+    checking = args.check is not None or args.stdin_filename is not None
+    if not checking:
         return serve(args)
     if args.stdio or args.tcp or args.ws:
         parser.print_usage(sys.stderr)
         sys.stderr.write("flare-ls: error: --check runs in batch; it does not combine with --stdio/--tcp/--ws\n")
         return EXIT_USAGE
+    if args.check is not None and not args.check and args.stdin_filename is None:
+        parser.error("--check needs at least one PATH (or --stdin-filename to read standard input)")
+    out: TextIO = sys.stdout
     try:
-        return run_check(args.check, args.format, args.color, sys.stdout)
+        if args.output_file is not None:
+            out = open(args.output_file, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        results = None
+        if args.stdin_filename is not None:
+            results = [_check_stdin(Path(args.stdin_filename))]
+        return run_check(
+            list(args.check or []),
+            args.format,
+            args.color,
+            out,
+            fail_on=Severity[args.fail_on.upper()],
+            exit_zero=args.exit_zero,
+            jobs=args.jobs,
+            results=results,
+        )
     except BrokenPipeError:  # `flare-ls --check . | head` is fine
         return EXIT_FINDINGS
+    except OSError as exc:
+        sys.stderr.write(f"flare-ls: error: {exc}\n")
+        return EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 - documented exit code instead of a traceback
         sys.stderr.write(f"flare-ls: internal error: {type(exc).__name__}: {exc}\n")
         return EXIT_INTERNAL
+    finally:
+        if out is not sys.stdout:
+            out.close()
+
+
+def _check_stdin(path: Path) -> tuple[Path, str | None, list[Finding]]:
+    from .files import decode
+
+    text, problem = decode(sys.stdin.buffer.read())
+    if problem is not None:
+        return (path, None, [problem])
+    assert text is not None
+    return (path, text, analyze(text, uri=path.as_uri() if path.is_absolute() else None))

@@ -1,0 +1,61 @@
+"""``flare-ls rules`` (the list) and ``flare-ls rule ID`` (one rule's page)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .analyze import analyze  # noqa: F401  (importing registers every rule)
+from .files import UNREADABLE  # noqa: F401  (registers FL003)
+from .findings import RuleInfo
+from .rules.base import RULES
+
+#: The pages of a checkout or an editable install; an installed copy without them prints the summary.
+PAGES = Path(__file__).resolve().parents[2] / "docs" / "rules"
+
+
+def find(key: str) -> RuleInfo | None:
+    """A rule by id (any case) or name."""
+    upper = key.upper()
+    return RULES.get(upper) or next((info for info in RULES.values() if info.name == key), None)
+
+
+def page(info: RuleInfo) -> str:
+    path = PAGES / f"{info.code}.md"
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    return f"# {info.code} {info.name}\n\nSeverity: {info.severity.label}\n\n{info.summary}\n\nDocs: {info.url}\n"
+
+
+def rules_command(argv: list[str]) -> int:
+    """Returns the exit code: 0, or 2 for a usage error or an unknown rule."""
+    command, rest = argv[0], argv[1:]
+    if command == "rule":
+        if len(rest) != 1:
+            sys.stderr.write("usage: flare-ls rule ID\n")
+            return 2
+        info = find(rest[0])
+        if info is None:
+            sys.stderr.write(f"flare-ls: no rule {rest[0]!r}; `flare-ls rules` lists them\n")
+            return 2
+        sys.stdout.write(page(info))
+        return 0
+    fmt = "text"
+    if rest[:1] == ["--format"] and len(rest) == 2 and rest[1] in ("text", "json"):
+        fmt = rest[1]
+    elif rest:
+        sys.stderr.write("usage: flare-ls rules [--format text|json]\n")
+        return 2
+    ordered = sorted(RULES.values(), key=lambda i: i.code)
+    if fmt == "json":
+        rows = [
+            {"code": i.code, "name": i.name, "severity": i.severity.label, "summary": i.summary, "url": i.url}
+            for i in ordered
+        ]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+    else:
+        width = max(len(i.name) for i in ordered)
+        for i in ordered:
+            sys.stdout.write(f"{i.code}  {i.name:<{width}}  {i.severity.label:<7}  {i.summary}\n")
+    return 0
