@@ -225,3 +225,15 @@ def test_parallel_check_of_a_large_tree_matches_the_sequential_one(tmp_path) -> 
     assert [(p, [(f.code, f.start, f.message) for f in fs]) for p, _, fs in parallel] == [
         (p, [(f.code, f.start, f.message) for f in fs]) for p, _, fs in sequential
     ]
+
+
+def test_pre_commit_hook_entry_checks_the_files_it_is_given() -> None:
+    import yaml
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "flare-ls" and hook["types"] == ["yaml"] and hook["language"] == "python"
+    program, *args = hook["entry"].split()
+    assert program == "flare-ls"
+    bad = run(*args, str(KAFKA))
+    assert bad.returncode == 1 and "FL102" in bad.stdout
+    assert run(*args, str(CLEAN)).returncode == 0
