@@ -75,3 +75,42 @@ def test_schema_carries_the_attribute_docs() -> None:
     assert values["enum"] == ["ProcessingTime", "Once", "AvailableNow", "Continuous"]
     assert len(values["enumDescriptions"]) == 4
     assert schema["$defs"]["JobSpec"]["properties"]["flare"]["deprecated"] is True
+
+
+def test_shape_cache_is_fresh_and_equals_the_compiled_model() -> None:
+    import pickle
+
+    from flare_ls.schema import model
+    from flare_ls.schema.shapes import CACHE, cache_is_fresh, compile_model, key_places
+
+    assert cache_is_fresh(), "server/flare_ls/schema/shapes.pickle is stale: run `python -m flare_ls.schema.export`"
+    cached = pickle.loads(CACHE.read_bytes())["root"]
+    compiled = compile_model(model.Manifest)
+
+    def summary(root):
+        return {
+            (key, place.path, place.shape.fields[key].required, repr(place.shape.fields[key].doc))
+            for key, places in key_places(root).items()
+            for place in places
+        }
+
+    assert summary(cached) == summary(compiled)
+
+
+def test_the_check_path_loads_without_pydantic() -> None:
+    """A cold `flare-ls --check` neither imports pydantic nor builds the model (the shape cache)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pathlib; from flare_ls import cli;"
+        "cli.collect([pathlib.Path(sys.argv[1])]);"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic' or m.endswith('schema.model')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(EXAMPLES / "seed" / "06-kafka-lakehouse-insights.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "[]", result.stderr

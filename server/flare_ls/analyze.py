@@ -15,13 +15,12 @@ from .findings import Finding, Fix, Severity, TextEdit
 from .rules import schema, streaming, structure  # noqa: F401  (importing registers the rules)
 from .rules.base import CHECKS, Context
 from .rules.schema import DUPLICATE_KEY, INTERNAL_ERROR, LEGACY_LAYOUT, SYNTAX, SchemaWalk
-from .schema import model
 from .schema.docs import field_at
-from .schema.shapes import compile_model
+from .schema.shapes import root_shape
 from .views import DocumentView, build_view
 from .yamltree import ParsedText, Pos, YDocument, YMap, YScalar, parse, split_lines
 
-ROOT_SHAPE = compile_model(model.Manifest)
+ROOT_SHAPE = root_shape()
 _LOOKS_LIKE_FLARE = re.compile(r"^\s*(?:stack:\s*['\"]?(?:\$\{)?flare\b|stackSpec:|flare:\s*$)", re.M)
 
 

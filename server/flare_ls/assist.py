@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .schema.attrs import AttrDoc
+from .schema.attrdoc import AttrDoc
 from .schema.docs import field_at
-from .schema.shapes import AnyShape, FieldShape, ListShape, MapShape, ScalarShape, Shape, UnionShape, compile_model
+from .schema.shapes import AnyShape, FieldShape, ListShape, MapShape, ScalarShape, Shape, UnionShape, root_shape
 from .views import build_view
 from .yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, parse, split_lines
 
@@ -214,9 +214,7 @@ def locate(lines: list[str], line: int, column: int) -> Place | None:
 
 
 def _root() -> MapShape:
-    from .schema import model
-
-    return compile_model(model.Manifest)
+    return root_shape()
 
 
 def _pick(shape: Shape, want: type) -> Shape | None:
@@ -255,7 +253,7 @@ def field_for(path: list[str], key: str) -> FieldShape | None:
 
 def _type_label(shape: Shape) -> str:
     if isinstance(shape, MapShape):
-        return "section" if shape.model is not None else "mapping"
+        return "section" if shape.section else "mapping"
     if isinstance(shape, ListShape):
         return "list"
     if isinstance(shape, ScalarShape):
@@ -448,7 +446,7 @@ def complete(text: str, line: int, column: int, snippets: bool = True) -> Comple
         if list_item is not None:  # ``dependencies:`` items are names, not keys
             items = _reference_items(text, place, list_item)
         mapping = _pick(shape, MapShape) if shape is not None else None
-        if isinstance(mapping, MapShape) and mapping.model is not None:
+        if isinstance(mapping, MapShape) and mapping.section:
             items += _key_items(mapping, place)
             if snippets:
                 items += _snippet_items(mapping, place, indent_step(lines))

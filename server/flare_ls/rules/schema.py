@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..findings import Severity
 from ..fixes import rename_key, replace_scalar, unquote
-from ..schema.attrs import AttrDoc
+from ..schema.attrdoc import AttrDoc
 from ..schema.shapes import (
     AnyShape,
     FieldShape,

@@ -12,96 +12,11 @@ consumers without being copied:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-#: The four trigger modes, in the order the specification presents them.
-TRIGGER_MODES: tuple[str, ...] = ("Once", "AvailableNow", "ProcessingTime", "Continuous")
-
-
-@dataclass(frozen=True)
-class Legacy:
-    """Marks an attribute of the flare:1.0-4.0 layout that current stacks replaced.
-
-    ``replacement`` names what a current (flare:6.0/7.0) manifest writes instead, in Markdown.
-    """
-
-    replacement: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class AttrDoc:
-    """The documentation of one attribute, in our own words.
-
-    Instances are callable so that pydantic's JSON Schema generator can let them decorate the
-    field's schema (``markdownDescription``, ``enumDescriptions``, ``deprecated``).
-    """
-
-    description: str
-    #: Allowed (or, when ``closed`` is false, well-known) values, each with one line of documentation.
-    values: dict[str, str] = field(default_factory=dict)
-    #: Flare's own default, as the author would write it; None when there is none or it is unknown.
-    default: str | None = None
-    #: Trigger modes the attribute applies to; empty means "not specific to a trigger mode".
-    trigger_modes: tuple[str, ...] = ()
-    #: Extra remarks an author should know (each a sentence).
-    notes: tuple[str, ...] = ()
-    #: Set when the attribute belongs to the legacy flare:1.0-4.0 layout.
-    legacy: Legacy | None = None
-    #: Values are compared ignoring case (``format: ICEBERG`` is ``iceberg``).
-    case_insensitive: bool = False
-    #: True: a value outside ``values`` is an error. False: ``values`` are only suggestions.
-    closed: bool = True
-    #: Example values for completion and hover, as the author would write them.
-    examples: tuple[str, ...] = ()
-    #: The rule that judges this attribute's value (its grammar is more than a list of values), so
-    #: the schema walk leaves the value alone.
-    checked_by: str | None = None
-
-    def markdown(self, key: str) -> str:
-        """Hover text for ``key``: rendered from this object alone."""
-        parts = [f"**`{key}`**", "", self.description]
-        if self.legacy is not None:
-            parts += ["", f"*Legacy (flare:1.0-4.0 layout).* Use {self.legacy.replacement} instead."]
-            if self.legacy.note:
-                parts.append(self.legacy.note)
-        if self.values:
-            parts += ["", "Allowed values:" if self.closed else "Known values:"]
-            parts += [f"- `{value}`: {doc}" for value, doc in self.values.items()]
-        if self.default is not None:
-            parts += ["", f"Default: `{self.default}`"]
-        if self.trigger_modes:
-            parts += ["", "Trigger modes: " + ", ".join(f"`{m}`" for m in self.trigger_modes)]
-        if self.notes:
-            parts += [""] + [f"- {note}" for note in self.notes]
-        if self.examples:
-            parts += ["", "Examples: " + ", ".join(f"`{e}`" for e in self.examples)]
-        return "\n".join(parts)
-
-    def __call__(self, schema: dict[str, Any]) -> None:
-        schema["description"] = self.description
-        schema["markdownDescription"] = self.description
-        if self.values:
-            if self.closed and not self.case_insensitive:
-                schema["enumDescriptions"] = list(self.values.values())
-                schema["markdownEnumDescriptions"] = list(self.values.values())
-            else:
-                schema.setdefault("examples", list(self.values))
-        elif self.examples:
-            schema.setdefault("examples", list(self.examples))
-        if self.default is not None:
-            schema["x-flare-default"] = self.default
-        if self.trigger_modes:
-            schema["x-flare-trigger-modes"] = list(self.trigger_modes)
-        if self.legacy is not None:
-            schema["deprecated"] = True
-        # Optional fields default to None in Python; that is "absent", not a YAML null to offer.
-        if schema.get("default", 0) is None:
-            del schema["default"]
-
+from .attrdoc import TRIGGER_MODES, AttrDoc, Legacy  # noqa: F401  (re-exported: the contract lives here)
 
 _NO_DEFAULT: Any = ...
 

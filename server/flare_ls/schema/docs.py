@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from .attrs import TRIGGER_MODES, AttrDoc
-from .shapes import FieldShape, ListShape, MapShape, Shape, UnionShape, compile_model
+from .attrdoc import TRIGGER_MODES, AttrDoc
+from .shapes import FieldShape, ListShape, MapShape, Shape, UnionShape, compile_model, root_shape
 
 
 def _root() -> MapShape:
-    from . import model
-
-    return compile_model(model.Manifest)
+    return root_shape()
 
 
 def _step(shape: Shape, part: str | int) -> Shape | None:

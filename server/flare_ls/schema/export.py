@@ -1,7 +1,7 @@
 """The JSON Schema of a Flare workflow manifest, exported from the pydantic model.
 
-    python -m flare_ls.schema.export           # rewrite schemas/flare-workflow.schema.json
-    python -m flare_ls.schema.export --check   # exit 1 when the file is stale
+    python -m flare_ls.schema.export           # rewrite schemas/flare-workflow.schema.json and shapes.pickle
+    python -m flare_ls.schema.export --check   # exit 1 when either is stale
 
 For tools that speak JSON Schema (yaml-language-server, editors, CI validators). It carries each
 attribute's description (``markdownDescription``), value docs (``enumDescriptions``) and ``deprecated``
@@ -19,6 +19,7 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema
 
 from . import model
+from .shapes import CACHE
 
 
 class _Generator(GenerateJsonSchema):
@@ -89,17 +90,20 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
+    from .shapes import cache_is_fresh, write_cache
+
     path = DEFAULT_PATH
     text = render()
     if "--check" in argv:
         current = path.read_text(encoding="utf-8") if path.exists() else ""
-        if current != text:
-            print(f"{path} is stale: run `python -m flare_ls.schema.export`", file=sys.stderr)
-            return 1
-        return 0
+        stale = [str(p) for p, fresh in ((path, current == text), (CACHE, cache_is_fresh())) if not fresh]
+        for name in stale:
+            print(f"{name} is stale: run `python -m flare_ls.schema.export`", file=sys.stderr)
+        return 1 if stale else 0
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     print(f"wrote {path}")
+    print(f"wrote {write_cache()}")
     return 0
 
 

@@ -7,15 +7,16 @@ models' fields (annotation, required-ness and :class:`AttrDoc`). The model stays
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import types
 import typing
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any, Literal, Union
 
-from pydantic import BaseModel
-
-from .attrs import AttrDoc, OpenSection
+from .attrdoc import AttrDoc
 
 #: Scalar kinds as ``YScalar.kind`` names them.
 SCALAR_KINDS = frozenset({"str", "bool", "int", "float"})
@@ -77,7 +78,8 @@ class MapShape(Shape):
     open: bool = False
     #: Shape of the values of keys beyond ``fields`` (``dict[str, X]``), when they are checked.
     value_shape: Shape | None = None
-    model: type[BaseModel] | None = None
+    #: Compiled from a model section (not a free ``dict[str, X]``).
+    section: bool = False
     doc: str = ""
 
     @property
@@ -90,6 +92,8 @@ _ANY = AnyShape()
 
 def shape_of(annotation: Any) -> Shape:
     """The shape for a field annotation (see the contract in ``attrs.py``)."""
+    from pydantic import BaseModel
+
     if annotation is Any or annotation is object:
         return _ANY
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -125,18 +129,20 @@ def shape_of(annotation: Any) -> Shape:
     raise TypeError(f"flare-ls schema: unsupported annotation {annotation!r}")
 
 
-_COMPILED: dict[type[BaseModel], MapShape] = {}
+_COMPILED: dict[type, MapShape] = {}
 
 
-def compile_model(model: type[BaseModel]) -> MapShape:
+def compile_model(model: Any) -> MapShape:
     """The MapShape of a model class; models that refer to each other compile once."""
+    from .attrs import OpenSection
+
     shape = _COMPILED.get(model)
     if shape is not None:
         return shape
     shape = MapShape(
         name=model.__name__,
         open=issubclass(model, OpenSection),
-        model=model,
+        section=True,
         doc=(model.__doc__ or "").strip(),
     )
     _COMPILED[model] = shape
@@ -201,3 +207,49 @@ def render_path(path: tuple[str | int, ...]) -> str:
             parts = parts[i + 1 :] if i + 1 < len(parts) else parts[i - 1 :]
             break
     return ".".join(parts) if parts else "the top level"
+
+
+#: The compiled shapes of ``model.Manifest``, pickled with a fingerprint of the sources they come from.
+CACHE = Path(__file__).with_name("shapes.pickle")
+_SOURCES = ("model.py", "attrs.py", "attrdoc.py", "shapes.py")
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in _SOURCES:
+        digest.update(Path(__file__).with_name(name).read_bytes())
+    return digest.hexdigest()
+
+
+@cache
+def root_shape() -> MapShape:
+    """The shape of a whole manifest.
+
+    Loaded from ``shapes.pickle`` when it was made from the current sources (a cold ``--check`` then
+    never imports pydantic or builds the model: about 70 ms); compiled from the model otherwise, so a
+    stale cache costs time, never correctness. ``python -m flare_ls.schema.export`` rewrites it.
+    """
+    try:
+        cached = pickle.loads(CACHE.read_bytes())
+        if cached.get("fingerprint") == _fingerprint() and isinstance(cached.get("root"), MapShape):
+            return cached["root"]
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+        pass
+    from . import model
+
+    return compile_model(model.Manifest)
+
+
+def write_cache() -> Path:
+    from . import model
+
+    root = compile_model(model.Manifest)
+    CACHE.write_bytes(pickle.dumps({"fingerprint": _fingerprint(), "root": root}, protocol=4))
+    return CACHE
+
+
+def cache_is_fresh() -> bool:
+    try:
+        return pickle.loads(CACHE.read_bytes()).get("fingerprint") == _fingerprint()
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+        return False
