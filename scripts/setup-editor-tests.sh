@@ -109,3 +109,21 @@ fi
 [ -f "$vsix" ] || { log "no $vsix after npm run package"; exit 1; }
 
 log "ready in $(($(date +%s) - start)) s: $CS_DIR, $PW_DIR, $vsix"
+
+# ====================================================================================================
+# -- SARIF Multitool (Microsoft's SARIF validator; tests/test_report.py runs it when present) ----------
+# The npm package pulls @microsoft/sarif-multitool-<platform>, a self-contained .NET build (~100 MB);
+# it needs no .NET install. tests/test_report.py looks for
+# $CACHE/sarif-multitool/node_modules/.bin/sarif-multitool.
+SARIF_MULTITOOL_VERSION=5.7.0
+SMT_DIR=$CACHE/sarif-multitool
+SMT_MARK=$SMT_DIR/.installed-$SARIF_MULTITOOL_VERSION
+if [ ! -f "$SMT_MARK" ]; then
+  log "installing @microsoft/sarif-multitool $SARIF_MULTITOOL_VERSION into $SMT_DIR"
+  mkdir -p "$SMT_DIR"
+  [ -f "$SMT_DIR/package.json" ] || printf '{"name": "flare-ls-sarif-multitool", "private": true}\n' > "$SMT_DIR/package.json"
+  (cd "$SMT_DIR" && npm install --no-save --loglevel=error "@microsoft/sarif-multitool@$SARIF_MULTITOOL_VERSION" >/dev/null)
+  "$SMT_DIR/node_modules/.bin/sarif-multitool" --version >&2
+  touch "$SMT_MARK"
+fi
+log "SARIF Multitool ready: $SMT_DIR"

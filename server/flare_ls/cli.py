@@ -11,16 +11,17 @@ then, so ``--check`` starts without it.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from . import __version__
 from .analyze import analyze, looks_like_flare_text
 from .files import read_manifest, yaml_files
 from .findings import Finding, Severity
+from .report import FORMATS as REPORT_FORMATS
+from .report import FileResult, render
 from .rules.schema import INTERNAL_ERROR
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -77,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-FORMATS = ("text", "json")
+FORMATS = ("text", *REPORT_FORMATS)
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 200
 
@@ -129,9 +130,8 @@ def run_check(
 ) -> int:
     if results is None:
         results = collect(paths, jobs)
-    if fmt == "json":
-        json.dump([_json_finding(path, f) for path, _, fs in results for f in fs], out, indent=2)
-        out.write("\n")
+    if fmt != "text":
+        out.write(render(fmt, [FileResult(p, t, fs) for p, t, fs in results], tool_version=__version__))
     else:
         fancy = color == "always" or (color == "auto" and out.isatty() and "NO_COLOR" not in os.environ)
         _write_text(results, out, fancy)
@@ -202,32 +202,6 @@ def _excerpt(line: str, finding: Finding, color: str) -> str:
     # Tabs would shift the carets: show them as single spaces on both lines.
     shown = line.replace("\t", " ")
     return f"  | {shown}\n  | {' ' * start}{color}{'^' * width}{_RESET}\n"
-
-
-def _json_finding(path: Path, f: Finding) -> dict[str, Any]:
-    """One finding in the shape of ruff's JSON output (1-based rows and columns)."""
-
-    def loc(pos: tuple[int, int]) -> dict[str, int]:
-        return {"row": pos[0] + 1, "column": pos[1] + 1}
-
-    fix = None
-    if f.fix is not None:
-        fix = {
-            "message": f.fix.message,
-            "applicability": f.fix.applicability,
-            "edits": [{"content": e.text, "location": loc(e.start), "end_location": loc(e.end)} for e in f.fix.edits],
-        }
-    return {
-        "code": f.code,
-        "name": f.rule.name,
-        "message": f.message,
-        "severity": f.severity.label,
-        "filename": str(path),
-        "location": loc(f.start),
-        "end_location": loc(f.end),
-        "fix": fix,
-        "url": f.rule.url,
-    }
 
 
 def _tune_garbage_collector() -> None:
