@@ -147,10 +147,10 @@ def test_internal_failure_exits_three_and_other_files_are_still_checked(monkeypa
 
     real = cli.analyze
 
-    def analyze(text, uri=None):
+    def analyze(text, uri=None, config=None):
         if "kafka-lakehouse" in text:
             raise RuntimeError("simulated bug")
-        return real(text, uri)
+        return real(text, uri, config)
 
     monkeypatch.setattr(cli, "analyze", analyze)
     code = cli.main(["--check", str(KAFKA), str(FIXTURES / "invalid-value" / "type-workflows.yaml")])
@@ -237,3 +237,50 @@ def test_pre_commit_hook_entry_checks_the_files_it_is_given() -> None:
     bad = run(*args, str(KAFKA))
     assert bad.returncode == 1 and "FL102" in bad.stdout
     assert run(*args, str(CLEAN)).returncode == 0
+
+
+def test_project_config_is_found_applied_shown_and_validated(tmp_path) -> None:
+    project = tmp_path / "repo"
+    (project / "pipelines" / "legacy").mkdir(parents=True)
+    (project / ".git").mkdir()
+    text = KAFKA.read_text(encoding="utf-8")
+    (project / "pipelines" / "kafka.yaml").write_text(text, encoding="utf-8")
+    (project / "pipelines" / "legacy" / "old.yaml").write_text(text, encoding="utf-8")
+    (project / "pyproject.toml").write_text(
+        '[tool.flare-ls]\nignore = ["long-job-name"]\nseverity = {FL102 = "warning"}\n'
+        'exclude = ["pipelines/legacy"]\n[tool.flare-ls.per-file-ignores]\n"pipelines/kafka.yaml" = ["FL308"]\n',
+        encoding="utf-8",
+    )
+    result = run("--check", str(project), "--format", "json")
+    found = json.loads(result.stdout)
+    assert {d["filename"] for d in found} == {str(project / "pipelines" / "kafka.yaml")}  # legacy/ excluded
+    codes = {d["code"]: d["severity"] for d in found}
+    assert "FL306" not in codes and "FL308" not in codes and codes["FL102"] == "warning"
+    shown = run("--show-settings", str(project / "pipelines" / "kafka.yaml"))
+    assert shown.returncode == 0 and str(project / "pyproject.toml") in shown.stdout
+    (project / "pyproject.toml").write_text('[tool.flare-ls]\nignor = ["FL306"]\n', encoding="utf-8")
+    bad = run("--check", str(project))
+    assert bad.returncode == 2 and "ignor: unknown key" in bad.stderr and "Traceback" not in bad.stderr
+    explicit = tmp_path / "ci.toml"
+    explicit.write_text('select = ["FL102"]\n', encoding="utf-8")
+    only = json.loads(run("--check", str(project / "pipelines"), "--config", str(explicit), "--format", "json").stdout)
+    assert {d["code"] for d in only} == {"FL102"}
+
+
+def test_fix_diff_and_unsafe_fixes(tmp_path) -> None:
+    path = tmp_path / "kafka.yaml"
+    original = KAFKA.read_bytes().replace(b"\n", b"\r\n")  # CRLF must survive the fix
+    path.write_bytes(original)
+    diff = run("--check", str(path), "--diff")
+    assert diff.returncode == 1 and path.read_bytes() == original
+    changed = [line for line in diff.stdout.splitlines() if line[:1] in "-+" and "triggerMode" in line]
+    assert [line[0] + line[1:].strip() for line in changed] == ["-triggerMode: Continous", "+triggerMode: Continuous"]
+    fixed = run("--check", str(path), "--fix")
+    assert "applied 1 fix in 1 file(s)" in fixed.stderr
+    after = path.read_bytes()
+    assert after == original.replace(b"triggerMode: Continous", b"triggerMode: Continuous")
+    assert "FL102" not in fixed.stdout and "FL105" in fixed.stdout  # the rest is still reported
+    again = run("--check", str(path), "--fix")
+    assert path.read_bytes() == after and "applied" not in again.stderr  # fixing twice changes nothing
+    unsafe = run("--check", str(path), "--fix", "--unsafe-fixes")
+    assert "FL308" not in unsafe.stdout and b"compute: runnable-default" in path.read_bytes()

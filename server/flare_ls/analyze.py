@@ -11,7 +11,8 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .findings import Finding, Fix, Severity, TextEdit
+from . import suppressions
+from .findings import Finding, Fix, RuleInfo, Severity, TextEdit
 from .rules import schema, streaming, structure  # noqa: F401  (importing registers the rules)
 from .rules.base import CHECKS, Context
 from .rules.schema import DUPLICATE_KEY, INTERNAL_ERROR, LEGACY_LAYOUT, SYNTAX, SchemaWalk
@@ -46,11 +47,13 @@ class Config:
 
 
 DEFAULT_CONFIG = Config()
-#: ``# flare-ls: disable=FL102,FL207`` at the end of a line silences those rules on that line.
-SUPPRESSION = re.compile(r"#\s*flare-ls:\s*disable=([A-Za-z0-9_,\s-]+)")
+#: ``# flare-ls: disable=FL102,FL207`` at the end of a line silences those rules on that line;
+#: ``disable-next-line=`` and ``disable-file=`` are the other scopes (see :mod:`.suppressions`).
+SUPPRESSION = suppressions.SUPPRESSION
 
 
 def suppressed_codes(line: str) -> frozenset[str]:
+    """The rules a ``# flare-ls: disable=...`` comment on ``line`` names."""
     match = SUPPRESSION.search(line)
     if match is None:
         return frozenset()
@@ -89,26 +92,38 @@ def analyze_parsed(
     if parsed.error is not None and (flare_seen or looks_like_flare_text(text)):
         error = parsed.error
         findings.append(Finding(SYNTAX, error.message, error.start, error.end, SYNTAX.severity))
-    findings = _configured(findings, lines, config or DEFAULT_CONFIG)
+    findings = _configured(findings, lines, config or DEFAULT_CONFIG, text, flare_seen, parsed.error is None)
     if bom:
         findings = [_shift_first_line(f) for f in findings]
     findings.sort(key=Finding.sort_key)
     return findings
 
 
-def _configured(findings: list[Finding], lines: list[str], config: Config) -> list[Finding]:
-    """Drop findings the settings or a ``# flare-ls: disable=...`` comment on their line silence."""
-    kept = []
-    for finding in findings:
-        if finding.rule is not INTERNAL_ERROR and not config.wants(finding):
-            continue
-        line = lines[finding.start[0]] if finding.start[0] < len(lines) else ""
-        if "flare-ls" in line:
-            codes = suppressed_codes(line)
-            if finding.rule.code in codes or finding.rule.name in codes:
-                continue
-        kept.append(config.adjust(finding) if config.severity else finding)
-    return kept
+def _configured(
+    findings: list[Finding],
+    lines: list[str],
+    config: Config,
+    text: str = "",
+    flare_seen: bool = False,
+    complete: bool = False,
+) -> list[Finding]:
+    """Drop findings the settings or a ``# flare-ls: disable...`` comment silence, and report (FL004)
+    the suppressions that silence nothing. Suppressions are only looked for when the text mentions
+    ``flare-ls:``; whether one was used is only judged when the whole text parsed, a Flare document
+    was seen, and no rule crashed (otherwise findings it would silence may be missing)."""
+    kept = [f for f in findings if f.rule is INTERNAL_ERROR or config.wants(f)]
+    if "flare-ls:" in text:
+        table = suppressions.parse(lines)
+        kept = table.apply(kept)
+        if flare_seen or any(f.rule is SYNTAX for f in findings):
+            judge = flare_seen and complete and not any(f.rule is INTERNAL_ERROR for f in findings)
+
+            def wants(info: RuleInfo) -> bool:
+                return config.wants(Finding(info, "", (0, 0), (0, 0), info.severity))
+
+            problems = table.problems(lines, wants, judge_use=judge)
+            kept += table.apply(f for f in problems if config.wants(f))
+    return [config.adjust(f) for f in kept] if config.severity else kept
 
 
 def looks_like_flare_text(text: str) -> bool:

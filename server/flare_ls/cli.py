@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .analyze import analyze, looks_like_flare_text
-from .files import read_manifest, yaml_files
+from .analyze import Config, analyze, looks_like_flare_text
+from .files import read_manifest
 from .findings import Finding, Severity
 from .report import FORMATS as REPORT_FORMATS
 from .report import FileResult, render
@@ -63,6 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--jobs", type=int, default=0, metavar="N", help="processes for large trees (default: one per core)"
     )
+    parser.add_argument(
+        "--config", type=Path, metavar="FILE", help="use this configuration file instead of discovering one"
+    )
+    parser.add_argument(
+        "--show-settings", type=Path, metavar="PATH", help="print the settings that apply to PATH and exit"
+    )
+    parser.add_argument("--fix", action="store_true", help="apply the safe fixes to the files, then report the rest")
+    parser.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: the unsafe fixes too")
+    parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
     serve = parser.add_mutually_exclusive_group()
     serve.add_argument("--stdio", action="store_true", help="serve LSP over standard input/output (the default)")
     serve.add_argument("--tcp", action="store_true", help="serve LSP over TCP on --host:--port")
@@ -83,9 +92,17 @@ FORMATS = ("text", *REPORT_FORMATS)
 PARALLEL_FROM = 200
 
 
-def _check_one(item: tuple[Path, bool]) -> tuple[Path, str | None, list[Finding]] | None:
+def _config_for(path: Path, config_file: Path | None) -> Config:
+    """The project configuration for ``path`` (discovered, or the ``--config`` file)."""
+    from . import config
+
+    project = config.load_file(config_file) if config_file is not None else config.load_for(path)
+    return project.config_for(path)
+
+
+def _check_one(item: tuple[Path, bool, Path | None]) -> tuple[Path, str | None, list[Finding]] | None:
     """Read and analyse one file; None when it is not worth reporting (undecodable non-Flare YAML)."""
-    path, named = item
+    path, named, config_file = item
     text, problem = read_manifest(path)
     if problem is not None:
         # A file found in a directory is reported only when it could be a Flare manifest: other
@@ -95,16 +112,25 @@ def _check_one(item: tuple[Path, bool]) -> tuple[Path, str | None, list[Finding]
         return None
     assert text is not None
     try:
-        findings = analyze(text, uri=path.as_uri() if path.is_absolute() else None)
+        findings = analyze(
+            text, uri=path.as_uri() if path.is_absolute() else None, config=_config_for(path, config_file)
+        )
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others
         message = f"flare-ls failed on this file ({type(exc).__name__}: {exc}); please report it"
         findings = [Finding(INTERNAL_ERROR, message, (0, 0), (0, 0), Severity.ERROR)]
     return (path, text, findings)
 
 
-def collect(paths: list[Path], jobs: int = 0) -> list[tuple[Path, str | None, list[Finding]]]:
-    """Every file's findings, in the order of ``yaml_files``; in parallel across cores for large trees."""
-    items = list(yaml_files(paths))
+def collect(
+    paths: list[Path], jobs: int = 0, config_file: Path | None = None
+) -> list[tuple[Path, str | None, list[Finding]]]:
+    """Every file's findings, in walking order; in parallel across cores for large trees. Each file is
+    checked with its project configuration, whose include/exclude also decide what is walked.
+    Raises config.ConfigError for a bad configuration file."""
+    from . import config
+
+    project = config.load_file(config_file) if config_file is not None else None
+    items = [(path, named, config_file) for path, named in config.iter_files(paths, project)]
     workers = jobs or (os.cpu_count() or 1)
     if workers > 1 and len(items) >= PARALLEL_FROM:
         import multiprocessing
@@ -126,10 +152,11 @@ def run_check(
     fail_on: Severity = Severity.WARNING,
     exit_zero: bool = False,
     jobs: int = 0,
+    config_file: Path | None = None,
     results: list[tuple[Path, str | None, list[Finding]]] | None = None,
 ) -> int:
     if results is None:
-        results = collect(paths, jobs)
+        results = collect(paths, jobs, config_file)
     if fmt != "text":
         out.write(render(fmt, [FileResult(p, t, fs) for p, t, fs in results], tool_version=__version__))
     else:
@@ -251,6 +278,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.format not in FORMATS:
         parser.error(f"--format must be one of {', '.join(FORMATS)}, not {args.format!r}")
+    from .config import ConfigError
+
+    if args.show_settings is not None:
+        from .config import show_settings
+
+        try:
+            sys.stdout.write(show_settings(args.show_settings, args.config))
+        except ConfigError as exc:
+            sys.stderr.write(f"flare-ls: error: {exc.message}\n")
+            return EXIT_USAGE
+        return EXIT_CLEAN
     checking = args.check is not None or args.stdin_filename is not None
     if not checking:
         return serve(args)
@@ -264,9 +302,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.output_file is not None:
             out = open(args.output_file, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        if args.fix or args.diff:
+            changed = apply_fixes(list(args.check or []), args.config, unsafe=args.unsafe_fixes, write=not args.diff)
+            if args.diff:
+                return EXIT_FINDINGS if changed and not args.exit_zero else EXIT_CLEAN
         results = None
         if args.stdin_filename is not None:
-            results = [_check_stdin(Path(args.stdin_filename))]
+            results = [_check_stdin(Path(args.stdin_filename), args.config)]
         return run_check(
             list(args.check or []),
             args.format,
@@ -275,8 +317,12 @@ def main(argv: list[str] | None = None) -> int:
             fail_on=Severity[args.fail_on.upper()],
             exit_zero=args.exit_zero,
             jobs=args.jobs,
+            config_file=args.config,
             results=results,
         )
+    except ConfigError as exc:
+        sys.stderr.write(f"flare-ls: error: {exc.message}\n")
+        return EXIT_USAGE
     except BrokenPipeError:  # `flare-ls --check . | head` is fine
         return EXIT_FINDINGS
     except OSError as exc:
@@ -290,11 +336,32 @@ def main(argv: list[str] | None = None) -> int:
             out.close()
 
 
-def _check_stdin(path: Path) -> tuple[Path, str | None, list[Finding]]:
+def apply_fixes(paths: list[Path], config_file: Path | None, *, unsafe: bool, write: bool) -> int:
+    """Fix every file (or, without ``write``, print the diff); the number of files that change."""
+    from . import config
+    from .fixing import fix_file, unified_diff
+
+    project = config.load_file(config_file) if config_file is not None else None
+    changed = fixes = 0
+    for path, _named in config.iter_files(paths, project):
+        result = fix_file(path, unsafe=unsafe, write=write, config=_config_for(path, config_file))
+        if result.error is not None or not result.changed:
+            continue
+        changed += 1
+        fixes += result.count
+        if not write:
+            sys.stdout.write(unified_diff(result))
+    if write and changed:
+        sys.stderr.write(f"flare-ls: applied {fixes} fix{'es' if fixes != 1 else ''} in {changed} file(s)\n")
+    return changed
+
+
+def _check_stdin(path: Path, config_file: Path | None) -> tuple[Path, str | None, list[Finding]]:
     from .files import decode
 
     text, problem = decode(sys.stdin.buffer.read())
     if problem is not None:
         return (path, None, [problem])
     assert text is not None
-    return (path, text, analyze(text, uri=path.as_uri() if path.is_absolute() else None))
+    uri = path.resolve().as_uri()
+    return (path, text, analyze(text, uri=uri, config=_config_for(path.resolve(), config_file)))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 from .findings import Finding, Severity
@@ -54,18 +52,3 @@ def read_manifest(path: Path) -> tuple[str | None, Finding | None]:
         reason = exc.strerror or str(exc)
         return None, Finding(UNREADABLE, f"cannot read the file: {reason}", (0, 0), (0, 0), UNREADABLE.severity)
     return decode(data)
-
-
-def yaml_files(paths: list[Path]) -> Iterator[tuple[Path, bool]]:
-    """(path, named) for each path given (named: True), and every ``*.yaml``/``*.yml`` below the
-    directories given (named: False), in sorted order. A file named explicitly is always checked,
-    whatever its suffix."""
-    for path in paths:
-        if not path.is_dir():
-            yield path, True
-            continue
-        found: list[Path] = []
-        for folder, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
-            found += [Path(folder) / f for f in files if f.endswith(YAML_SUFFIXES)]
-        yield from ((f, False) for f in sorted(found))

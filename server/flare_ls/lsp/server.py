@@ -17,13 +17,16 @@ import os
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
 
 from .. import __version__
 from ..analyze import Config, analyze_parsed
+from ..config import ConfigError, ConfigLoader
 from ..findings import Finding
 from ..yamltree import ParsedText, Pos, parse, split_lines
 from .convert import Converter, diagnostic
@@ -43,6 +46,8 @@ class Analysis:
     lines: list[str]
     parsed: ParsedText
     findings: list[Finding]
+    #: The settings it was analysed with (a changed project configuration file makes it stale).
+    config: Config | None = None
 
 
 class FlareServer(LanguageServer):
@@ -57,6 +62,10 @@ class FlareServer(LanguageServer):
         #: waits for it, since not every client can be asked to pull again afterwards.
         self.settings_ready = asyncio.Event()
         self.scheduled: set[str] = set()
+        #: Project configuration files (flare-ls.toml, ...), found as ``flare-ls --check`` finds them.
+        self.project_configs = ConfigLoader()
+        #: Problems with project configuration files already shown to the user (each is shown once).
+        self.config_problems: set[str] = set()
 
     # -- client facts -----------------------------------------------------------------------------
     @property
@@ -100,16 +109,41 @@ class FlareServer(LanguageServer):
         if current is None:
             return None
         text, version = current
+        config = self.config_for(uri)
         cached = self.analyses.get(uri)
-        if cached is not None and cached.version == version and cached.text == text:
+        if cached is not None and cached.version == version and cached.text == text and cached.config == config:
             return cached
         bom = text.startswith("\ufeff")
         body = text[1:] if bom else text
         lines = split_lines(body)
         parsed = parse(body, lines)
-        result = Analysis(version, text, lines, parsed, analyze_parsed(body, lines, parsed, self.config, bom))
+        findings = analyze_parsed(body, lines, parsed, config, bom)
+        result = Analysis(version, text, lines, parsed, findings, config)
         self.analyses[uri] = result
         return result
+
+    def config_for(self, uri: str) -> Config:
+        """The settings for one document: for a ``file:`` URI, its project configuration file (found as
+        ``flare-ls --check`` finds it) with the editor settings on top; else the editor settings alone.
+        A broken configuration file is shown to the user once, and the editor settings used."""
+        path = _file_path(uri)
+        if path is None:
+            return self.config
+        try:
+            project = self.project_configs.load_for(path)
+        except ConfigError as exc:
+            if exc.message not in self.config_problems:
+                self.config_problems.add(exc.message)
+                self.window_show_message(
+                    types.ShowMessageParams(
+                        type=types.MessageType.Warning,
+                        message=f"flare-ls: {exc.message} (using the default settings)",
+                    )
+                )
+            return self.config
+        if project.source is None:
+            return self.config
+        return project.config_for(path, self.settings.overrides())
 
     def schedule(self, uri: str) -> None:
         """Analyse ``uri`` soon, once, however many edits arrive before it runs."""
@@ -184,6 +218,14 @@ class FlareServer(LanguageServer):
                 os._exit(0)
             except PermissionError:
                 pass  # alive, owned by someone else
+
+
+def _file_path(uri: str) -> Path | None:
+    """The filesystem path of a ``file:`` URI (None for any other scheme, e.g. ``untitled:``)."""
+    if not uri.startswith("file:"):
+        return None
+    path = to_fs_path(uri)
+    return Path(path) if path else None
 
 
 #: Handler names to fail on purpose (comma-separated), so the end-to-end tests can prove that a failing

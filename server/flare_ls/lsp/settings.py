@@ -6,6 +6,10 @@ They come from ``initializationOptions`` and from ``workspace/configuration`` (s
                "severity": {"FL306": "error", "literal-credential": "info"}}}
 
 Rules are named by id or by name; an id prefix (``FL2``) selects a whole area.
+
+For a document that is a file, these apply on top of the project's configuration file
+(:mod:`flare_ls.config`): each of ``select`` and ``ignore`` that the editor sets replaces the project's,
+and ``severity`` entries win rule by rule (docs/configuration.md).
 """
 
 from __future__ import annotations
@@ -15,8 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..analyze import Config
-from ..findings import Severity
-from ..rules.base import RULES
+from ..config import Overrides, expand_rules, expand_severity, is_known_rule
 
 Level = Literal["error", "warning", "info", "hint"]
 
@@ -38,24 +41,32 @@ class Settings(BaseModel):
     rules: RuleSettings = RuleSettings()
 
     def config(self) -> Config:
-        def expand(names: list[str]) -> frozenset[str]:
-            out: set[str] = set()
-            for name in names:
-                matches = [code for code in RULES if code.startswith(name)] if name.startswith("FL") else []
-                out.update(matches or [name])
-            return frozenset(out)
-
+        """The Config for a document with no project configuration (editor settings over the defaults)."""
         return Config(
-            select=expand(self.rules.select) if self.rules.select is not None else None,
-            ignore=expand(self.rules.ignore),
-            severity=tuple((key, Severity[level.upper()]) for key, level in self.rules.severity.items()),
+            select=expand_rules(self.rules.select) if self.rules.select is not None else None,
+            ignore=expand_rules(self.rules.ignore),
+            severity=expand_severity(self.rules.severity.items()),
         )
+
+    def overrides(self) -> Overrides:
+        """What these settings change in a project's configuration: the keys the client actually set."""
+        given = self.rules.model_fields_set if "rules" in self.model_fields_set else set()
+        config = self.config()
+        return Overrides(
+            select=config.select,
+            select_set="select" in given,
+            ignore=config.ignore if "ignore" in given else None,
+            severity=config.severity,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # Two settings are the same when they configure the same: which keys were given matters too.
+        return isinstance(other, Settings) and (self.config(), self.overrides()) == (other.config(), other.overrides())
 
 
 def _unknown_rules(settings: Settings) -> list[str]:
-    known = set(RULES) | {info.name for info in RULES.values()}
     named = list(settings.rules.select or []) + settings.rules.ignore + list(settings.rules.severity)
-    return [n for n in named if n not in known and not (n.startswith("FL") and any(c.startswith(n) for c in RULES))]
+    return [name for name in named if not is_known_rule(name)]
 
 
 def parse_settings(raw: object) -> tuple[Settings, list[str]]:

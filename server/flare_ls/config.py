@@ -1,0 +1,568 @@
+"""Project configuration: ``flare-ls.toml``, ``.flare-ls.toml`` or ``[tool.flare-ls]`` in ``pyproject.toml``.
+
+For a checked file (or directory) the search walks up from its directory towards the filesystem root and
+takes, in the first directory that has one, the first of ``flare-ls.toml``, ``.flare-ls.toml`` and a
+``pyproject.toml`` with a ``[tool.flare-ls]`` table (a ``pyproject.toml`` without that table is skipped).
+The search stops after the first directory that contains ``.git``. The CLI and the language server both
+resolve settings through :func:`load_for` / :class:`ConfigLoader`, so they agree for the same file.
+
+Keys (docs/configuration.md)::
+
+    select = ["FL1", "FL2"]               # rules to run: ids, names or id prefixes; absent: all
+    ignore = ["long-job-name"]            # rules never reported
+    severity = {FL306 = "error"}          # severity per rule: error | warning | info | hint
+    per-file-ignores = {"legacy/**" = ["FL106"]}   # glob (relative to this file's directory) -> rules
+    include = ["*.yaml", "*.yml"]         # files checked when a directory is walked
+    exclude = ["generated", "build/**"]   # files and directories skipped (directories are not entered)
+    default-stack = "flare:7.0"           # the stack version assumed for a bare `stack: flare`
+
+Globs: ``*``, ``?`` and ``[...]`` match within one path segment, ``**`` matches any number of segments.
+A glob without ``/`` matches a file's (or directory's) name at any depth; a glob with ``/`` matches the
+path relative to the configuration file's directory.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Literal
+
+from . import files
+from .analyze import Config
+from .findings import Severity
+from .rules.base import RULES
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the tomli package (the same parser)
+    import tomli as tomllib
+
+CONFIG_NAMES = ("flare-ls.toml", ".flare-ls.toml", "pyproject.toml")
+PYPROJECT = "pyproject.toml"
+TABLE = "flare-ls"
+DEFAULT_INCLUDE = ("*.yaml", "*.yml")
+Level = Literal["error", "warning", "info", "hint"]
+_STACK = re.compile(r"^flare:\d+(\.\d+)*$")
+
+
+class ConfigError(Exception):
+    """A project configuration file that cannot be used; ``message`` names the file and the key."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# -- rule names -------------------------------------------------------------------------------------
+def is_known_rule(name: str) -> bool:
+    """A rule id, a rule name, or an id prefix (``FL2``) of at least one rule."""
+    if name in RULES or any(info.name == name for info in RULES.values()):
+        return True
+    return name.startswith("FL") and any(code.startswith(name) for code in RULES)
+
+
+def expand_rules(names: Iterable[str]) -> frozenset[str]:
+    """Ids and names as given, id prefixes (``FL2``) replaced by every id they start."""
+    out: set[str] = set()
+    for name in names:
+        matches = [code for code in RULES if code.startswith(name)] if name.startswith("FL") else []
+        out.update(matches or [name])
+    return frozenset(out)
+
+
+def expand_severity(levels: Iterable[tuple[str, str]]) -> tuple[tuple[str, Severity], ...]:
+    """``(rule, level)`` pairs as Config wants them, id prefixes expanded; earlier pairs win."""
+    out: list[tuple[str, Severity]] = []
+    for name, level in levels:
+        out += [(key, Severity[level.upper()]) for key in sorted(expand_rules([name]))]
+    return tuple(out)
+
+
+def _check_rules(names: list[str]) -> list[str]:
+    unknown = [name for name in names if not is_known_rule(name)]
+    if unknown:
+        raise ValueError(f"unknown rule{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}")
+    return names
+
+
+# -- the file's contents ----------------------------------------------------------------------------
+@functools.cache
+def settings_model() -> Any:
+    """The pydantic model of a configuration file's keys, built on first use: checking a tree without
+    a configuration file never imports pydantic (a cold ``--check`` stays fast)."""
+    from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+    class FileSettings(BaseModel):
+        """The keys of a configuration file, validated; unknown keys are errors."""
+
+        model_config = ConfigDict(extra="forbid", frozen=True)
+
+        select: list[str] | None = None
+        ignore: list[str] = []
+        severity: dict[str, Level] = {}
+        per_file_ignores: dict[str, list[str]] = Field(default={}, alias="per-file-ignores")
+        include: list[str] = list(DEFAULT_INCLUDE)
+        exclude: list[str] = []
+        default_stack: str | None = Field(default=None, alias="default-stack")
+
+        @field_validator("select", "ignore")
+        @classmethod
+        def _rules(cls, value: list[str] | None) -> list[str] | None:
+            return None if value is None else _check_rules(value)
+
+        @field_validator("severity")
+        @classmethod
+        def _severity_rules(cls, value: dict[str, str]) -> dict[str, str]:
+            _check_rules(list(value))
+            return value
+
+        @field_validator("per_file_ignores")
+        @classmethod
+        def _per_file_rules(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+            for glob, names in value.items():
+                try:
+                    _check_rules(names)
+                except ValueError as exc:
+                    raise ValueError(f"{glob!r}: {exc}") from None
+                _check_glob(glob)
+            return value
+
+        @field_validator("include", "exclude")
+        @classmethod
+        def _globs(cls, value: list[str]) -> list[str]:
+            for glob in value:
+                _check_glob(glob)
+            return value
+
+        @field_validator("default_stack")
+        @classmethod
+        def _stack(cls, value: str | None) -> str | None:
+            if value is not None and not _STACK.match(value):
+                raise ValueError(f"{value!r} is not a Flare stack version such as 'flare:7.0'")
+            return value
+
+    return FileSettings
+
+
+#: What a tree without a configuration file uses: the defaults of every key, without pydantic.
+DEFAULT_SETTINGS = SimpleNamespace(
+    select=None,
+    ignore=[],
+    severity={},
+    per_file_ignores={},
+    include=list(DEFAULT_INCLUDE),
+    exclude=[],
+    default_stack=None,
+)
+
+
+# -- globs ------------------------------------------------------------------------------------------
+def _check_glob(glob: str) -> None:
+    if not glob.strip("/"):
+        raise ValueError(f"{glob!r} is not a glob")
+    try:
+        _glob_regex(glob)
+    except re.error as exc:
+        raise ValueError(f"{glob!r} is not a valid glob ({exc})") from None
+
+
+def _segment(part: str) -> str:
+    out, i = "", 0
+    while i < len(part):
+        c = part[i]
+        if c == "*":
+            out += "[^/]*"
+        elif c == "?":
+            out += "[^/]"
+        elif c == "[":
+            end = part.find("]", i + 2 if part[i + 1 : i + 2] in ("!", "]") else i + 1)
+            if end == -1:
+                out += re.escape(c)
+            else:
+                body = part[i + 1 : end]
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out += "[" + body.replace("\\", "\\\\") + "]"
+                i = end
+        else:
+            out += re.escape(c)
+        i += 1
+    return out
+
+
+def _glob_regex(glob: str) -> re.Pattern[str]:
+    parts = glob.strip("/").removeprefix("./").split("/")
+    out = ""
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if part == "**":
+            if not last:
+                out += "(?:[^/]+/)*"
+            elif i == 0:
+                out += ".*"
+            else:  # `a/**`: `a` itself and everything below it
+                out = out[:-1] + "(?:/.*)?"
+        else:
+            out += _segment(part) + ("" if last else "/")
+    return re.compile(out, re.S)
+
+
+@dataclass(frozen=True)
+class Glob:
+    """One glob of a configuration file; matches paths relative to the file's directory."""
+
+    pattern: str
+
+    @cached_property
+    def anchored(self) -> bool:
+        return "/" in self.pattern.strip("/")
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return _glob_regex(self.pattern)
+
+    def matches(self, relative: str | None, name: str) -> bool:
+        """``relative`` is the posix path below the configuration's directory (None: outside it)."""
+        if not self.anchored:
+            return self.regex.fullmatch(name) is not None
+        return relative is not None and self.regex.fullmatch(relative) is not None
+
+
+# -- the resolved configuration ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Overrides:
+    """Editor settings applied on top of a project's: each key the editor sets replaces the project's
+    (``select``, ``ignore``); ``severity`` entries win rule by rule."""
+
+    select: frozenset[str] | None = None
+    select_set: bool = False
+    ignore: frozenset[str] | None = None
+    severity: tuple[tuple[str, Severity], ...] = ()
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.abspath(path))
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """The settings that apply under one configuration file (``source`` None: none was found)."""
+
+    source: Path | None = None
+    #: The validated keys (``settings_model()``), or DEFAULT_SETTINGS when there is no file.
+    settings: Any = field(default_factory=lambda: DEFAULT_SETTINGS)
+
+    @property
+    def root(self) -> Path | None:
+        """The directory the globs are relative to."""
+        return self.source.parent if self.source is not None else None
+
+    @property
+    def default_stack(self) -> str | None:
+        return self.settings.default_stack
+
+    @cached_property
+    def _include(self) -> tuple[Glob, ...]:
+        return tuple(Glob(g) for g in self.settings.include)
+
+    @cached_property
+    def _exclude(self) -> tuple[Glob, ...]:
+        return tuple(Glob(g) for g in self.settings.exclude)
+
+    @cached_property
+    def _per_file(self) -> tuple[tuple[Glob, frozenset[str]], ...]:
+        return tuple((Glob(g), expand_rules(names)) for g, names in self.settings.per_file_ignores.items())
+
+    @cached_property
+    def base(self) -> Config:
+        """select/ignore/severity of the file, before per-file ignores."""
+        s = self.settings
+        return Config(
+            select=expand_rules(s.select) if s.select is not None else None,
+            ignore=expand_rules(s.ignore),
+            severity=expand_severity(s.severity.items()),
+        )
+
+    def relative(self, path: Path) -> str | None:
+        """``path`` below the configuration's directory, as posix text; None when outside it."""
+        if self.root is None:
+            return None
+        try:
+            rel = _absolute(path).relative_to(self.root)
+        except ValueError:
+            return None
+        return rel.as_posix() if rel.parts else None
+
+    def per_file_ignores(self, path: Path) -> frozenset[str]:
+        """The rules the ``per-file-ignores`` globs matching ``path`` silence."""
+        relative, name = self.relative(path), _absolute(path).name
+        out: set[str] = set()
+        for glob, rules in self._per_file:
+            if glob.matches(relative, name):
+                out |= rules
+        return frozenset(out)
+
+    def config_for(self, path: Path | None, overrides: Overrides | None = None) -> Config:
+        """The Config for one file: the project's select/ignore/severity (editor ``overrides`` on top),
+        plus the per-file ignores matching ``path``."""
+        base = self.base
+        select, ignore, severity = base.select, base.ignore, base.severity
+        if overrides is not None:
+            if overrides.select_set:
+                select = overrides.select
+            if overrides.ignore is not None:
+                ignore = overrides.ignore
+            severity = overrides.severity + severity
+        if path is not None:
+            ignore = ignore | self.per_file_ignores(path)
+        return Config(select=select, ignore=ignore, severity=severity)
+
+    def is_excluded(self, path: Path) -> bool:
+        """``path`` or one of its directories below the configuration's directory matches ``exclude``."""
+        if not self._exclude:
+            return False
+        path = _absolute(path)
+        candidates = [path]
+        if self.root is not None and self.relative(path) is not None:
+            candidates += [p for p in path.parents if p != self.root and self.root in p.parents]
+        for candidate in candidates:
+            relative, name = self.relative(candidate), candidate.name
+            if any(glob.matches(relative, name) for glob in self._exclude):
+                return True
+        return False
+
+    def enters(self, directory: Path) -> bool:
+        """Whether a directory walk goes into ``directory`` (False when ``exclude`` matches it)."""
+        return not self.is_excluded(directory)
+
+    def is_included(self, path: Path) -> bool:
+        """Whether a file found by walking a directory is checked: ``include`` matches it and neither it
+        nor one of its directories matches ``exclude``."""
+        relative, name = self.relative(path), _absolute(path).name
+        if not any(glob.matches(relative, name) for glob in self._include):
+            return False
+        return not self.is_excluded(path)
+
+
+DEFAULT_PROJECT = ProjectConfig()
+
+
+# -- reading and finding files ----------------------------------------------------------------------
+def _where(source: Path, loc: tuple[Any, ...]) -> str:
+    prefix = f"tool.{TABLE}" if source.name == PYPROJECT else ""
+    parts = [str(p) for p in loc]
+    return ".".join(([prefix] if prefix else []) + parts) or (f"[{prefix}]" if prefix else "the file")
+
+
+def parse_config(text: str, source: Path, *, explicit: bool = False) -> ProjectConfig | None:
+    """The configuration in ``text`` read from ``source``; None for a pyproject.toml without
+    ``[tool.flare-ls]`` (unless ``explicit``: the user named the file, so that is an error)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: invalid TOML: {exc}") from None
+    if source.name == PYPROJECT:
+        tool = data.get("tool")
+        table = tool.get(TABLE) if isinstance(tool, dict) else None
+        if table is None:
+            if explicit:
+                raise ConfigError(f"{source}: has no [tool.{TABLE}] table")
+            return None
+        if not isinstance(table, dict):
+            raise ConfigError(f"{source}: tool.{TABLE} must be a table")
+        data = table
+    from pydantic import ValidationError
+
+    try:
+        settings = settings_model().model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            message = error["msg"].removeprefix("Value error, ")
+            if error["type"] == "extra_forbidden":
+                message = "unknown key (known: " + ", ".join(_keys()) + ")"
+            problems.append(f"{_where(source, error['loc'])}: {message}")
+        raise ConfigError(f"{source}: " + "; ".join(problems)) from None
+    return ProjectConfig(_absolute(source), settings)
+
+
+def _keys() -> tuple[str, ...]:
+    return tuple(f.alias or name for name, f in settings_model().model_fields.items())
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+class ConfigLoader:
+    """Discovery with a cache: the configuration file per directory, and each file's contents (read
+    again when the file's modification time or size changes)."""
+
+    def __init__(self) -> None:
+        #: directory -> the configuration file that governs it (None: none up to the root or the repository)
+        self._dirs: dict[Path, Path | None] = {}
+        #: configuration file -> (stamp, what it holds: a ProjectConfig, None for a pyproject without the
+        #: table, or the error)
+        self._files: dict[Path, tuple[tuple[int, int], ProjectConfig | ConfigError | None]] = {}
+
+    def clear(self) -> None:
+        self._dirs.clear()
+        self._files.clear()
+
+    def read(self, source: Path, *, explicit: bool = False) -> ProjectConfig | None:
+        """One configuration file (cached while it does not change); raises ConfigError."""
+        source = _absolute(source)
+        stamp = _stamp(source)
+        if stamp is None:
+            if explicit:
+                raise ConfigError(f"{source}: no such file")
+            return None
+        cached = self._files.get(source)
+        if cached is not None and cached[0] == stamp and not (explicit and cached[1] is None):
+            result = cached[1]
+        else:
+            try:
+                text = source.read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                result = ConfigError(f"{source}: cannot read the file: {exc}")
+            else:
+                try:
+                    result = parse_config(text, source, explicit=explicit)
+                except ConfigError as exc:
+                    result = exc
+            self._files[source] = (stamp, result)
+        if isinstance(result, ConfigError):
+            raise result
+        return result
+
+    def find(self, path: Path) -> Path | None:
+        """The configuration file governing ``path`` (a file, or a directory), or None."""
+        path = _absolute(path)
+        start = path if path.is_dir() else path.parent
+        visited: list[Path] = []
+        found: Path | None = None
+        for directory in (start, *start.parents):
+            if directory in self._dirs:
+                found = self._dirs[directory]
+                break
+            visited.append(directory)
+            found = self._in_directory(directory)
+            if found is not None or (directory / ".git").exists():
+                break
+        for directory in visited:
+            self._dirs[directory] = found
+        return found
+
+    def _in_directory(self, directory: Path) -> Path | None:
+        for name in CONFIG_NAMES:
+            candidate = directory / name
+            if not candidate.is_file():
+                continue
+            if name != PYPROJECT:
+                return candidate
+            try:
+                if self.read(candidate) is not None:
+                    return candidate
+            except ConfigError:
+                return candidate  # a broken pyproject.toml may hold our table: report it
+        return None
+
+    def load_for(self, path: Path) -> ProjectConfig:
+        """The configuration for ``path`` (defaults when no file is found); raises ConfigError."""
+        source = self.find(path)
+        if source is None:
+            return DEFAULT_PROJECT
+        project = self.read(source)
+        if project is None:  # the file went away or lost its table since it was found: search again
+            self._dirs = {d: s for d, s in self._dirs.items() if s != source}
+            source = self.find(path)
+            project = self.read(source) if source is not None else None
+        return project or DEFAULT_PROJECT
+
+    def load_file(self, source: Path) -> ProjectConfig:
+        """A configuration file named by the user (``flare-ls --config FILE``); raises ConfigError."""
+        project = self.read(source, explicit=True)
+        assert project is not None
+        return project
+
+    def iter_files(self, paths: list[Path], config: ProjectConfig | None = None) -> Iterator[tuple[Path, bool]]:
+        """The YAML files to check, honouring ``include``/``exclude``: ``(path, named)`` for
+        each path given (always yielded) and each included file below the directories given, in sorted
+        order. Each directory follows its own configuration, unless ``config`` is given (``--config``)."""
+        for path in paths:
+            if not path.is_dir():
+                yield path, True
+                continue
+            found: list[Path] = []
+            for folder, dirs, names in os.walk(path):
+                here = Path(folder)
+                project = config or self.load_for(here)
+                dirs[:] = sorted(d for d in dirs if d not in files._SKIP_DIRS and project.enters(here / d))
+                found += [here / n for n in names if project.is_included(here / n)]
+            yield from ((f, False) for f in sorted(found))
+
+
+_LOADER = ConfigLoader()
+
+
+def load_for(path: Path) -> ProjectConfig:
+    """The project configuration for a checked file or directory (discovered, cached per directory)."""
+    return _LOADER.load_for(path)
+
+
+def load_file(source: Path) -> ProjectConfig:
+    """A configuration file named explicitly (``--config``): any name; a pyproject.toml needs the table."""
+    return _LOADER.load_file(source)
+
+
+def iter_files(paths: list[Path], config: ProjectConfig | None = None) -> Iterator[tuple[Path, bool]]:
+    """:meth:`ConfigLoader.iter_files` with the shared cache."""
+    return _LOADER.iter_files(paths, config)
+
+
+def _rules_text(rules: frozenset[str] | None) -> str:
+    return "all rules" if rules is None else ", ".join(sorted(rules)) or "none"
+
+
+def show_settings(path: Path, config_file: Path | None = None) -> str:
+    """A readable dump of the settings for ``path``: the file they come from, each key, and the Config
+    that results for that path (``flare-ls --show-settings PATH``). Raises ConfigError."""
+    project = load_file(config_file) if config_file is not None else load_for(path)
+    s = project.settings
+    target = _absolute(path)
+    lines = [f"Settings for {target}"]
+    lines.append(f"  config file:      {project.source or 'none found (defaults)'}")
+    lines.append(f"  select:           {_rules_text(None if s.select is None else frozenset(s.select))}")
+    lines.append(f"  ignore:           {', '.join(s.ignore) or 'none'}")
+    lines.append(f"  severity:         {', '.join(f'{k} = {v}' for k, v in s.severity.items()) or 'none'}")
+    if s.per_file_ignores:
+        lines.append("  per-file-ignores:")
+        lines += [f"    {glob}: {', '.join(rules) or 'none'}" for glob, rules in s.per_file_ignores.items()]
+    else:
+        lines.append("  per-file-ignores: none")
+    lines.append(f"  include:          {', '.join(s.include) or 'none'}")
+    lines.append(f"  exclude:          {', '.join(s.exclude) or 'none'}")
+    lines.append(f"  default-stack:    {s.default_stack or 'none'}")
+    if not target.is_dir():
+        config = project.config_for(target)
+        found = "yes" if project.is_included(target) else "no"
+        lines.append(f"For this file (checked when found in a directory: {found}):")
+        lines.append(f"  select:           {_rules_text(config.select)}")
+        lines.append(f"  ignore:           {_rules_text(config.ignore)}")
+        extra = project.per_file_ignores(target)
+        if extra:
+            lines.append(f"    (per-file-ignores: {', '.join(sorted(extra))})")
+        levels = ", ".join(f"{k} = {v.label}" for k, v in config.severity)
+        lines.append(f"  severity:         {levels or 'rule defaults'}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,174 @@
+"""Fixing files in place: the fixes :func:`analyze` offers, applied round after round.
+
+The edits are exactly the ones the language server offers (``Finding.fix``), applied to the decoded
+text as it is: line endings, encoding, byte-order mark and every character outside the edits stay as
+they were. Files are rewritten atomically (a temporary file beside them, then ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import os
+import re
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .analyze import Config, analyze
+from .files import decode
+from .findings import Finding, TextEdit
+from .fixes import apply_edits
+from .yamltree import Pos
+
+MAX_ROUNDS = 10
+
+#: Byte-order marks and the codec that reads what follows them (UTF-32 LE before UTF-16 LE: its mark
+#: begins with UTF-16 LE's). Mirrors :func:`flare_ls.files.decode`, with explicit byte orders so that
+#: a file is written back in the order it was read.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+@dataclass(frozen=True)
+class FileFix:
+    """The outcome of fixing one file. ``error`` says why it could not be read, decoded or written
+    (then ``fixed`` is None, or the text that could not be written)."""
+
+    path: Path
+    original: str | None
+    fixed: str | None
+    count: int = 0
+    error: str | None = None
+    encoding: str = "utf-8"
+    bom: bytes = b""
+
+    @property
+    def changed(self) -> bool:
+        return self.original is not None and self.fixed is not None and self.fixed != self.original
+
+
+def fix_text(text: str, *, unsafe: bool = False, config: Config | None = None) -> tuple[str, int]:
+    """``text`` with its fixes applied, and how many were.
+
+    Each round analyses the text and applies every safe fix (and unsafe ones when ``unsafe``), in
+    order of position, skipping a fix whose edits overlap one already taken in that round; rounds
+    repeat (at most :data:`MAX_ROUNDS`) until none applies, since a fix may unmask another finding.
+    """
+    total = 0
+    for _ in range(MAX_ROUNDS):
+        edits = _round(analyze(text, config=config), unsafe)
+        if not edits:
+            break
+        fixed = apply_edits(text, [e for group in edits for e in group])
+        if fixed == text:
+            break
+        text = fixed
+        total += len(edits)
+    return text, total
+
+
+def _round(findings: list[Finding], unsafe: bool) -> list[tuple[TextEdit, ...]]:
+    """The edits of each fix applied this round: non-overlapping, in order of position."""
+    candidates = []
+    for finding in findings:
+        fix = finding.fix
+        if fix is None or not fix.edits or not (fix.safe or unsafe):
+            continue
+        start = min(e.start for e in fix.edits)
+        end = max(e.end for e in fix.edits)
+        candidates.append((start, end, fix.edits))
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    chosen: list[tuple[TextEdit, ...]] = []
+    taken: Pos = (-1, -1)
+    inserted_at_taken = False  # a chosen edit inserts text exactly at ``taken``
+    for start, end, edits in candidates:
+        # Anything else starting where a chosen fix inserts text would be ordered arbitrarily (or
+        # replace the inserted text): it waits for the next round, like an overlapping fix.
+        if start < taken or (start == taken and inserted_at_taken):
+            continue
+        chosen.append(edits)
+        if end > taken:
+            taken, inserted_at_taken = end, False
+        inserted_at_taken = inserted_at_taken or any(e.start == e.end == taken for e in edits)
+    return chosen
+
+
+def fix_file(path: Path | str, *, unsafe: bool = False, write: bool = True, config: Config | None = None) -> FileFix:
+    """Fix one file; when ``write`` and something changed, replace it atomically, keeping its
+    permission bits, encoding and byte-order mark."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return FileFix(path, None, None, error=f"cannot read the file: {exc.strerror or exc}")
+    bom, encoding = _encoding_of(data)
+    try:
+        text = data[len(bom) :].decode(encoding)
+    except UnicodeDecodeError:
+        _, problem = decode(data)
+        where = f"{problem.start[0] + 1}:{problem.start[1] + 1}: " if problem is not None else ""
+        message = problem.message if problem is not None else f"the file is not valid {encoding.upper()}"
+        return FileFix(path, None, None, error=where + message, encoding=encoding, bom=bom)
+    fixed, count = fix_text(text, unsafe=unsafe, config=config)
+    result = FileFix(path, text, fixed, count, encoding=encoding, bom=bom)
+    if write and fixed != text:
+        try:
+            _write_atomically(path, bom + fixed.encode(encoding))
+        except (OSError, UnicodeEncodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            return FileFix(path, text, fixed, count, f"cannot write the file: {reason}", encoding, bom)
+    return result
+
+
+def _encoding_of(data: bytes) -> tuple[bytes, str]:
+    """The byte-order mark ``data`` starts with (or none) and the codec for the bytes after it."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return bom, encoding
+    return b"", "utf-8"
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same directory and ``os.replace``: readers see the old
+    file or the new one, never half of one. A symbolic link is followed (its target is rewritten)."""
+    target = Path(os.path.realpath(path))
+    mode = stat.S_IMODE(target.stat().st_mode)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".flare-ls-tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def unified_diff(fix: FileFix) -> str:
+    """The change as a unified diff (``--- a/path`` / ``+++ b/path``); empty when nothing changed."""
+    if not fix.changed:
+        return ""
+    assert fix.original is not None and fix.fixed is not None
+    name = fix.path.as_posix().lstrip("/")
+    out: list[str] = []
+    for line in difflib.unified_diff(_lines(fix.original), _lines(fix.fixed), f"a/{name}", f"b/{name}"):
+        out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _lines(text: str) -> list[str]:
+    """Lines with their breaks, split only where YAML breaks lines (not at form feeds or U+2028)."""
+    return _LINE.findall(text)
