@@ -279,3 +279,22 @@ def test_show_settings(project: Path) -> None:
 
     assert "For this file" not in show_settings(project)  # a directory: the settings only
     assert f"config file:      {source}" in show_settings(other / "job.yaml", config_file=source)
+
+
+def test_default_stack_decides_what_a_bare_flare_stack_means(tmp_path) -> None:
+    """A legacy layout job on a bare `stack: flare` needs no compute when the project says flare:3.0."""
+    from flare_ls.analyze import analyze
+    from flare_ls.config import load_for
+
+    manifest = (
+        "version: v1\nname: legacy\ntype: workflow\nworkflow:\n  dag:\n    - name: legacy-job\n      spec:\n"
+        "        stack: flare\n        stackSpec:\n          job:\n            inputs:\n              - name: a\n"
+        "                dataset: dataos://lakehouse:retail/a\n"
+    )
+    path = tmp_path / "job.yaml"
+    path.write_text(manifest, encoding="utf-8")
+    assert "compute" in " ".join(f.message for f in analyze(manifest))
+    (tmp_path / "flare-ls.toml").write_text('default-stack = "flare:3.0"\n', encoding="utf-8")
+    config = load_for(path).config_for(path)
+    assert config.default_stack == "flare:3.0"
+    assert "compute" not in " ".join(f.message for f in analyze(manifest, config=config))

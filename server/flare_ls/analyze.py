@@ -32,6 +32,8 @@ class Config:
     select: frozenset[str] | None = None
     ignore: frozenset[str] = frozenset()
     severity: tuple[tuple[str, Severity], ...] = ()
+    #: The stack version assumed for jobs whose ``stack`` is a bare ``flare`` (``flare:7.0``).
+    default_stack: str | None = None
 
     def wants(self, finding: Finding) -> bool:
         keys = (finding.rule.code, finding.rule.name)
@@ -88,6 +90,9 @@ def analyze_parsed(
         if not view.jobs:  # not a Flare workflow: someone else's YAML
             continue
         flare_seen = True
+        if config is not None and config.default_stack is not None:
+            for job in view.jobs:
+                job.assumed_stack = config.default_stack
         findings += _analyze_document(document, root, view, lines)
     if parsed.error is not None and (flare_seen or looks_like_flare_text(text)):
         error = parsed.error

@@ -322,7 +322,7 @@ class ProjectConfig:
             severity = overrides.severity + severity
         if path is not None:
             ignore = ignore | self.per_file_ignores(path)
-        return Config(select=select, ignore=ignore, severity=severity)
+        return Config(select=select, ignore=ignore, severity=severity, default_stack=self.settings.default_stack)
 
     def is_excluded(self, path: Path) -> bool:
         """``path`` or one of its directories below the configuration's directory matches ``exclude``."""

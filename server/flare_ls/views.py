@@ -66,10 +66,16 @@ class JobView:
     sinks: list[YMap] = field(default_factory=list)
     #: Some steps live in other files (a path listed in ``steps``): their views are unknown here.
     steps_elsewhere: bool = False
+    #: The project's ``default-stack``: the version a bare ``stack: flare`` stands for.
+    assumed_stack: str | None = None
 
     @property
     def version(self) -> tuple[int, int] | None:
-        return stack_version(self.stack.value if self.stack is not None else None)
+        version = stack_version(self.stack.value if self.stack is not None else None)
+        if version is None and self.assumed_stack is not None and self.stack is not None:
+            if self.stack.value.strip().lower() == "flare":
+                return stack_version(self.assumed_stack)
+        return version
 
     @property
     def is_streaming(self) -> bool:
