@@ -54,14 +54,6 @@ DEFAULT_CONFIG = Config()
 SUPPRESSION = suppressions.SUPPRESSION
 
 
-def suppressed_codes(line: str) -> frozenset[str]:
-    """The rules a ``# flare-ls: disable=...`` comment on ``line`` names."""
-    match = SUPPRESSION.search(line)
-    if match is None:
-        return frozenset()
-    return frozenset(code.strip() for code in match.group(1).split(",") if code.strip())
-
-
 def analyze(text: str, uri: str | None = None, config: Config | None = None) -> list[Finding]:
     """Every finding in ``text``, sorted by position.
 

@@ -86,9 +86,6 @@ class JobView:
     def stream_inputs(self) -> list[YMap]:
         return [i for i in self.inputs if (s := i.scalar("isStream")) is not None and s.as_bool is True]
 
-    def streaming_text(self, key: str) -> str | None:
-        return self.streaming.text(key) if self.streaming is not None else None
-
 
 @dataclass
 class DocumentView:

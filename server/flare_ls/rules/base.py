@@ -87,9 +87,6 @@ class Context:
         start, end = span(node, target)
         self.findings.append(Finding(info, message, start, end, severity or info.severity, fix, node.path, tags))
 
-    def report_at(self, info: RuleInfo, start: Pos, end: Pos, message: str, *, fix: Fix | None = None) -> None:
-        self.findings.append(Finding(info, message, start, end, info.severity, fix))
-
 
 def span(node: YNode, target: Target = "value") -> tuple[Pos, Pos]:
     """The range of a node: the value itself, its key, or the whole ``key: value`` entry."""
