@@ -10,12 +10,14 @@ from .rules.base import declare
 
 UNREADABLE = declare("FL003", "unreadable-file", Severity.ERROR, "a file that cannot be read or decoded")
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+#: Byte-order marks and the codec for what follows each (UTF-32 LE before UTF-16 LE: its mark begins
+#: with UTF-16 LE's). Explicit byte orders, so that ``--fix`` writes a file back as it was read.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -26,23 +28,25 @@ def decode(data: bytes) -> tuple[str | None, Finding | None]:
 
     YAML files are UTF-8 unless a byte-order mark says UTF-16 or UTF-32 (YAML 1.2, 5.2).
     """
-    encoding = "utf-8"
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            encoding = name
-            break
+    bom, encoding = encoding_of(data)
+    body = data[len(bom) :]
     try:
-        text = data.decode(encoding)
+        return body.decode(encoding), None
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
+        before = body[: exc.start]
         line = before.count(b"\n")
         column = len(before[before.rfind(b"\n") + 1 :].decode(encoding, errors="replace"))
-        byte = data[exc.start : exc.start + 1].hex()
+        byte = body[exc.start : exc.start + 1].hex()
         message = f"the file is not valid {encoding.upper()}: byte 0x{byte} cannot be decoded; save it as UTF-8"
         return None, Finding(UNREADABLE, message, (line, column), (line, column + 1), UNREADABLE.severity)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text, None
+
+
+def encoding_of(data: bytes) -> tuple[bytes, str]:
+    """The byte-order mark ``data`` starts with (or b"") and the codec for the bytes after it."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            return bom, encoding
+    return b"", "utf-8"
 
 
 def read_manifest(path: Path) -> tuple[str | None, Finding | None]:

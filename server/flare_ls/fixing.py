@@ -7,7 +7,6 @@ they were. Files are rewritten atomically (a temporary file beside them, then ``
 
 from __future__ import annotations
 
-import codecs
 import difflib
 import os
 import re
@@ -17,23 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .analyze import Config, analyze
-from .files import decode
+from .files import decode, encoding_of
 from .findings import Finding, TextEdit
 from .fixes import apply_edits
 from .yamltree import Pos
 
 MAX_ROUNDS = 10
 
-#: Byte-order marks and the codec that reads what follows them (UTF-32 LE before UTF-16 LE: its mark
-#: begins with UTF-16 LE's). Mirrors :func:`flare_ls.files.decode`, with explicit byte orders so that
-#: a file is written back in the order it was read.
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
@@ -109,7 +98,7 @@ def fix_file(path: Path | str, *, unsafe: bool = False, write: bool = True, conf
         data = path.read_bytes()
     except OSError as exc:
         return FileFix(path, None, None, error=f"cannot read the file: {exc.strerror or exc}")
-    bom, encoding = _encoding_of(data)
+    bom, encoding = encoding_of(data)
     try:
         text = data[len(bom) :].decode(encoding)
     except UnicodeDecodeError:
@@ -126,14 +115,6 @@ def fix_file(path: Path | str, *, unsafe: bool = False, write: bool = True, conf
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             return FileFix(path, text, fixed, count, f"cannot write the file: {reason}", encoding, bom)
     return result
-
-
-def _encoding_of(data: bytes) -> tuple[bytes, str]:
-    """The byte-order mark ``data`` starts with (or none) and the codec for the bytes after it."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return bom, encoding
-    return b"", "utf-8"
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
