@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .views import build_view, mapping_items
-from .yamltree import Pos, YMap, YNode, YScalar, YSeq, parse
+from .yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, parse
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,11 @@ def _scalar(item: YMap, key: str) -> YScalar | None:
     return node if node is not None and node.kind != "null" and node.value else None
 
 
-def names(text: str) -> list[Name]:
-    """Every name defined or used in the parseable documents of ``text``."""
+def names(text: str, parsed: ParsedText | None = None) -> list[Name]:
+    """Every name defined or used in the parseable documents of ``text`` (``parsed``: its parse, when
+    the caller has it already)."""
     found: list[Name] = []
-    for document in parse(text).documents:
+    for document in (parsed if parsed is not None else parse(text)).documents:
         if not isinstance(document.root, YMap):
             continue
         view = build_view(document.root)

@@ -16,9 +16,7 @@ def register(server: FlareServer) -> None:
         if found is None:
             return None
         text, convert, (line, column) = found
-        analysis = ls.analysis(params.text_document.uri)
-        parsed = analysis.parsed if analysis is not None and not text.startswith("\ufeff") else None
-        shown = hover_text(text, line, column, parsed)
+        shown = hover_text(text, line, column, ls.parsed(params.text_document.uri, text))
         if shown is None:
             return None
         markdown, start, end = shown

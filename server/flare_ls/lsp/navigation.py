@@ -40,7 +40,7 @@ def _name_under_cursor(
     if found is None:
         return None
     text, convert, pos = found
-    every = names(text)
+    every = names(text, ls.parsed(uri, text))
     here = name_at(every, pos)
     return None if here is None else (convert, every, here)
 

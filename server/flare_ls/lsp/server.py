@@ -94,6 +94,14 @@ class FlareServer(LanguageServer):
     def converter(self, text: str) -> Converter:
         return Converter(split_lines(text), self.encoding)
 
+    def parsed(self, uri: str, text: str) -> ParsedText | None:
+        """The parse of the document's current version, shared with diagnostics (None when the text
+        starts with a byte-order mark: the analysis parsed it without, so its columns differ)."""
+        analysis = self.analysis(uri)
+        if analysis is None or analysis.text != text or text.startswith("\ufeff"):
+            return None
+        return analysis.parsed
+
     def at(self, uri: str, position: types.Position) -> tuple[str, Converter, Pos] | None:
         """The text of an open document, its converter, and a client position in core terms."""
         current = self.text_of(uri)

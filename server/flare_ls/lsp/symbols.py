@@ -22,7 +22,8 @@ def register(server: FlareServer) -> None:
         text, _ = current
         convert = ls.converter(text)
         out = []
-        for document in parse(text).documents:
+        parsed = ls.parsed(params.text_document.uri, text) or parse(text)
+        for document in parsed.documents:
             root = document.root
             if not isinstance(root, YMap) or not isinstance(root.get("workflow"), YMap):
                 continue
