@@ -78,16 +78,21 @@ if [ ! -f "$CS_MARK" ]; then
   touch "$CS_MARK"
 fi
 
+# npm_tool DIR PACKAGE VERSION: install one npm package into its own folder of the cache, once per version.
+npm_tool() {
+  local dir=$1 package=$2 version=$3
+  local mark=$dir/.installed-$version
+  [ -f "$mark" ] && return 0
+  log "installing $package $version into $dir"
+  mkdir -p "$dir"
+  [ -f "$dir/package.json" ] || printf '{"name": "flare-ls-%s", "private": true}\n' "$(basename "$dir")" > "$dir/package.json"
+  (cd "$dir" && npm install --no-save --loglevel=error "$package@$version" >/dev/null)
+  touch "$mark"
+}
+
 # -- playwright-core (drives Debian's chromium; it downloads no browser) ------------------------------
 PW_DIR=$CACHE/playwright
-PW_MARK=$PW_DIR/.installed-$PLAYWRIGHT_VERSION
-if [ ! -f "$PW_MARK" ]; then
-  log "installing playwright-core $PLAYWRIGHT_VERSION into $PW_DIR"
-  mkdir -p "$PW_DIR"
-  [ -f "$PW_DIR/package.json" ] || printf '{"name": "flare-ls-playwright", "private": true}\n' > "$PW_DIR/package.json"
-  (cd "$PW_DIR" && npm install --no-save --loglevel=error "playwright-core@$PLAYWRIGHT_VERSION" >/dev/null)
-  touch "$PW_MARK"
-fi
+npm_tool "$PW_DIR" playwright-core "$PLAYWRIGHT_VERSION"
 
 # -- the extension -----------------------------------------------------------------------------------
 EXT=$ROOT/vscode-client
@@ -117,13 +122,5 @@ log "ready in $(($(date +%s) - start)) s: $CS_DIR, $PW_DIR, $vsix"
 # $CACHE/sarif-multitool/node_modules/.bin/sarif-multitool.
 SARIF_MULTITOOL_VERSION=5.7.0
 SMT_DIR=$CACHE/sarif-multitool
-SMT_MARK=$SMT_DIR/.installed-$SARIF_MULTITOOL_VERSION
-if [ ! -f "$SMT_MARK" ]; then
-  log "installing @microsoft/sarif-multitool $SARIF_MULTITOOL_VERSION into $SMT_DIR"
-  mkdir -p "$SMT_DIR"
-  [ -f "$SMT_DIR/package.json" ] || printf '{"name": "flare-ls-sarif-multitool", "private": true}\n' > "$SMT_DIR/package.json"
-  (cd "$SMT_DIR" && npm install --no-save --loglevel=error "@microsoft/sarif-multitool@$SARIF_MULTITOOL_VERSION" >/dev/null)
-  "$SMT_DIR/node_modules/.bin/sarif-multitool" --version >&2
-  touch "$SMT_MARK"
-fi
+npm_tool "$SMT_DIR" @microsoft/sarif-multitool "$SARIF_MULTITOOL_VERSION"
 log "SARIF Multitool ready: $SMT_DIR"
