@@ -25,6 +25,31 @@ ODD_TEXTS = [
     "x" * 100_000,
     "a:\n" + "  " * 2000 + "b: 1\n",
     "[" * 500 + "]" * 500,
+    # libyaml breaks lines at NEL and U+2028 as well; an error on such a line must still be described.
+    '  ? \U0001f600\u2028---\n    \u2028\u2028\\ \\\n  "\nz: 1\n',
+] + [
+    # Odd SQL in a step: every value must be analysed or skipped, never crash a rule (FL900).
+    "workflow:\n  dag:\n    - spec:\n        stack: flare:7.0\n        stackSpec:\n          job:\n"
+    "            inputs: [{name: a, dataset: 'dataos://d:c/t'}]\n"
+    f"            steps: [{{sequence: [{{name: s, sql: {sql}}}]}}]\n"
+    "            outputs: [{name: s, dataset: 'dataos://d:c/u'}]\n"
+    for sql in (
+        '""',
+        "5",
+        "[1]",
+        "{a: 1}",
+        "'${SQL}'",
+        "'$|k|'",
+        '"SELECT \'"',
+        '"SELECT * FROM a WHERE x = \'\\u2028"',
+        '"SELECT \\0 FROM a"',
+        "'" + "SELECT (" * 300 + "'",
+        "'SELECT * FROM a ' ",
+        "'WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r, a'",
+        "'SELECT value, key FROM a JOIN a USING (key) WINDOW w AS (PARTITION BY key)'",
+        "'DROP TABLE a; SELECT 1; ;;'",
+        "'SELECT `unterminated FROM a'",
+    )
 ]
 
 

@@ -357,7 +357,9 @@ def _describe(exc: yaml.MarkedYAMLError, lines: list[str]) -> SyntaxProblem:
     """Turn libyaml's wording into a message that says what to change."""
     mark = exc.problem_mark or exc.context_mark
     assert mark is not None
-    line, col = mark.line, mark.column
+    # libyaml also breaks lines at NEL, U+2028 and U+2029, which editors (and ``lines``) do not: its
+    # line number can then run past the last line.
+    line, col = min(mark.line, max(len(lines) - 1, 0)), mark.column
     text = lines[line] if line < len(lines) else ""
     problem = (exc.problem or "").strip()
     context = (exc.context or "").strip()
