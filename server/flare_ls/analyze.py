@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from . import suppressions
 from .findings import Finding, Fix, RuleInfo, Severity, TextEdit
-from .rules import schema, streaming, structure  # noqa: F401  (importing registers the rules)
+from .rules import schema, sql, streaming, structure  # noqa: F401  (importing registers the rules)
 from .rules.base import CHECKS, Context
 from .rules.schema import DUPLICATE_KEY, INTERNAL_ERROR, LEGACY_LAYOUT, SYNTAX, SchemaWalk
 from .schema.docs import field_at

@@ -87,6 +87,21 @@ class Context:
         start, end = span(node, target)
         self.findings.append(Finding(info, message, start, end, severity or info.severity, fix, node.path, tags))
 
+    def report_span(
+        self,
+        info: RuleInfo,
+        node: YNode,
+        start: Pos,
+        end: Pos,
+        message: str,
+        *,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+        tags: tuple[str, ...] = (),
+    ) -> None:
+        """Report on part of ``node`` (a name inside the SQL of a scalar)."""
+        self.findings.append(Finding(info, message, start, end, severity or info.severity, fix, node.path, tags))
+
 
 def span(node: YNode, target: Target = "value") -> tuple[Pos, Pos]:
     """The range of a node: the value itself, its key, or the whole ``key: value`` entry."""

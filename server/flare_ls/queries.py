@@ -1,0 +1,178 @@
+"""Where a Flare job keeps SQL, and which views each query may read.
+
+A step's ``sql`` reads the job's inputs and the steps before it; an assertion's ``sql`` and an
+action's ``deleteWhere`` read the job's views; an input's ``incremental.sql`` (and its keys' ``sql``)
+reads the incremental ``context``; an input's ``query`` is Trino SQL run by Minerva against catalog
+tables, so only its syntax is checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .scalarmap import ScalarMap, scalar_map
+from .sql import PLACEHOLDER as WHOLE_PLACEHOLDER
+from .sql import SqlFacts, analyze_sql
+from .views import JobView, build_view, is_placeholder, mapping_items
+from .yamltree import ParsedText, Pos, YMap, YScalar, YSeq
+
+
+@dataclass(frozen=True)
+class Query:
+    node: YScalar
+    #: "step", "assertion", "incremental", "incremental-key", "input-query", or "condition" (an
+    #: action's ``deleteWhere``, a boolean expression that may read views in a subquery).
+    kind: str
+    #: The mapping holding the ``sql`` (the step, assertion, incremental section or key, the input).
+    owner: YMap
+    #: For a step: its index in ``JobView.sequence``.
+    step: int = -1
+    #: For an incremental query: the input it belongs to.
+    input: YMap | None = None
+
+    @property
+    def dialect(self) -> str:
+        return "trino" if self.kind == "input-query" else "spark"
+
+    @property
+    def facts(self) -> SqlFacts:
+        return analyze_sql(self.node.value, self.dialect)
+
+    @property
+    def reads_views(self) -> bool:
+        """Whether the tables it reads are this job's Spark views (not a catalog's tables)."""
+        return self.kind != "input-query"
+
+
+def _sql(item: YMap, key: str = "sql") -> YScalar | None:
+    node = item.scalar(key)
+    if node is None or node.kind != "str" or not node.value.strip():
+        return None
+    # A value that is one placeholder (`sql: ${QUERY}`) is filled in before Flare sees it.
+    return None if WHOLE_PLACEHOLDER.fullmatch(node.value.strip()) else node
+
+
+def job_queries(job: JobView) -> list[Query]:
+    """Every SQL text of the job, in document order of kind: inputs, steps, assertions."""
+    found: list[Query] = []
+    for item in job.inputs:
+        if (node := _sql(item, "query")) is not None:
+            found.append(Query(node, "input-query", item))
+        incremental = item.get("incremental")
+        if isinstance(incremental, YMap):
+            if (node := _sql(incremental)) is not None:
+                found.append(Query(node, "incremental", incremental, input=item))
+            for key in mapping_items(incremental.get("keys")):
+                if (node := _sql(key)) is not None:
+                    found.append(Query(node, "incremental-key", key, input=item))
+    for index, step in enumerate(job.sequence):
+        if (node := _sql(step)) is not None:
+            found.append(Query(node, "step", step, step=index))
+    if job.job is not None:
+        for action in mapping_items(job.job.get("actions")):
+            if (node := _sql(action, "deleteWhere")) is not None:
+                found.append(Query(node, "condition", action))
+    holders = [job.job] if job.job is not None else []
+    for holder in holders + job.outputs:
+        for assertion in mapping_items(holder.get("assertions")):
+            if (node := _sql(assertion)) is not None:
+                found.append(Query(node, "assertion", assertion))
+    return found
+
+
+def view_name(item: YMap) -> YScalar | None:
+    node = item.scalar("name")
+    return node if node is not None and node.kind != "null" and node.value else None
+
+
+def visible_views(job: JobView, query: Query) -> dict[str, YScalar]:
+    """The views ``query`` may read, by lower-cased name (Spark resolves views without case), each
+    with the scalar that defines it."""
+    views: dict[str, YScalar] = {}
+    if query.kind in ("incremental", "incremental-key"):
+        context = query.input.get("incremental") if query.input is not None else None
+        node = context.scalar("context") if isinstance(context, YMap) else None
+        for candidate in (node, view_name(query.input) if query.input is not None else None):
+            if candidate is not None and candidate.value:
+                views.setdefault(candidate.value.lower(), candidate)
+        return views
+    for item in job.inputs:
+        if (node := view_name(item)) is not None:
+            views.setdefault(node.value.lower(), node)
+    steps = job.sequence if query.kind != "step" else job.sequence[: query.step]
+    for item in steps:
+        if (node := view_name(item)) is not None:
+            views.setdefault(node.value.lower(), node)
+    return views
+
+
+def names_unknowable(job: JobView) -> bool:
+    """True when the job's views cannot all be known from this file: steps kept in other files, a view
+    named by a placeholder filled in later, or a broken list of views (an input without a ``name``,
+    ``inputs`` written as a mapping) that other rules already report."""
+    if job.steps_elsewhere:
+        return True
+    if job.job is not None:
+        for key in ("inputs", "steps"):
+            node = job.job.get(key)
+            if node is not None and not isinstance(node, YSeq) and getattr(node, "kind", None) != "null":
+                return True
+    for item in job.inputs + job.sequence:
+        node = view_name(item)
+        if node is None or is_placeholder(node.value):
+            return True
+    return False
+
+
+class Locator:
+    """Turns offsets in the SQL of a scalar into document positions, mapping each scalar once."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self._maps: dict[int, ScalarMap | None] = {}
+
+    def _map(self, node: YScalar) -> ScalarMap | None:
+        key = id(node)
+        if key not in self._maps:
+            self._maps[key] = scalar_map(node, self.lines)
+        return self._maps[key]
+
+    def span(self, node: YScalar, start: int, end: int) -> tuple[Pos, Pos]:
+        """The document range of ``node.value[start:end]`` (the whole scalar if it cannot be mapped)."""
+        mapped = self._map(node)
+        return mapped.span(start, end) if mapped is not None else (node.start, node.end)
+
+    def editable(self, node: YScalar, start: int, end: int) -> tuple[Pos, Pos] | None:
+        """The range of ``node.value[start:end]`` when the source holds exactly those characters there,
+        so that replacing them is a minimal edit; None otherwise (an escape, a folded line)."""
+        mapped = self._map(node)
+        if mapped is None or not mapped.verbatim(start, end):
+            return None
+        return mapped.span(start, end)
+
+
+def escape_for(style: str | None, text: str) -> str:
+    """``text`` written so that the scalar's own style loads it back unchanged."""
+    if style == "'":
+        return text.replace("'", "''")
+    if style == '"':
+        return text.replace("\\", "\\\\").replace('"', '\\"')
+    return text
+
+
+def query_at(parsed: ParsedText, pos: Pos) -> tuple[JobView, Query] | None:
+    """The job and query whose SQL scalar holds ``pos`` (also on the line after a block scalar's last
+    line, where an author types the next line of the query before it holds a character)."""
+    line = pos[0]
+    for document in parsed.documents:
+        if not isinstance(document.root, YMap):
+            continue
+        for job in build_view(document.root).jobs:
+            if job.item.start[0] > line or job.item.end[0] + 1 < line:
+                continue
+            for query in job_queries(job):
+                node = query.node
+                last = node.end[0] + (1 if node.style in ("|", ">") else 0)
+                if node.start <= pos and line <= last:
+                    return job, query
+    return None

@@ -1,0 +1,355 @@
+"""SQL rules: the queries of a job's steps, inputs and assertions, checked against the job they live in.
+
+Every rule here reads :class:`~flare_ls.sql.SqlFacts` (cached by SQL text) and reports at the exact
+characters inside the YAML scalar, through a :class:`~flare_ls.queries.Locator`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..findings import Fix, Severity, TextEdit
+from ..queries import Locator, Query, escape_for, job_queries, names_unknowable, view_name, visible_views
+from ..sql import incremental_keys
+from ..suggest import best
+from ..views import JobView, mapping_items
+from ..yamltree import YMap, YScalar
+from .base import Context, rule
+from .streaming import MICRO_BATCH_FREE, _trigger
+
+#: Input formats read from Kafka, lower-cased (Flare's spellings vary: KAFKAJSON, KafkaAvro).
+KAFKA_FORMATS = frozenset({"kafka", "kafkajson", "kafkaavro"})
+
+
+@rule(
+    "FL401", "sql-syntax-error", Severity.ERROR, "the SQL of a step, input, assertion or incremental key does not parse"
+)
+def sql_syntax_error(job: JobView, ctx: Context) -> None:
+    locate = Locator(ctx.lines)
+    for query in job_queries(job):
+        error = query.facts.error
+        if error is None:
+            continue
+        start, end = locate.span(query.node, error.start, error.end)
+        dialect = "Trino (Minerva)" if query.dialect == "trino" else "Spark"
+        ctx.report_span(sql_syntax_error, query.node, start, end, f"{error.message} ({dialect} SQL)")
+
+
+def _later_steps(job: JobView, query: Query) -> dict[str, YScalar]:
+    if query.kind != "step":
+        return {}
+    return {node.value.lower(): node for item in job.sequence[query.step :] if (node := view_name(item)) is not None}
+
+
+@rule("FL402", "undefined-view", Severity.ERROR, "SQL reads a view that no input or earlier step of the job defines")
+def undefined_view(job: JobView, ctx: Context) -> None:
+    if names_unknowable(job):
+        return
+    locate = Locator(ctx.lines)
+    for query in job_queries(job):
+        if not query.reads_views:
+            continue
+        facts = query.facts
+        if not facts.reads:
+            continue
+        views = visible_views(job, query)
+        later = _later_steps(job, query)
+        for read in facts.reads:
+            folded = read.name.lower()
+            if folded in views:
+                continue
+            start, end = locate.span(query.node, read.start, read.end)
+            if folded in later:
+                own = view_name(query.owner)
+                where = later[folded].start[0] + 1
+                message = (
+                    f"step `{read.name}` reads itself: a step's SQL reads the job's inputs and the steps before it"
+                    if own is not None and own.value.lower() == folded
+                    else f"`{read.name}` is the step on line {where}, which runs after this one: "
+                    "a step reads only the job's inputs and the steps before it; move that step up"
+                )
+                ctx.report_span(undefined_view, query.node, start, end, message)
+                continue
+            names = [node.value for node in views.values()]
+            suggestion, unique = best(read.name, names)
+            available = ", ".join(f"`{n}`" for n in names[:8]) or "none"
+            if query.kind in ("incremental", "incremental-key"):
+                what = "the incremental `context` of its input"
+            elif query.kind == "step":
+                what = "an input or an earlier step of this job"
+            else:
+                what = "an input or step of this job"
+            hint = f"; did you mean `{suggestion}`?" if suggestion is not None else ""
+            message = f"`{read.name}` is not a view here: it is not {what}{hint} (views: {available})"
+            fix = None
+            if suggestion is not None and unique:
+                place = locate.editable(query.node, read.start, read.end)
+                if place is not None:
+                    text = escape_for(query.node.style, suggestion)
+                    fix = Fix(f"Read `{suggestion}`", (TextEdit(place[0], place[1], text),), safe=False)
+            ctx.report_span(undefined_view, query.node, start, end, message, fix=fix)
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@rule("FL403", "unused-view", Severity.INFO, "an input or step that no query, output, command or action reads")
+def unused_view(job: JobView, ctx: Context) -> None:
+    if (
+        names_unknowable(job)
+        or not job.sequence
+        or any("sqlFile" in s.entries or "classpath" in s.entries for s in job.sequence)
+    ):
+        return  # views read from other files or by custom code are unknowable here
+    used: set[str] = set()
+    for query in job_queries(job):
+        facts = query.facts
+        if facts.parsed:
+            used.update(read.name.lower() for read in facts.reads)
+            if query.reads_views and any(r.name.lower() not in visible_views(job, query) for r in facts.reads):
+                return  # a query reads a view that does not exist (FL402): which one it meant is unclear
+        else:  # a query that does not parse may still read any name it mentions
+            used.update(word.lower() for word in _WORD.findall(query.node.value))
+    views = {n.value.lower() for item in job.inputs + job.sequence if (n := view_name(item)) is not None}
+    for output in job.outputs:
+        if (node := view_name(output)) is not None:
+            if node.value.lower() not in views and not job.sinks:
+                return  # an output names no view (FL302): which view it meant to write is unclear
+            used.add(node.value.lower())
+    for sink in job.sinks:
+        if (node := sink.scalar("sequenceName")) is not None:
+            used.add(node.value.lower())
+    for step in job.sequence:
+        for command in mapping_items(step.get("commands")):
+            if (node := command.scalar("sequenceName")) is not None:
+                used.add(node.value.lower())
+    if job.job is not None:
+        for action in mapping_items(job.job.get("actions")):
+            if (node := action.scalar("input")) is not None:
+                used.add(node.value.lower())
+        if mapping_items(job.job.get("assertions")):
+            return  # standalone column assertions check an input without naming it
+    for kind, items in (("input", job.inputs), ("step", job.sequence)):
+        for item in items:
+            node = view_name(item)
+            if node is None or node.value.lower() in used:
+                continue
+            reader = "later step" if kind == "step" else "step"
+            ctx.report(
+                unused_view,
+                node,
+                f"{kind} `{node.value}` is never read: no output writes it and no {reader}, command or action "
+                "reads it, so Spark never computes it",
+                tags=("unnecessary",),
+            )
+
+
+def _kafka_inputs(job: JobView) -> set[str]:
+    found: set[str] = set()
+    for item in job.inputs:
+        form = (item.text("format") or item.text("inputType") or "").strip().lower()
+        if form in KAFKA_FORMATS and (node := view_name(item)) is not None:
+            found.add(node.value.lower())
+    return found
+
+
+@rule(
+    "FL404",
+    "kafka-binary-column",
+    Severity.INFO,
+    "a step uses a Kafka input's `key` or `value`, which arrive as binary, without casting them",
+)
+def kafka_binary_column(job: JobView, ctx: Context) -> None:
+    kafka = _kafka_inputs(job)
+    if not kafka:
+        return
+    locate = Locator(ctx.lines)
+    for query in job_queries(job):
+        if query.kind != "step":
+            continue
+        for use in query.facts.binary_columns:
+            if use.qualifier is not None:
+                tables = [name for name, alias in use.sources if use.qualifier in (alias, name)]
+            else:
+                tables = [name for name, _ in use.sources] if len(use.sources) == 1 else []
+                tables = tables or [name for name, _ in use.sources if name in kafka][:1]
+            if not tables or tables[0] not in kafka:
+                continue
+            column = query.node.value[use.start : use.end]
+            wrapped = f"CAST({column} AS STRING)" + (f" AS {use.name}" if use.bare else "")
+            place = locate.editable(query.node, use.start, use.end)
+            fix = None
+            if place is not None:
+                text = escape_for(query.node.style, wrapped)
+                fix = Fix(f"Cast `{column}` to STRING", (TextEdit(place[0], place[1], text),), safe=False)
+            start, end = locate.span(query.node, use.start, use.end)
+            ctx.report_span(
+                kafka_binary_column,
+                query.node,
+                start,
+                end,
+                f"`{column}` of Kafka input `{tables[0]}` is binary: Kafka delivers `key` and `value` as raw "
+                f"bytes; deserialise it, e.g. `CAST({column} AS STRING)`, or `from_json`/`from_avro` on it",
+                fix=fix,
+            )
+
+
+def _streaming_steps(job: JobView, queries: list[Query]) -> list[Query]:
+    """Step queries that read a stream input, directly or through earlier steps."""
+    streams = {n.value.lower() for item in job.stream_inputs if (n := view_name(item)) is not None}
+    found: list[Query] = []
+    for query in sorted((q for q in queries if q.kind == "step"), key=lambda q: q.step):
+        if any(read.name.lower() in streams for read in query.facts.reads):
+            found.append(query)
+            if (own := view_name(query.owner)) is not None:
+                streams.add(own.value.lower())
+    return found
+
+
+#: What each operation does to a Continuous query (Spark accepts only map-like queries there).
+_CONTINUOUS = ("aggregate", "join", "order", "limit", "distinct", "window", "current-time")
+
+
+@rule(
+    "FL405",
+    "continuous-non-map-query",
+    Severity.ERROR,
+    "a Continuous-trigger job's SQL aggregates, joins, sorts, limits, deduplicates or reads the clock",
+)
+def continuous_non_map_query(job: JobView, ctx: Context) -> None:
+    trigger = _trigger(job)
+    if trigger is None or trigger.value != MICRO_BATCH_FREE or not job.is_streaming:
+        return
+    locate = Locator(ctx.lines)
+    for query in _streaming_steps(job, job_queries(job)):
+        seen: set[str] = set()
+        for operation in query.facts.operations:
+            if operation.kind not in _CONTINUOUS or operation.kind in seen:
+                continue
+            seen.add(operation.kind)
+            start, end = locate.span(query.node, operation.start, operation.end)
+            ctx.report_span(
+                continuous_non_map_query,
+                query.node,
+                start,
+                end,
+                f"{operation.label} in a `triggerMode: Continuous` query: continuous processing runs only "
+                "map-like queries (SELECT, WHERE, functions other than aggregates and current_date/"
+                "current_timestamp); use `ProcessingTime` for this step",
+            )
+
+
+_STREAMING_LIMITS = {
+    "limit": "`LIMIT` is not supported on streaming DataFrames",
+    "distinct": "`DISTINCT` is not supported on streaming DataFrames (deduplicate with a watermark instead)",
+    "window": "non-time-based windows (`OVER`) are not supported on streaming DataFrames; group by "
+    "`window(<time column>, '<duration>')` instead",
+    "distinct-aggregate": "distinct aggregations are not supported on streaming DataFrames; use "
+    "`approx_count_distinct()` instead",
+}
+
+
+@rule(
+    "FL406",
+    "unsupported-streaming-operation",
+    Severity.WARNING,
+    "a streaming query uses LIMIT, DISTINCT, a distinct aggregation or a non-time window, which Spark rejects",
+)
+def unsupported_streaming_operation(job: JobView, ctx: Context) -> None:
+    trigger = _trigger(job)
+    if not job.is_streaming or (trigger is not None and trigger.value == MICRO_BATCH_FREE):
+        return  # Continuous jobs get the stricter FL405
+    locate = Locator(ctx.lines)
+    for query in _streaming_steps(job, job_queries(job)):
+        for operation in query.facts.operations:
+            reason = _STREAMING_LIMITS.get(operation.kind)
+            if reason is None:
+                continue
+            start, end = locate.span(query.node, operation.start, operation.end)
+            ctx.report_span(
+                unsupported_streaming_operation,
+                query.node,
+                start,
+                end,
+                f"{reason}: this step reads a stream input, and Spark fails the query when it starts",
+            )
+
+
+def _incremental_parts(item: YMap) -> tuple[YMap, dict[str, YScalar], list[YScalar]] | None:
+    incremental = item.get("incremental")
+    if not isinstance(incremental, YMap):
+        return None
+    keys: dict[str, YScalar] = {}
+    for key in mapping_items(incremental.get("keys")):
+        if (node := view_name(key)) is not None:
+            keys.setdefault(node.value.strip(), node)
+    texts = [node for node in [incremental.scalar("sql")] if node is not None and node.kind == "str"]
+    texts += [
+        n for key in mapping_items(incremental.get("keys")) if (n := key.scalar("sql")) is not None and n.kind == "str"
+    ]
+    return incremental, keys, texts
+
+
+@rule(
+    "FL407",
+    "undeclared-incremental-key",
+    Severity.ERROR,
+    "an incremental `$|key|` placeholder or `state` entry names a key that `keys` does not declare",
+)
+def undeclared_incremental_key(job: JobView, ctx: Context) -> None:
+    locate = Locator(ctx.lines)
+    for item in job.inputs:
+        parts = _incremental_parts(item)
+        if parts is None:
+            continue
+        incremental, keys, texts = parts
+        declared = ", ".join(f"`{k}`" for k in keys) or "none"
+        for node in texts:
+            for name, start, end in incremental_keys(node.value):
+                if name in keys:
+                    continue
+                suggestion, _ = best(name, list(keys))
+                hint = f"; did you mean `{suggestion}`?" if suggestion else ""
+                first, last = locate.span(node, start, end)
+                ctx.report_span(
+                    undeclared_incremental_key,
+                    node,
+                    first,
+                    last,
+                    f"`$|{name}|` names no incremental key{hint} (declared: {declared}); Flare leaves it in the SQL",
+                )
+        for entry in mapping_items(incremental.get("state")):
+            for field in ("key", "value"):
+                named = entry.scalar(field)
+                if named is not None and named.kind != "null" and named.value.strip() not in keys:
+                    ctx.report(
+                        undeclared_incremental_key,
+                        named,
+                        f"state `{field}` `{named.value}` names no incremental key (declared: {declared})",
+                    )
+
+
+@rule(
+    "FL408",
+    "unused-incremental-key",
+    Severity.WARNING,
+    "an incremental key that no `$|key|` placeholder and no `state` entry uses",
+)
+def unused_incremental_key(job: JobView, ctx: Context) -> None:
+    for item in job.inputs:
+        parts = _incremental_parts(item)
+        if parts is None:
+            continue
+        incremental, keys, texts = parts
+        used = {name for node in texts for name, _, _ in incremental_keys(node.value)}
+        for entry in mapping_items(incremental.get("state")):
+            used.update(n.value.strip() for field in ("key", "value") if (n := entry.scalar(field)) is not None)
+        for name, node in keys.items():
+            if name not in used:
+                ctx.report(
+                    unused_incremental_key,
+                    node,
+                    f"incremental key `{name}` is computed on every run but no `$|{name}|` placeholder or "
+                    "`state` entry uses it",
+                    tags=("unnecessary",),
+                )

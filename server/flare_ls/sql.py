@@ -1,0 +1,372 @@
+"""The SQL inside a manifest: what each query reads, what it does, and where it fails to parse.
+
+A Flare job's logic lives in its steps' Spark SQL, so the rules that relate views to each other need
+to know which tables a query reads. sqlglot parses it (its Spark dialect, or Trino's for an input's
+Minerva ``query``); this module turns sqlglot's tree into plain facts with character offsets into the
+SQL text. Offsets, not YAML positions: the facts depend on the SQL text alone, so they are cached by
+text and an edit elsewhere in the manifest (or to another step) never re-parses a query.
+:mod:`flare_ls.scalarmap` turns offsets into positions in the YAML scalar the SQL was written in.
+
+Templating placeholders (``${VAR}``, ``{{ name }}``, incremental ``$|key|``) are replaced, before
+parsing, by identifier characters of the same length, so they parse as names and every offset stays
+true.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+#: ``${VAR}`` and ``${{VAR}}`` (environment / CLI substitution), ``{{ name }}`` (templates),
+#: ``$|key|`` (incremental job keys).
+PLACEHOLDER = re.compile(r"\$\{\{?[^{}\n]*\}?\}|\{\{[^{}\n]*\}\}|\$\|[^|\n]*\|")
+INCREMENTAL_KEY = re.compile(r"\$\|\s*([^|\n]*?)\s*\|")
+
+
+@dataclass(frozen=True)
+class SqlProblem:
+    """Why the text does not parse, and the characters it stopped at (``end`` exclusive)."""
+
+    message: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class TableRead:
+    """A table the query reads by a plain (unqualified) name: a Spark view, or an unknown table."""
+
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Operation:
+    """Something a streaming query may not do: ``kind`` is one of aggregate, join, order, limit,
+    distinct, distinct-aggregate (``count(DISTINCT x)``), window (a non-time window: ``OVER``),
+    current-time."""
+
+    kind: str
+    label: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ColumnUse:
+    """A ``key`` or ``value`` column in a SELECT list, not under a ``CAST`` or another deserialising function.
+
+    ``sources`` are the tables its SELECT reads directly (lower-cased name and alias); ``bare`` says
+    the column is a whole item of the SELECT list with no alias, so wrapping it must keep its name.
+    """
+
+    name: str
+    qualifier: str | None
+    start: int
+    end: int
+    sources: tuple[tuple[str, str], ...]
+    bare: bool
+
+
+@dataclass(frozen=True)
+class SqlFacts:
+    #: False when the text could not be parsed (``error`` says why) or sqlglot failed on it.
+    parsed: bool
+    error: SqlProblem | None = None
+    reads: tuple[TableRead, ...] = ()
+    operations: tuple[Operation, ...] = ()
+    binary_columns: tuple[ColumnUse, ...] = ()
+
+
+def mask_placeholders(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with each placeholder turned into identifier characters of the same length, and the
+    placeholders' spans."""
+    spans: list[tuple[int, int]] = []
+    if "$" not in text and "{{" not in text:
+        return text, spans
+    parts: list[str] = []
+    last = 0
+    for match in PLACEHOLDER.finditer(text):
+        spans.append(match.span())
+        parts.append(text[last : match.start()])
+        parts.append("".join(c if c.isalnum() else "_" for c in match.group()))
+        last = match.end()
+    parts.append(text[last:])
+    return "".join(parts), spans
+
+
+def incremental_keys(text: str) -> list[tuple[str, int, int]]:
+    """Every ``$|key|`` in ``text``: the key and the span of the whole placeholder."""
+    return [(m.group(1), m.start(), m.end()) for m in INCREMENTAL_KEY.finditer(text)]
+
+
+def analyze_sql(text: str, dialect: str = "spark") -> SqlFacts:
+    """Facts about one SQL text (``dialect``: "spark" for steps, "trino" for Minerva input queries)."""
+    masked, spans = mask_placeholders(text)
+    facts = _analyze_masked(masked, dialect)
+    if not spans or not facts.reads:
+        return facts
+    # A table named by a placeholder (``FROM ${TABLE}``) is filled in later: not a view to check.
+    reads = tuple(r for r in facts.reads if not any(s < r.end and r.start < e for s, e in spans))
+    return SqlFacts(facts.parsed, facts.error, reads, facts.operations, facts.binary_columns)
+
+
+@lru_cache(maxsize=2048)
+def _analyze_masked(text: str, dialect: str) -> SqlFacts:
+    # Imported here so that a manifest without SQL (and `flare-ls --version`) never pays for sqlglot.
+    from sqlglot.errors import ParseError, TokenError
+
+    if not text.strip():
+        return SqlFacts(parsed=False)
+    reader = _dialect(dialect)
+    try:
+        tokens = reader.tokenize(text)
+    except TokenError as exc:
+        return SqlFacts(False, _token_problem(text, str(exc)))
+    except Exception:  # sqlglot has bugs too: no facts rather than a crash
+        return SqlFacts(parsed=False)
+    try:
+        statements = reader.parser().parse(tokens, text)
+    except ParseError as exc:
+        # Our Spark dialect reads `window` as a function name (Spark's time windows); a query with a
+        # named WINDOW clause needs sqlglot's stock reading of the word.
+        if dialect == "spark" and "window" in text.lower():
+            try:
+                fallback = _dialect("spark-stock")
+                return _facts(text, fallback.tokenize(text), fallback.parser().parse(fallback.tokenize(text), text))
+            except Exception:
+                pass
+        return SqlFacts(False, _parse_problem(text, exc))
+    except Exception:
+        return SqlFacts(parsed=False)
+    try:
+        return _facts(text, tokens, statements)
+    except Exception:
+        return SqlFacts(parsed=False)
+
+
+@cache
+def _dialect(name: str) -> Any:
+    from sqlglot.dialects.dialect import Dialect
+
+    if name == "spark":
+        from sqlglot.dialects.spark import Spark
+
+        class FlareSpark(Spark):
+            """Spark SQL as Flare authors write it: ``window(ts, '10 minutes')`` is Spark's time-window
+            function, which sqlglot's Spark dialect would read as the start of a WINDOW clause."""
+
+            class Tokenizer(Spark.Tokenizer):
+                KEYWORDS = {k: v for k, v in Spark.Tokenizer.KEYWORDS.items() if k != "WINDOW"}
+
+        return FlareSpark()
+    return Dialect.get_or_raise("spark" if name == "spark-stock" else name)
+
+
+def _line_offsets(text: str) -> list[int]:
+    offsets = [0]
+    for index, char in enumerate(text):
+        if char == "\n":
+            offsets.append(index + 1)
+    return offsets
+
+
+def _parse_problem(text: str, exc: Any) -> SqlProblem:
+    errors = getattr(exc, "errors", None) or []
+    first = errors[0] if errors else {}
+    description = str(first.get("description") or "cannot be parsed")
+    highlight = str(first.get("highlight") or "")
+    line, col = first.get("line"), first.get("col")
+    # sqlglot gives the 1-based line and the 1-based column of the offending token's last character.
+    if isinstance(line, int) and isinstance(col, int) and line >= 1:
+        offsets = _line_offsets(text)
+        last = offsets[min(line, len(offsets)) - 1] + col - 1
+        end = min(last + 1, len(text))
+        start = max(0, end - len(highlight)) if highlight and text[end - len(highlight) : end] == highlight else last
+        start = min(start, end)
+    else:
+        start = end = len(text)
+    return SqlProblem(_explain(description, highlight, not text[end:].strip()), start, max(end, start))
+
+
+_REQUIRED = re.compile(r"Required keyword: '(\w+)' missing for <class '[\w.]*?(\w+)'>")
+
+
+def _explain(description: str, token: str, at_end: bool) -> str:
+    """sqlglot's message in an author's words."""
+    match = _REQUIRED.match(description)
+    if match is not None:
+        if _is_operator(match.group(2)):
+            # sqlglot points at the token after the gap (`AND` followed by `GROUP BY` marks GROUP BY).
+            where = "at the end of the query" if at_end or not token else f"before `{token}`"
+            return f"SQL syntax error: an operand is missing {where}"
+        clause = match.group(2).upper()
+        near = "" if at_end or token.upper() == clause else f" before `{token}`"
+        return f"SQL syntax error: `{clause}` is incomplete{near}"
+    description = description.rstrip(".")
+    if description == "Invalid expression / Unexpected token":
+        return f"SQL syntax error: unexpected `{token}`" if token else "SQL syntax error: unexpected end of the query"
+    if description.startswith("Expecting "):
+        return f"SQL syntax error: expected `{description[len('Expecting ') :]}`" + (
+            f" before `{token}`" if token and not at_end else " at the end of the query"
+        )
+    return f"SQL syntax error: {description}" + (f" (at `{token}`)" if token else "")
+
+
+def _is_operator(class_name: str) -> bool:
+    from sqlglot import exp
+
+    kind = getattr(exp, class_name, None)
+    return isinstance(kind, type) and issubclass(kind, (exp.Binary, exp.Unary))
+
+
+def _token_problem(text: str, message: str) -> SqlProblem:
+    # TokenError carries no position; an unterminated quote is what it nearly always is.
+    for quote in ("'", '"', "`"):
+        if text.count(quote) % 2 == 1:
+            where = text.rfind(quote)
+            return SqlProblem(f"SQL syntax error: the {quote} opened here is never closed", where, where + 1)
+    return SqlProblem(f"SQL syntax error: {message.splitlines()[0] if message else 'cannot be tokenized'}", 0, 0)
+
+
+_DESERIALISERS = frozenset(
+    {"from_avro", "from_protobuf", "decode", "string", "hex", "base64", "from_json", "from_csv", "unhex"}
+)
+
+
+def _facts(text: str, tokens: list[Any], statements: list[Any]) -> SqlFacts:
+    from sqlglot import exp
+    from sqlglot.tokens import TokenType
+
+    reads: list[TableRead] = []
+    operations: list[Operation] = []
+    columns: list[ColumnUse] = []
+    for statement in statements:
+        if statement is None:
+            continue
+        ctes = {cte.alias_or_name.lower() for cte in statement.find_all(exp.CTE)}
+        written = _written_tables(statement, exp)
+        for table in statement.find_all(exp.Table):
+            ident = table.this
+            if not isinstance(ident, exp.Identifier) or table.args.get("db") is not None or id(table) in written:
+                continue  # a table function, a catalog table (db.table), or the table a statement writes
+            if ident.name.lower() in ctes:
+                continue
+            span = _span(ident)
+            if span is not None:
+                reads.append(TableRead(ident.name, *span))
+        for node in statement.find_all(exp.AggFunc):
+            if node.find_ancestor(exp.Window) is None and (span := _span(node)) is not None:
+                operations.append(Operation("aggregate", f"`{node.sql_name().lower()}(...)` aggregation", *span))
+        for column in statement.find_all(exp.Column):
+            use = _binary_column(column, exp)
+            if use is not None:
+                columns.append(use)
+    operations += _keyword_operations(tokens, TokenType)
+    operations.sort(key=lambda o: o.start)
+    reads.sort(key=lambda r: r.start)
+    return SqlFacts(True, None, tuple(reads), tuple(operations), tuple(columns))
+
+
+def _span(node: Any) -> tuple[int, int] | None:
+    meta = node.meta
+    start, end = meta.get("start"), meta.get("end")
+    if not isinstance(start, int) or not isinstance(end, int):
+        return None
+    if node.args.get("quoted") and end > start:
+        return start + 1, end  # sqlglot's span of a `quoted` name includes its quotes: keep the name
+    return start, end + 1
+
+
+def _written_tables(statement: Any, exp: Any) -> set[int]:
+    """Tables a statement creates or writes (``CACHE TABLE v AS SELECT``, ``INSERT INTO t``)."""
+    written: set[int] = set()
+    for kind in (exp.Create, exp.Insert, exp.Cache):
+        for node in statement.find_all(kind):
+            if isinstance(node, exp.Cache) and node.args.get("expression") is None:
+                continue  # `CACHE TABLE v` reads v
+            target = node.this
+            if isinstance(target, exp.Schema):
+                target = target.this
+            if isinstance(target, exp.Table):
+                written.add(id(target))
+    return written
+
+
+def _binary_column(column: Any, exp: Any) -> ColumnUse | None:
+    name = column.name.lower()
+    if name not in ("key", "value") or not isinstance(column.this, exp.Identifier):
+        return None
+    child, node = column, column.parent
+    while node is not None and not isinstance(node, exp.Select):
+        if isinstance(node, (exp.Cast, exp.TryCast)):
+            return None
+        function = node.sql_name().lower() if isinstance(node, exp.Func) else ""
+        if isinstance(node, exp.Anonymous):
+            function = str(node.name).lower()
+        if function in _DESERIALISERS:
+            return None
+        child, node = node, node.parent
+    select = node
+    # Only what the query outputs matters: a filter such as `WHERE value IS NOT NULL` works on bytes.
+    if select is None or not any(child is item for item in select.expressions):
+        return None
+    sources: list[tuple[str, str]] = []
+    for holder in [select.args.get("from_")] + list(select.args.get("joins") or []):
+        table = holder.this if holder is not None else None
+        if isinstance(table, exp.Table) and isinstance(table.this, exp.Identifier) and table.args.get("db") is None:
+            sources.append((table.name.lower(), (table.alias or table.name).lower()))
+    if not sources:
+        return None
+    start_node = column.args.get("table") or column.this
+    first, last = _span(start_node), _span(column.this)
+    if first is None or last is None:
+        return None
+    qualifier = column.table.lower() if column.table else None
+    return ColumnUse(name, qualifier, first[0], last[1], tuple(sources), column.parent is select)
+
+
+#: Functions that read the clock, spelt as names rather than keywords.
+_CLOCK_FUNCTIONS = frozenset({"now", "curdate"})
+
+
+def _keyword_operations(tokens: list[Any], token_type: Any) -> list[Operation]:
+    """Clauses and clock functions a streaming query may not have, found on the tokens (sqlglot's tree
+    keeps no position for keywords). ORDER BY inside ``OVER (...)`` belongs to the window."""
+    found: list[Operation] = []
+    window_depths: list[int] = []
+    clock = (token_type.CURRENT_DATE, token_type.CURRENT_TIMESTAMP, token_type.LOCALTIMESTAMP)
+    depth = 0
+    previous = None
+    for token in tokens:
+        kind = token.token_type
+        if kind == token_type.L_PAREN:
+            depth += 1
+            if previous is not None and previous.token_type == token_type.OVER:
+                window_depths.append(depth)
+        elif kind == token_type.R_PAREN:
+            if window_depths and window_depths[-1] == depth:
+                window_depths.pop()
+            depth -= 1
+        elif kind == token_type.OVER:
+            found.append(Operation("window", "a window function (`OVER`)", token.start, token.end + 1))
+        elif kind == token_type.JOIN:
+            found.append(Operation("join", "a join", token.start, token.end + 1))
+        elif kind == token_type.LIMIT:
+            found.append(Operation("limit", "`LIMIT`", token.start, token.end + 1))
+        elif kind == token_type.DISTINCT and previous is not None:
+            if previous.token_type == token_type.L_PAREN:  # count(DISTINCT x): a distinct aggregation
+                found.append(Operation("distinct-aggregate", "a distinct aggregation", token.start, token.end + 1))
+            else:
+                found.append(Operation("distinct", "`DISTINCT`", token.start, token.end + 1))
+        elif kind == token_type.ORDER_BY and not window_depths:
+            found.append(Operation("order", "`ORDER BY`", token.start, token.end + 1))
+        elif kind in clock or (kind == token_type.VAR and token.text.lower() in _CLOCK_FUNCTIONS):
+            found.append(Operation("current-time", f"`{token.text}`", token.start, token.end + 1))
+        elif kind == token_type.GROUP_BY:
+            found.append(Operation("aggregate", "`GROUP BY`", token.start, token.end + 1))
+        previous = token
+    return found
