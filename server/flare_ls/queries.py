@@ -8,13 +8,18 @@ tables, so only its syntax is checked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TypeVar
 
 from .scalarmap import ScalarMap, scalar_map
 from .sql import PLACEHOLDER as WHOLE_PLACEHOLDER
 from .sql import SqlFacts, analyze_sql
 from .views import JobView, build_view, is_placeholder, mapping_items
 from .yamltree import ParsedText, Pos, YMap, YScalar, YSeq
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,7 @@ class Query:
     def dialect(self) -> str:
         return "trino" if self.kind == "input-query" else "spark"
 
-    @property
+    @cached_property
     def facts(self) -> SqlFacts:
         return analyze_sql(self.node.value, self.dialect)
 
@@ -53,7 +58,20 @@ def _sql(item: YMap, key: str = "sql") -> YScalar | None:
 
 
 def job_queries(job: JobView) -> list[Query]:
-    """Every SQL text of the job, in document order of kind: inputs, steps, assertions."""
+    """Every SQL text of the job, in document order of kind: inputs, steps, assertions (collected once
+    per job and analysis: six rules read them)."""
+    return memo(job, "queries", _collect)
+
+
+def memo(job: JobView, key: str, compute: Callable[[JobView], T]) -> T:
+    """``compute(job)``, computed once per job and analysis."""
+    if key not in job.memo:
+        job.memo[key] = compute(job)
+    result: T = job.memo[key]
+    return result
+
+
+def _collect(job: JobView) -> list[Query]:
     found: list[Query] = []
     for item in job.inputs:
         if (node := _sql(item, "query")) is not None:
@@ -85,6 +103,29 @@ def view_name(item: YMap) -> YScalar | None:
     return node if node is not None and node.kind != "null" and node.value else None
 
 
+@dataclass(frozen=True)
+class View:
+    """An input (``step`` -1) or a step (its index in the sequence) and the name it defines."""
+
+    item: YMap
+    node: YScalar | None
+    step: int
+
+    @property
+    def folded(self) -> str:
+        return self.node.value.lower() if self.node is not None else ""
+
+
+def job_views(job: JobView) -> list[View]:
+    """The job's inputs, then its steps, each with its name: computed once per job and analysis."""
+    return memo(job, "views", _views)
+
+
+def _views(job: JobView) -> list[View]:
+    views = [View(item, view_name(item), -1) for item in job.inputs]
+    return views + [View(item, view_name(item), index) for index, item in enumerate(job.sequence)]
+
+
 def visible_views(job: JobView, query: Query) -> dict[str, YScalar]:
     """The views ``query`` may read, by lower-cased name (Spark resolves views without case), each
     with the scalar that defines it."""
@@ -96,17 +137,38 @@ def visible_views(job: JobView, query: Query) -> dict[str, YScalar]:
             if candidate is not None and candidate.value:
                 views.setdefault(candidate.value.lower(), candidate)
         return views
-    for item in job.inputs:
-        if (node := view_name(item)) is not None:
-            views.setdefault(node.value.lower(), node)
-    steps = job.sequence if query.kind != "step" else job.sequence[: query.step]
-    for item in steps:
-        if (node := view_name(item)) is not None:
-            views.setdefault(node.value.lower(), node)
+    for view in job_views(job):
+        if view.node is not None and (query.kind != "step" or view.step < query.step):
+            views.setdefault(view.folded, view.node)
     return views
 
 
+def _defined_at(job: JobView) -> dict[str, int]:
+    """Each view name (lower-cased) with the first step index from which it can be read: -1 for an
+    input, ``i + 1`` for step ``i``."""
+    first: dict[str, int] = {}
+    for view in job_views(job):
+        if view.node is not None:
+            first.setdefault(view.folded, view.step if view.step < 0 else view.step + 1)
+    return first
+
+
+def resolves(job: JobView, query: Query, folded: str) -> bool:
+    """Whether ``query`` may read the view named ``folded`` (lower-cased): the fast form of
+    ``folded in visible_views(job, query)``, which every read of every query asks."""
+    if query.kind in ("incremental", "incremental-key"):
+        return folded in visible_views(job, query)
+    defined = memo(job, "defined-at", _defined_at).get(folded)
+    if defined is None:
+        return False
+    return query.kind != "step" or defined <= query.step
+
+
 def names_unknowable(job: JobView) -> bool:
+    return memo(job, "unknowable", _names_unknowable)
+
+
+def _names_unknowable(job: JobView) -> bool:
     """True when the job's views cannot all be known from this file: steps kept in other files, a view
     named by a placeholder filled in later, or a broken list of views (an input without a ``name``,
     ``inputs`` written as a mapping) that other rules already report."""
@@ -117,11 +179,7 @@ def names_unknowable(job: JobView) -> bool:
             node = job.job.get(key)
             if node is not None and not isinstance(node, YSeq) and getattr(node, "kind", None) != "null":
                 return True
-    for item in job.inputs + job.sequence:
-        node = view_name(item)
-        if node is None or is_placeholder(node.value):
-            return True
-    return False
+    return any(view.node is None or is_placeholder(view.node.value) for view in job_views(job))
 
 
 class Locator:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .yamltree import YMap, YNode, YScalar, YSeq
 
@@ -68,6 +69,9 @@ class JobView:
     steps_elsewhere: bool = False
     #: The project's ``default-stack``: the version a bare ``stack: flare`` stands for.
     assumed_stack: str | None = None
+    #: What several rules derive from the job's SQL (its queries, its streaming steps), computed once
+    #: per analysis by the first rule that asks (see ``queries.memo``).
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @property
     def version(self) -> tuple[int, int] | None:

@@ -9,7 +9,18 @@ from __future__ import annotations
 import re
 
 from ..findings import Fix, Severity, TextEdit
-from ..queries import Locator, Query, escape_for, job_queries, names_unknowable, view_name, visible_views
+from ..queries import (
+    Locator,
+    Query,
+    escape_for,
+    job_queries,
+    job_views,
+    memo,
+    names_unknowable,
+    resolves,
+    view_name,
+    visible_views,
+)
 from ..sql import incremental_keys
 from ..suggest import best
 from ..views import JobView, mapping_items
@@ -50,14 +61,13 @@ def undefined_view(job: JobView, ctx: Context) -> None:
         if not query.reads_views:
             continue
         facts = query.facts
-        if not facts.reads:
+        unresolved = [read for read in facts.reads if not resolves(job, query, read.name.lower())]
+        if not unresolved:
             continue
         views = visible_views(job, query)
         later = _later_steps(job, query)
-        for read in facts.reads:
+        for read in unresolved:
             folded = read.name.lower()
-            if folded in views:
-                continue
             start, end = locate.span(query.node, read.start, read.end)
             if folded in later:
                 own = view_name(query.owner)
@@ -106,11 +116,11 @@ def unused_view(job: JobView, ctx: Context) -> None:
         facts = query.facts
         if facts.parsed:
             used.update(read.name.lower() for read in facts.reads)
-            if query.reads_views and any(r.name.lower() not in visible_views(job, query) for r in facts.reads):
+            if query.reads_views and not all(resolves(job, query, r.name.lower()) for r in facts.reads):
                 return  # a query reads a view that does not exist (FL402): which one it meant is unclear
         else:  # a query that does not parse may still read any name it mentions
             used.update(word.lower() for word in _WORD.findall(query.node.value))
-    views = {n.value.lower() for item in job.inputs + job.sequence if (n := view_name(item)) is not None}
+    views = {view.folded for view in job_views(job)}
     for output in job.outputs:
         if (node := view_name(output)) is not None:
             if node.value.lower() not in views and not job.sinks:
@@ -129,12 +139,10 @@ def unused_view(job: JobView, ctx: Context) -> None:
                 used.add(node.value.lower())
         if mapping_items(job.job.get("assertions")):
             return  # standalone column assertions check an input without naming it
-    for kind, items in (("input", job.inputs), ("step", job.sequence)):
-        for item in items:
-            node = view_name(item)
-            if node is None or node.value.lower() in used:
-                continue
-            reader = "later step" if kind == "step" else "step"
+    for view in job_views(job):
+        node = view.node
+        if node is not None and view.folded not in used:
+            kind, reader = ("step", "later step") if view.step >= 0 else ("input", "step")
             ctx.report(
                 unused_view,
                 node,
@@ -194,8 +202,13 @@ def kafka_binary_column(job: JobView, ctx: Context) -> None:
             )
 
 
-def _streaming_steps(job: JobView, queries: list[Query]) -> list[Query]:
+def _streaming_steps(job: JobView) -> list[Query]:
     """Step queries that read a stream input, directly or through earlier steps."""
+    return memo(job, "streaming-steps", _find_streaming_steps)
+
+
+def _find_streaming_steps(job: JobView) -> list[Query]:
+    queries = job_queries(job)
     streams = {n.value.lower() for item in job.stream_inputs if (n := view_name(item)) is not None}
     found: list[Query] = []
     for query in sorted((q for q in queries if q.kind == "step"), key=lambda q: q.step):
@@ -221,7 +234,7 @@ def continuous_non_map_query(job: JobView, ctx: Context) -> None:
     if trigger is None or trigger.value != MICRO_BATCH_FREE or not job.is_streaming:
         return
     locate = Locator(ctx.lines)
-    for query in _streaming_steps(job, job_queries(job)):
+    for query in _streaming_steps(job):
         seen: set[str] = set()
         for operation in query.facts.operations:
             if operation.kind not in _CONTINUOUS or operation.kind in seen:
@@ -260,7 +273,7 @@ def unsupported_streaming_operation(job: JobView, ctx: Context) -> None:
     if not job.is_streaming or (trigger is not None and trigger.value == MICRO_BATCH_FREE):
         return  # Continuous jobs get the stricter FL405
     locate = Locator(ctx.lines)
-    for query in _streaming_steps(job, job_queries(job)):
+    for query in _streaming_steps(job):
         for operation in query.facts.operations:
             reason = _STREAMING_LIMITS.get(operation.kind)
             if reason is None:

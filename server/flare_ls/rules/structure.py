@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..findings import Severity
 from ..fixes import replace_scalar
@@ -296,6 +297,18 @@ _NOT_SECRET_KEYS = re.compile(
 )
 
 
+_PLAIN, _JAAS, _SECRET = 0, 1, 2
+
+
+@lru_cache(maxsize=4096)
+def _key_role(key: str) -> int:
+    """Whether a key may hold a JAAS config and whether it names a secret; cached because a
+    manifest repeats the same few dozen keys, and this rule looks at every scalar of every input."""
+    jaas = _JAAS if "jaas" in key.lower() else _PLAIN
+    secret = bool(_SECRET_KEY.search(key)) and not _NOT_SECRET_KEYS.search(key)
+    return jaas | (_SECRET if secret else _PLAIN)
+
+
 def _literal(value: str) -> bool:
     value = value.strip()
     return bool(value) and not is_placeholder(value) and value.lower() not in ("null", "none", "changeme")
@@ -345,16 +358,17 @@ def literal_credential(doc: DocumentView, ctx: Context) -> None:
             if not isinstance(value, YScalar):
                 stack.append(value)
                 continue
-            if value.kind != "str" or not _literal(value.value):
+            role = _key_role(key)
+            if role == _PLAIN or value.kind != "str" or not _literal(value.value):
                 continue
-            jaas = _JAAS_PASSWORD.search(value.value) if "jaas" in key.lower() else None
+            jaas = _JAAS_PASSWORD.search(value.value) if role & _JAAS else None
             if jaas is not None and _literal(jaas.group("value")):
                 ctx.report(
                     literal_credential,
                     value,
                     f"`{key}` holds a literal password; reference a DataOS secret or `${{VAR}}` instead",
                 )
-            elif _SECRET_KEY.search(key) and not _NOT_SECRET_KEYS.search(key):
+            elif role & _SECRET:
                 ctx.report(
                     literal_credential,
                     value,
