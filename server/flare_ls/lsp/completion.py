@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from lsprotocol import types
 
 from ..assist import Item, complete
+from ..queries import query_at, visible_views
+from ..yamltree import ParsedText, Pos, YMap
 from .server import FlareServer, guarded
 
 KINDS = {
@@ -26,6 +30,15 @@ def register(server: FlareServer) -> None:
         if found is None:
             return None
         text, convert, (line, column) = found
+        parsed = ls.parsed(params.text_document.uri, text)
+        if parsed is not None:
+            views = _view_completion(parsed, convert.lines, (line, column))
+            if views is not None:
+                start, choices = views
+                edit_range = convert.range_to_client((line, start), (line, column))
+                return types.CompletionList(
+                    is_incomplete=False, items=[_view_item(name, detail, edit_range) for name, detail in choices]
+                )
         result = complete(text, line, column, snippets=ls.snippets)
         if result is None:
             return None
@@ -49,4 +62,54 @@ def _item(item: Item, edit_range: types.Range) -> types.CompletionItem:
         # Snippet lines carry their own indentation: the client must not add more.
         insert_text_mode=types.InsertTextMode.AsIs if item.snippet else None,
         tags=[types.CompletionItemTag.Deprecated] if item.deprecated else None,
+    )
+
+
+#: The end of the text before the cursor when a table name is expected: after FROM or JOIN.
+_TABLE_EXPECTED = re.compile(r"(?i)(?:^|[\s(])(?:from|join)\s+([A-Za-z_][A-Za-z0-9_]*)?$")
+_PARTIAL = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)?$")
+_ENDS_WITH_KEYWORD = re.compile(r"(?i)(?:^|[\s(])(?:from|join)\s*$")
+
+
+def _view_completion(parsed: ParsedText, lines: list[str], pos: Pos) -> tuple[int, list[tuple[str, str]]] | None:
+    """Views the query at ``pos`` may read, when the cursor follows FROM or JOIN (on its line or at the
+    start of the next): (column where the typed name starts, [(view, description)])."""
+    line, column = pos
+    before = lines[line][:column]
+    match = _TABLE_EXPECTED.search(before)
+    if match is None:
+        partial = _PARTIAL.match(before)
+        above = line - 1
+        while above >= 0 and not lines[above].strip():
+            above -= 1
+        if partial is None or above < 0 or _ENDS_WITH_KEYWORD.search(lines[above]) is None:
+            return None
+        typed = partial.group(1) or ""
+    else:
+        typed = match.group(1) or ""
+    found = query_at(parsed, pos)
+    if found is None or not found[1].reads_views:
+        return None
+    job, query = found
+    items = []
+    for node in visible_views(job, query).values():
+        item = node.parent
+        if node.key == "context":
+            items.append((node.value, "incremental context"))
+        elif "inputs" in node.path and isinstance(item, YMap):
+            form = item.text("format") or "iceberg"
+            stream = " stream" if (s := item.scalar("isStream")) is not None and s.as_bool else ""
+            items.append((node.value, f"input ({form}{stream})"))
+        else:
+            items.append((node.value, f"step (line {node.start[0] + 1})"))
+    return column - len(typed), items
+
+
+def _view_item(name: str, detail: str, edit_range: types.Range) -> types.CompletionItem:
+    return types.CompletionItem(
+        label=name,
+        kind=types.CompletionItemKind.Reference,
+        detail=detail,
+        filter_text=name,
+        text_edit=types.TextEdit(range=edit_range, new_text=name),
     )

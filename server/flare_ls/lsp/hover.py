@@ -5,6 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from ..assist import hover as hover_text
+from ..names import describe, name_at, names, related
 from .server import FlareServer, guarded
 
 
@@ -16,7 +17,17 @@ def register(server: FlareServer) -> None:
         if found is None:
             return None
         text, convert, (line, column) = found
-        shown = hover_text(text, line, column, ls.parsed(params.text_document.uri, text))
+        parsed = ls.parsed(params.text_document.uri, text)
+        every = names(text, parsed, convert.lines)
+        here = name_at(every, (line, column))
+        if here is not None and here.in_sql:
+            defs, _ = related(every, here)
+            if defs:
+                return types.Hover(
+                    contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=describe(defs[0])),
+                    range=convert.range_to_client(here.start, here.end),
+                )
+        shown = hover_text(text, line, column, parsed)
         if shown is None:
             return None
         markdown, start, end = shown

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
@@ -253,6 +254,8 @@ def guarded(default: Any) -> Callable[[F], F]:
                     if handler.__name__ in INJECTED_FAULTS:
                         raise RuntimeError(f"fault injected into {handler.__name__}")
                     return await handler(ls, params)
+                except JsonRpcException:
+                    raise  # a deliberate error answer (an invalid rename), not a failure
                 except Exception as exc:  # noqa: BLE001 - isolating handler failures is the point
                     ls.log_error(handler.__name__, exc)
                     return default
@@ -265,6 +268,8 @@ def guarded(default: Any) -> Callable[[F], F]:
                 if handler.__name__ in INJECTED_FAULTS:
                     raise RuntimeError(f"fault injected into {handler.__name__}")
                 return handler(ls, params)
+            except JsonRpcException:
+                raise  # a deliberate error answer (an invalid rename), not a failure
             except Exception as exc:  # noqa: BLE001 - isolating handler failures is the point
                 ls.log_error(handler.__name__, exc)
                 return default
