@@ -8,7 +8,7 @@ from lsprotocol import types
 
 from ..assist import Item, complete
 from ..queries import query_at, visible_views
-from ..yamltree import ParsedText, Pos, YMap
+from ..yamltree import Pos, YMap
 from .server import FlareServer, guarded
 
 KINDS = {
@@ -30,15 +30,13 @@ def register(server: FlareServer) -> None:
         if found is None:
             return None
         text, convert, (line, column) = found
-        parsed = ls.parsed(params.text_document.uri, text)
-        if parsed is not None:
-            views = _view_completion(parsed, convert.lines, (line, column))
-            if views is not None:
-                start, choices = views
-                edit_range = convert.range_to_client((line, start), (line, column))
-                return types.CompletionList(
-                    is_incomplete=False, items=[_view_item(name, detail, edit_range) for name, detail in choices]
-                )
+        views = _view_completion(ls, params.text_document.uri, text, convert.lines, (line, column))
+        if views is not None:
+            start, choices = views
+            edit_range = convert.range_to_client((line, start), (line, column))
+            return types.CompletionList(
+                is_incomplete=False, items=[_view_item(name, detail, edit_range) for name, detail in choices]
+            )
         result = complete(text, line, column, snippets=ls.snippets)
         if result is None:
             return None
@@ -71,7 +69,9 @@ _PARTIAL = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)?$")
 _ENDS_WITH_KEYWORD = re.compile(r"(?i)(?:^|[\s(])(?:from|join)\s*$")
 
 
-def _view_completion(parsed: ParsedText, lines: list[str], pos: Pos) -> tuple[int, list[tuple[str, str]]] | None:
+def _view_completion(
+    ls: FlareServer, uri: str, text: str, lines: list[str], pos: Pos
+) -> tuple[int, list[tuple[str, str]]] | None:
     """Views the query at ``pos`` may read, when the cursor follows FROM or JOIN (on its line or at the
     start of the next): (column where the typed name starts, [(view, description)])."""
     line, column = pos
@@ -87,7 +87,9 @@ def _view_completion(parsed: ParsedText, lines: list[str], pos: Pos) -> tuple[in
         typed = partial.group(1) or ""
     else:
         typed = match.group(1) or ""
-    found = query_at(parsed, pos)
+    # Only now, with the cursor after FROM or JOIN, is the parse needed (it is the analysis's, shared).
+    parsed = ls.parsed(uri, text)
+    found = query_at(parsed, pos) if parsed is not None else None
     if found is None or not found[1].reads_views:
         return None
     job, query = found

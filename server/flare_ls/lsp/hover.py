@@ -5,7 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from ..assist import hover as hover_text
-from ..names import describe, name_at, names, related
+from ..names import describe, name_at, related
 from .server import FlareServer, guarded
 
 
@@ -18,7 +18,7 @@ def register(server: FlareServer) -> None:
             return None
         text, convert, (line, column) = found
         parsed = ls.parsed(params.text_document.uri, text)
-        every = names(text, parsed, convert.lines)
+        every = ls.names(params.text_document.uri, text, convert.lines)
         here = name_at(every, (line, column))
         if here is not None and here.in_sql:
             defs, _ = related(every, here)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from ..names import Name, name_at, names, related, rename_problem
+from ..names import Name, name_at, related, rename_problem
 from ..queries import escape_for
 from .convert import Converter
 from .server import FlareServer, guarded
@@ -114,7 +114,7 @@ def _name_under_cursor(
     if found is None:
         return None
     text, convert, pos = found
-    every = names(text, ls.parsed(uri, text), convert.lines)
+    every = ls.names(uri, text, convert.lines)
     here = name_at(every, pos)
     return None if here is None else (convert, every, here)
 

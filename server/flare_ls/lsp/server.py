@@ -29,6 +29,7 @@ from .. import __version__
 from ..analyze import Config, analyze_parsed
 from ..config import ConfigError, ConfigLoader
 from ..findings import Finding
+from ..names import Name, names
 from ..yamltree import ParsedText, Pos, parse, split_lines
 from .convert import Converter, diagnostic
 from .settings import Settings, parse_settings
@@ -49,6 +50,9 @@ class Analysis:
     findings: list[Finding]
     #: The settings it was analysed with (a changed project configuration file makes it stale).
     config: Config | None = None
+    #: The views and jobs it defines and uses (``names.names``), computed at the first request that
+    #: needs them (hover, highlight, navigation), not on every keystroke.
+    names: list[Name] | None = None
 
 
 class FlareServer(LanguageServer):
@@ -102,6 +106,15 @@ class FlareServer(LanguageServer):
         if analysis is None or analysis.text != text or text.startswith("\ufeff"):
             return None
         return analysis.parsed
+
+    def names(self, uri: str, text: str, lines: list[str]) -> list[Name]:
+        """The names of the document's current version, computed once per version."""
+        analysis = self.analysis(uri)
+        if analysis is None or analysis.text != text or text.startswith("\ufeff"):
+            return names(text, None, lines)
+        if analysis.names is None:
+            analysis.names = names(text, analysis.parsed, lines)
+        return analysis.names
 
     def at(self, uri: str, position: types.Position) -> tuple[str, Converter, Pos] | None:
         """The text of an open document, its converter, and a client position in core terms."""
