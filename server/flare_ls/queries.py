@@ -192,7 +192,7 @@ class Locator:
     def _map(self, node: YScalar) -> ScalarMap | None:
         key = id(node)
         if key not in self._maps:
-            self._maps[key] = scalar_map(node, self.lines)
+            self._maps[key] = _cached_map(node, self.lines)
         return self._maps[key]
 
     def span(self, node: YScalar, start: int, end: int) -> tuple[Pos, Pos]:
@@ -207,6 +207,28 @@ class Locator:
         if mapped is None or not mapped.verbatim(start, end):
             return None
         return mapped.span(start, end)
+
+
+#: Scalar maps by everything a map depends on (see ``_cached_map``); cleared when it grows past a
+#: bound rather than tracking recency, as the maps of one open workspace are few.
+_MAPS: dict[tuple[object, ...], ScalarMap | None] = {}
+_MAPS_BOUND = 1024
+
+
+def _cached_map(node: YScalar, lines: list[str]) -> ScalarMap | None:
+    """``scalar_map``, remembered across analyses: after an edit elsewhere, a query with a finding is
+    the same scalar at the same place, and mapping it again would cost more than its cached facts.
+    The key holds the scalar's style, value and place, its parent's place (block indentation counts
+    from it) and the source lines it spans, with two more (trailing breaks are read from them)."""
+    first, last = node.start[0], node.end[0] + 3 + len(node.value) - len(node.value.rstrip("\n"))
+    parent = node.parent.start if node.parent is not None else None
+    key = (node.style, node.start, node.end, parent, node.value, tuple(lines[first:last]))
+    if key in _MAPS:
+        return _MAPS[key]
+    if len(_MAPS) >= _MAPS_BOUND:
+        _MAPS.clear()
+    found = _MAPS[key] = scalar_map(node, lines)
+    return found
 
 
 def escape_for(style: str | None, text: str) -> str:

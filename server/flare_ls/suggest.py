@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -26,6 +27,13 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 
 
 def rank(word: str, candidates: Iterable[str]) -> list[tuple[str, int]]:
+    # Cached: the language server re-analyses after every edit, and a finding's suggestion is the same
+    # each time until its word or the candidates change.
+    return list(_rank(word, tuple(candidates)))
+
+
+@lru_cache(maxsize=4096)
+def _rank(word: str, candidates: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
     """Candidates close to ``word``, best first, each with its distance (0 = differs only in case).
 
     Case is ignored when measuring, so ``foreachBatchMode`` finds ``forEachBatchMode`` at 0; a word is
@@ -49,7 +57,7 @@ def rank(word: str, candidates: Iterable[str]) -> list[tuple[str, int]]:
             if candidate != word and (low.startswith(lowered) or lowered.startswith(low)) and len(low) >= 8:
                 found.append((abs(len(low) - len(lowered)), order, candidate))
     found.sort()
-    return [(candidate, distance) for distance, _, candidate in found]
+    return tuple((candidate, distance) for distance, _, candidate in found)
 
 
 def best(word: str, candidates: Iterable[str]) -> tuple[str | None, bool]:
