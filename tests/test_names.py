@@ -107,3 +107,14 @@ def test_every_name_in_real_manifests_covers_its_own_text(path) -> None:
             assert line == end_line and lines[line][start:end] == name.text, (name, lines[line])
         elif not name.in_sql and name.node.style is None:
             assert lines[line][start:end] == name.text or line != end_line, (name, lines[line])
+
+
+def test_names_of_two_workflows_in_one_file_are_kept_apart() -> None:
+    second = (HEAD + STYLES["plain"] + TAIL).replace("name: names\n", "name: other\n", 1)
+    every = names(HEAD + STYLES["plain"] + TAIL + "---\n" + second)
+    first_orders = next(n for n in every if n.defines and n.text == "orders")
+    definitions, uses = related(every, first_orders)
+    assert definitions == [first_orders]
+    assert [u.start[0] for u in uses] == [n.start[0] for n in every if n.in_sql][:1]
+    first_job = next(n for n in every if n.kind == "job")
+    assert related(every, first_job)[0] == [first_job]

@@ -21,7 +21,9 @@ class Name:
     #: The scalar holding the name: the name itself, or the SQL text a view name is read in.
     node: YScalar
     kind: str  # "view" or "job"
-    scope: int  # the dag job it lives in (views), -1 for jobs
+    #: (document, dag job) it lives in: a view is scoped to its job, a job (job -1) to its document
+    #: (a file may hold several workflows).
+    scope: tuple[int, int]
     defines: bool
     #: The name as written (for a name in SQL, the identifier, not the whole query).
     text: str
@@ -34,7 +36,7 @@ class Name:
     in_sql: bool = False
 
     @property
-    def key(self) -> tuple[str, int, str]:
+    def key(self) -> tuple[str, tuple[int, int], str]:
         folded = self.text.lower() if self.kind == "view" else self.text
         return (self.kind, self.scope, folded)
 
@@ -44,7 +46,7 @@ def _scalar(item: YMap, key: str) -> YScalar | None:
     return node if node is not None and node.kind != "null" and node.value else None
 
 
-def _plain(node: YScalar, kind: str, scope: int, defines: bool) -> Name:
+def _plain(node: YScalar, kind: str, scope: tuple[int, int], defines: bool) -> Name:
     # A quoted or multi-line name cannot be replaced without re-quoting: renames re-quote it whole.
     return Name(node, kind, scope, defines, node.value, node.start, node.end)
 
@@ -59,14 +61,16 @@ def names(text: str, parsed: ParsedText | None = None, lines: list[str] | None =
         if not isinstance(document.root, YMap):
             continue
         view = build_view(document.root)
+        dag = (document.index, -1)
         for item in view.dag:
             if (node := _scalar(item, "name")) is not None:
-                found.append(_plain(node, "job", -1, True))
+                found.append(_plain(node, "job", dag, True))
             deps = item.get("dependencies")
             for dep in deps.items if isinstance(deps, YSeq) else [deps] if deps is not None else []:
                 if isinstance(dep, YScalar) and dep.value:
-                    found.append(_plain(dep, "job", -1, False))
-        for scope, job in enumerate(view.jobs):
+                    found.append(_plain(dep, "job", dag, False))
+        for index, job in enumerate(view.jobs):
+            scope = (document.index, index)
             for item in job.inputs + job.sequence:
                 if (node := _scalar(item, "name")) is not None:
                     found.append(_plain(node, "view", scope, True))
