@@ -254,6 +254,11 @@ def serve(args: argparse.Namespace) -> int:
 
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="flare-ls: %(message)s")
     server = create_server()
+    # Load sqlglot and its Spark dialect now rather than on the first manifest with SQL (a 60-70 ms
+    # pause there), and before the collector freezes what exists, so its many objects are frozen too.
+    from .sql import analyze_sql
+
+    analyze_sql("SELECT 1")
     _tune_garbage_collector()
     try:
         if args.tcp:
