@@ -4,7 +4,8 @@ A fresh profile installs the packaged extension (vscode-client/flare-ls-<version
 of this Python, opens a workspace of three manifests, and ``vscode_drive.js`` checks, as a person would see
 them: the `Continous` diagnostic in the Problems panel (and not the rule the settings ignore), the hover on
 `checkpointLocation`, completion of `triggerMode`, the FL202 quick fix written to disk, a misspelt view in
-step SQL (its diagnostic, hover on a view in SQL, its quick fix, F2 rename across YAML and SQL, saved), and,
+step SQL (its diagnostic, the SQL highlighted as SQL, hover on a view in SQL, its quick fix, F2 rename across
+YAML and SQL, saved), and,
 once the server command is pointed at nothing, the error that says how to install flare-ls.
 
 Needs what ``bash scripts/setup-editor-tests.sh`` installs (Debian's chromium; code-server and
@@ -109,7 +110,7 @@ def _missing() -> list[str]:
     if not vsix.is_file():
         missing.append(f"the extension ({vsix.relative_to(ROOT)})")
     else:
-        sources = [EXTENSION / "package.json", *(EXTENSION / "src").rglob("*.ts")]
+        sources = [EXTENSION / "package.json", *(EXTENSION / "src").rglob("*.ts"), *(EXTENSION / "syntaxes").glob("*")]
         stale = [s for s in sources if s.stat().st_mtime > vsix.stat().st_mtime]
         if stale:
             missing.append(f"an up-to-date {vsix.name} (older than {stale[0].relative_to(ROOT)})")
@@ -326,6 +327,7 @@ def test_vscode_extension_in_code_server(session: Session, tmp_path: Path) -> No
 
     sql = results["sql"]
     assert "FL402" in sql["row"] and "custmers" in sql["row"] and "customers" in sql["row"], sql["row"]
+    assert len(sql["colours"]) >= 3, sql["colours"]  # SQL keywords, names, punctuation: not one string colour
     assert "input" in sql["hover"] and "dataos://lakehouse:retail/orders" in sql["hover"], sql["hover"]
     assert sql["fixed"].startswith("JOIN customers c") and sql["diagnosticCleared"], sql
     assert sql["placeholder"] == "orders" and sql["saved"], sql

@@ -245,6 +245,10 @@ function find(file, needle) {
     await page.locator(`${EDITOR} .squiggly-error`).first().waitFor({ timeout: 60000 });
     const row = await until(async () => (await problemRows()).find((r) => r.includes('FL402')), 20000);
     if (!row) throw new Error(`no FL402 in the Problems panel: ${JSON.stringify(await problemRows())}`);
+    // The extension's grammar colours the SQL of the block as SQL: its tokens get several colours
+    // (a YAML block scalar alone is one string colour).
+    const colours = await viewLine('SELECT c.name').locator('span > span')
+      .evaluateAll((els) => [...new Set(els.filter((e) => e.textContent.trim()).map((e) => e.className))]);
 
     // Hover (Ctrl+K Ctrl+I: the keyboard's hover) on `orders` in `FROM orders o`.
     const from = find(SQL_VIEWS, 'FROM orders');
@@ -292,7 +296,10 @@ function find(file, needle) {
       const text = fs.readFileSync(SQL_VIEWS, 'utf8');
       return text.includes('FROM sales_orders o') ? text : undefined;
     }, 10000);
-    return { row, hover: hoverText, fixed: fixed.trim(), diagnosticCleared: Boolean(cleared), placeholder, saved: Boolean(onDisk) };
+    return {
+      row, colours, hover: hoverText, fixed: fixed.trim(), diagnosticCleared: Boolean(cleared), placeholder,
+      saved: Boolean(onDisk),
+    };
   });
 
   // 6. Pointing flare-ls.server.command at nothing restarts the server and says how to install it,
