@@ -14,12 +14,15 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .analyze import Config, analyze, looks_like_flare_text
 from .files import read_manifest
 from .findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from .sqlcache import FactsStore
 from .report import FORMATS as REPORT_FORMATS
 from .report import FileResult, render
 from .rules.schema import INTERNAL_ERROR
@@ -62,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--jobs", type=int, default=0, metavar="N", help="processes for large trees (default: one per core)"
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the SQL facts kept between runs (also: FLARE_LS_NO_CACHE=1)",
     )
     parser.add_argument(
         "--config", type=Path, metavar="FILE", help="use this configuration file instead of discovering one"
@@ -132,15 +140,65 @@ def collect(
     project = config.load_file(config_file) if config_file is not None else None
     items = [(path, named, config_file) for path, named in config.iter_files(paths, project)]
     workers = jobs or (os.cpu_count() or 1)
+    from . import sql
+
+    previous, store = sql.STORE, _facts_store()
+    try:
+        done = _check_all(items, workers, store)
+    finally:
+        sql.STORE = previous  # the store serves this run only (in-process callers, tests)
+    return [result for result in done if result is not None]
+
+
+def _check_all(
+    items: list[tuple[Path, bool, Path | None]], workers: int, store: FactsStore | None
+) -> list[tuple[Path, str | None, list[Finding]] | None]:
     if workers > 1 and len(items) >= PARALLEL_FROM:
         import multiprocessing
 
         context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-        with context.Pool(workers) as pool:
+        pool = context.Pool(workers, initializer=_worker_start, initargs=(store is not None,))
+        try:
             done = pool.map(_check_one, items, chunksize=max(1, len(items) // (workers * 8)))
-    else:
-        done = [_check_one(item) for item in items]
-    return [result for result in done if result is not None]
+            # Let the workers exit on their own (not terminated, as leaving a `with` block does), so
+            # that each saves the SQL facts it added.
+            pool.close()
+            pool.join()
+        finally:
+            pool.terminate()
+        return done
+    done = [_check_one(item) for item in items]
+    if store is not None:
+        store.save()
+    return done
+
+
+#: ``--no-cache`` of the current run (a global, so that forked workers see it too).
+_NO_CACHE = False
+
+
+def _facts_store() -> FactsStore | None:
+    """The SQL facts kept between runs (``sqlcache``), unless ``FLARE_LS_NO_CACHE`` is set."""
+    from . import sql
+
+    if _NO_CACHE or os.environ.get("FLARE_LS_NO_CACHE"):
+        sql.STORE = None
+        return None
+    if sql.STORE is None:
+        from .sqlcache import FactsStore, default_dir
+
+        sql.STORE = FactsStore(default_dir())
+    return sql.STORE
+
+
+def _worker_start(cached: bool) -> None:
+    """A worker process of the pool: it saves the SQL facts it added when the pool shuts it down."""
+    from multiprocessing.util import Finalize
+
+    if cached:
+        store = _facts_store()
+        if store is not None:
+            Finalize(None, store.save, exitpriority=10)
 
 
 def run_check(
@@ -297,6 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     checking = args.check is not None or args.stdin_filename is not None
     if not checking:
         return serve(args)
+    global _NO_CACHE
+    _NO_CACHE = args.no_cache
     if args.stdio or args.tcp or args.ws:
         parser.print_usage(sys.stderr)
         sys.stderr.write("flare-ls: error: --check runs in batch; it does not combine with --stdio/--tcp/--ws\n")

@@ -103,10 +103,20 @@ def incremental_keys(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(1), m.start(), m.end()) for m in INCREMENTAL_KEY.finditer(text)]
 
 
+#: Facts kept between runs (``sqlcache.FactsStore``), consulted before parsing; set by ``--check``.
+STORE: Any = None
+
+
 def analyze_sql(text: str, dialect: str = "spark") -> SqlFacts:
     """Facts about one SQL text (``dialect``: "spark" for steps, "trino" for Minerva input queries)."""
     masked, spans = mask_placeholders(text)
-    facts = _analyze_masked(masked, dialect)
+    if STORE is None:
+        facts = _analyze_masked(masked, dialect)
+    else:
+        facts = STORE.get((masked, dialect))
+        if facts is None:
+            facts = _analyze_masked(masked, dialect)
+            STORE.put((masked, dialect), facts)
     if not spans or not facts.reads:
         return facts
     # A table named by a placeholder (``FROM ${TABLE}``) is filled in later: not a view to check.
