@@ -2,9 +2,11 @@
 
     python bench/bench_check.py [--files N]
 
-Prints, for the same tree: flare-ls in one process and in parallel (one worker per core), the bare YAML
+Prints, for the same tree: flare-ls in one process and in parallel (one worker per core; also on a first
+run, with no SQL facts kept from earlier runs), the bare YAML
 parse of the same files (libyaml, one process), check-jsonschema with flare-ls's exported JSON Schema
-(if installed: `pip install check-jsonschema`), and the cold start of `flare-ls --check` on one file.
+(if installed: `pip install check-jsonschema`), and the cold start of `flare-ls --check` on one file (with
+and without SQL; with SQL, also with no facts kept yet, when sqlglot must be loaded).
 Goals: 1,000 manifests in <= 2 s on 2 cores; >= 5x check-jsonschema's throughput; one file cold in <= 150 ms.
 A benchmark, not a test: it prints figures and always exits 0.
 """
@@ -40,12 +42,16 @@ def make_tree(target: Path, files: int) -> list[Path]:
     return made
 
 
-def timed(command: list[str], repeat: int = 3) -> tuple[float, int]:
-    """Best wall time of ``command`` in seconds, and its exit code."""
+def timed(command: list[str], repeat: int = 3, *, empty_cache: bool = False) -> tuple[float, int]:
+    """Best wall time of ``command`` in seconds, and its exit code; ``empty_cache``: each run starts
+    with no SQL facts kept from earlier runs (``flare_ls.sqlcache``), as on a fresh CI machine."""
     best, code = float("inf"), 0
     for _ in range(repeat):
+        env = dict(os.environ)
+        if empty_cache:
+            env["FLARE_LS_CACHE_DIR"] = tempfile.mkdtemp(prefix="flare-ls-bench-cache-")
         start = time.perf_counter()
-        code = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+        code = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env).returncode
         best = min(best, time.perf_counter() - start)
     return best, code
 
@@ -76,6 +82,8 @@ def main() -> None:
         rows.append(("flare-ls --check, 1 process", one))
         many, _ = timed([*FLARE_LS, "--check", str(tree)])
         rows.append((f"flare-ls --check, parallel ({cores} cores)", many))
+        first, _ = timed([*FLARE_LS, "--check", str(tree)], empty_cache=True)
+        rows.append(("  the same, first run (no SQL facts kept yet)", first))
         rows.append(("bare libyaml parse, 1 process (in-process)", min(bare_parse(paths) for _ in range(3))))
         yls = shutil.which("check-jsonschema")
         if yls:
@@ -85,8 +93,17 @@ def main() -> None:
         print(f"{'':<48} {'seconds':>8} {'files/s':>9}")
         for label, seconds in rows:
             print(f"{label:<48} {seconds:>8.2f} {files / seconds:>9.0f}")
-        cold = [timed([*FLARE_LS, "--check", str(paths[0])], repeat=1)[0] for _ in range(7)]
-        print(f"\ncold start, one file: median {statistics.median(cold) * 1000:.0f} ms (7 runs)")
+        plain = [timed([*FLARE_LS, "--check", str(paths[0])], repeat=1)[0] for _ in range(7)]
+        print(f"\ncold start, one file without SQL: median {statistics.median(plain) * 1000:.0f} ms (7 runs)")
+        # A file with step SQL also loads sqlglot: the goal is judged on this, the worse case.
+        with_sql = ROOT / "examples" / "seed" / "06-kafka-lakehouse-insights.yaml"
+        cold = [timed([*FLARE_LS, "--check", str(with_sql)], repeat=1)[0] for _ in range(7)]
+        print(f"cold start, one file with SQL: median {statistics.median(cold) * 1000:.0f} ms (7 runs)")
+        first_sql = [timed([*FLARE_LS, "--check", str(with_sql)], repeat=1, empty_cache=True)[0] for _ in range(7)]
+        print(
+            f"cold start, one file with SQL, no SQL facts kept yet (loads sqlglot): median "
+            f"{statistics.median(first_sql) * 1000:.0f} ms (7 runs)"
+        )
         print()
         best = min(one, many)
         print(f"goal: {files} manifests <= 2 s: {best:.2f} s -> {'met' if best <= 2 else 'NOT met'}")
