@@ -77,3 +77,50 @@ def test_a_crashing_rule_becomes_a_finding(monkeypatch) -> None:
     findings = analyze(text)
     assert [f.code for f in findings] == [INTERNAL_ERROR.code]
     assert "FL201 crashed" in findings[0].message and "RuntimeError: boom" in findings[0].message
+
+
+TWO_JOBS = """\
+version: v1
+name: two-jobs
+type: workflow
+workflow:
+  dag:
+    - name: first-job
+      spec:
+        stack: flare:7.0
+        compute: runnable-default
+        stackSpec:
+          job:
+            inputs:
+              - name: a
+                dataset: dataos://lakehouse:retail/a
+            outputs:
+              - name: a
+                dataset: dataos://lakehouse:retail/a_copy?acl=rw
+    - name: second-job
+      spec:
+        stack: flare:7.0
+        compute: runnable-default
+        stackSpec:
+          job:
+            inputs:
+              - name: b
+                dataset: dataos://lakehouse:retail/b
+            outputs:
+              - name: b
+                dataset: dataos://lakehouse:retail/b_copy?acl=rw
+"""
+
+
+def test_a_rule_crashing_on_one_job_still_reports_the_others_once(monkeypatch) -> None:
+    from flare_ls.rules import base
+
+    def second_explodes(job, ctx):
+        if job.name.value == "second-job":
+            raise RuntimeError("boom")
+        ctx.report(RULES["FL201"], job.name, "seen")
+
+    monkeypatch.setattr(base, "CHECKS", [base.Check(RULES["FL201"], "job", second_explodes)])
+    monkeypatch.setattr("flare_ls.analyze.CHECKS", base.CHECKS)
+    findings = analyze(TWO_JOBS)
+    assert [(f.code, f.start[0]) for f in findings] == [("FL201", 5), (INTERNAL_ERROR.code, 17)]

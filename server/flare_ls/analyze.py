@@ -145,8 +145,14 @@ def _analyze_document(document: YDocument, root: YMap, view: DocumentView, lines
         if check.scope == "document":
             _guarded(ctx, root, check.run, (view, ctx), check.info.code)
         else:
-            for job in view.jobs:
-                _guarded(ctx, job.item, check.run, (job, ctx), check.info.code)
+            run, before = check.run, len(ctx.findings)
+            try:  # the common case in one protected block: no crash, no call per job to _guarded
+                for job in view.jobs:
+                    run(job, ctx)
+            except Exception:  # noqa: BLE001 - start over, job by job and each isolated, to report it
+                del ctx.findings[before:]
+                for job in view.jobs:
+                    _guarded(ctx, job.item, run, (job, ctx), check.info.code)
     return ctx.findings
 
 

@@ -12,7 +12,7 @@ import pickle
 import types
 import typing
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal, Union
 
@@ -82,8 +82,9 @@ class MapShape(Shape):
     section: bool = False
     doc: str = ""
 
-    @property
+    @cached_property
     def required(self) -> list[FieldShape]:
+        # Cached: the schema walk asks it of every mapping it visits, and fields are complete by then.
         return [f for f in self.fields.values() if f.required]
 
 
