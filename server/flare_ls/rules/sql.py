@@ -26,7 +26,7 @@ from ..suggest import best
 from ..views import JobView, mapping_items
 from ..yamltree import YMap, YScalar
 from .base import Context, rule
-from .streaming import MICRO_BATCH_FREE, _trigger
+from .streaming import MICRO_BATCH_FREE, trigger_mode
 
 #: Input formats read from Kafka, lower-cased (Flare's spellings vary: KAFKAJSON, KafkaAvro).
 KAFKA_FORMATS = frozenset({"kafka", "kafkajson", "kafkaavro"})
@@ -230,7 +230,7 @@ _CONTINUOUS = ("aggregate", "join", "order", "limit", "distinct", "window", "cur
     "a Continuous-trigger job's SQL aggregates, joins, sorts, limits, deduplicates or reads the clock",
 )
 def continuous_non_map_query(job: JobView, ctx: Context) -> None:
-    trigger = _trigger(job)
+    trigger = trigger_mode(job)
     if trigger is None or trigger.value != MICRO_BATCH_FREE or not job.is_streaming:
         return
     locate = Locator(ctx.lines)
@@ -269,7 +269,7 @@ _STREAMING_LIMITS = {
     "a streaming query uses LIMIT, DISTINCT, a distinct aggregation or a non-time window, which Spark rejects",
 )
 def unsupported_streaming_operation(job: JobView, ctx: Context) -> None:
-    trigger = _trigger(job)
+    trigger = trigger_mode(job)
     if not job.is_streaming or (trigger is not None and trigger.value == MICRO_BATCH_FREE):
         return  # Continuous jobs get the stricter FL405
     locate = Locator(ctx.lines)

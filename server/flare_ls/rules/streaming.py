@@ -15,7 +15,8 @@ from .base import Context, rule
 MICRO_BATCH_FREE = "Continuous"
 
 
-def _trigger(job: JobView) -> YScalar | None:
+def trigger_mode(job: JobView) -> YScalar | None:
+    """The job's `streaming.triggerMode` scalar, if it has one."""
     return job.streaming.scalar("triggerMode") if job.streaming is not None else None
 
 
@@ -26,7 +27,7 @@ def _trigger(job: JobView) -> YScalar | None:
     "`forEachBatchMode: true` needs micro-batches, which the Continuous trigger does not make",
 )
 def foreach_batch_with_continuous(job: JobView, ctx: Context) -> None:
-    trigger = _trigger(job)
+    trigger = trigger_mode(job)
     if trigger is None or trigger.value != MICRO_BATCH_FREE or job.streaming is None:
         return
     flag = job.streaming.scalar("forEachBatchMode")
@@ -165,7 +166,7 @@ def streaming_without_stream_input(job: JobView, ctx: Context) -> None:
     "`triggerDuration` with a trigger that does not use it (`Once`, `AvailableNow`)",
 )
 def trigger_duration_ignored(job: JobView, ctx: Context) -> None:
-    trigger = _trigger(job)
+    trigger = trigger_mode(job)
     if trigger is None or trigger.value not in ("Once", "AvailableNow") or job.streaming is None:
         return
     duration = job.streaming.get("triggerDuration")
@@ -348,7 +349,7 @@ def invalid_starting_offsets(job: JobView, ctx: Context) -> None:
     "`batchMode` with a trigger that keeps running (`ProcessingTime`, `Continuous`)",
 )
 def batch_mode_with_trigger(job: JobView, ctx: Context) -> None:
-    trigger = _trigger(job)
+    trigger = trigger_mode(job)
     if trigger is None or trigger.value not in ("ProcessingTime", "Continuous") or job.streaming is None:
         return
     flag = job.streaming.scalar("batchMode")
@@ -373,7 +374,7 @@ KAFKA_FORMATS = ("kafka", "kafkajson", "kafkaavro")
     "a `Continuous` trigger writing to a sink Spark's continuous processing does not support",
 )
 def continuous_unsupported_sink(job: JobView, ctx: Context) -> None:
-    trigger = _trigger(job)
+    trigger = trigger_mode(job)
     if trigger is None or trigger.value != MICRO_BATCH_FREE:
         return
     for output in job.outputs:
@@ -403,7 +404,7 @@ def streaming_job_on_schedule(job: JobView, ctx: Context) -> None:
     if not job.is_streaming:
         return
     cron = _schedule_cron(job)
-    trigger = _trigger(job)
+    trigger = trigger_mode(job)
     mode = trigger.value if trigger is not None else None
     if cron is None or mode not in NEVER_STOPPING:
         return
