@@ -144,3 +144,10 @@ def test_input_queries_are_trino_and_read_catalog_tables() -> None:
     assert "FL401" not in codes and "FL402" not in codes
     broken = text.replace("CROSS JOIN unnest(ARRAY[1]) AS t(x)", "WHERE")
     assert any(f.code == "FL401" and "Trino" in f.message for f in analyze(broken))
+
+
+def test_passes_through_names_the_tables_a_star_passes_on() -> None:
+    assert analyze_sql("SELECT *, CAST(value AS STRING) AS v FROM kafka").passes_through == ("kafka",)
+    assert analyze_sql("SELECT k.*, d.name FROM kafka k JOIN devices d ON true").passes_through == ("kafka",)
+    assert analyze_sql("SELECT * FROM a UNION ALL SELECT * FROM b").passes_through == ("a", "b")
+    assert analyze_sql("SELECT a FROM kafka").passes_through == ()

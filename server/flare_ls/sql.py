@@ -79,6 +79,9 @@ class SqlFacts:
     reads: tuple[TableRead, ...] = ()
     operations: tuple[Operation, ...] = ()
     binary_columns: tuple[ColumnUse, ...] = ()
+    #: Tables (lower-cased) whose every column the query's result passes on through `*` or `t.*`: a
+    #: step selecting `*` from a Kafka input still holds its binary `key` and `value`.
+    passes_through: tuple[str, ...] = ()
 
 
 def mask_placeholders(text: str) -> tuple[str, list[tuple[int, int]]]:
@@ -121,7 +124,7 @@ def analyze_sql(text: str, dialect: str = "spark") -> SqlFacts:
         return facts
     # A table named by a placeholder (``FROM ${TABLE}``) is filled in later: not a view to check.
     reads = tuple(r for r in facts.reads if not any(s < r.end and r.start < e for s, e in spans))
-    return SqlFacts(facts.parsed, facts.error, reads, facts.operations, facts.binary_columns)
+    return SqlFacts(facts.parsed, facts.error, reads, facts.operations, facts.binary_columns, facts.passes_through)
 
 
 @lru_cache(maxsize=2048)
@@ -254,9 +257,12 @@ def _facts(text: str, tokens: list[Any], statements: list[Any]) -> SqlFacts:
     reads: list[TableRead] = []
     operations: list[Operation] = []
     columns: list[ColumnUse] = []
+    passed: list[str] = []
     for statement in statements:
         if statement is None:
             continue
+        for select in _result_selects(statement, exp):
+            passed += _starred_sources(select, exp)
         ctes = {cte.alias_or_name.lower() for cte in statement.find_all(exp.CTE)}
         written = _written_tables(statement, exp)
         for table in statement.find_all(exp.Table):
@@ -278,7 +284,38 @@ def _facts(text: str, tokens: list[Any], statements: list[Any]) -> SqlFacts:
     operations += _keyword_operations(tokens, TokenType)
     operations.sort(key=lambda o: o.start)
     reads.sort(key=lambda r: r.start)
-    return SqlFacts(True, None, tuple(reads), tuple(operations), tuple(columns))
+    return SqlFacts(True, None, tuple(reads), tuple(operations), tuple(columns), tuple(dict.fromkeys(passed)))
+
+
+def _result_selects(node: Any, exp: Any) -> list[Any]:
+    """The SELECTs whose rows are the statement's result (both sides of a UNION)."""
+    if isinstance(node, exp.Select):
+        return [node]
+    if isinstance(node, exp.SetOperation):
+        return _result_selects(node.left, exp) + _result_selects(node.right, exp)
+    return []
+
+
+def _direct_sources(select: Any, exp: Any) -> list[tuple[str, str]]:
+    """(name, alias) of the plain tables a SELECT reads in its own FROM and JOINs, lower-cased."""
+    sources: list[tuple[str, str]] = []
+    for holder in [select.args.get("from_")] + list(select.args.get("joins") or []):
+        table = holder.this if holder is not None else None
+        if isinstance(table, exp.Table) and isinstance(table.this, exp.Identifier) and table.args.get("db") is None:
+            sources.append((table.name.lower(), (table.alias or table.name).lower()))
+    return sources
+
+
+def _starred_sources(select: Any, exp: Any) -> list[str]:
+    sources = _direct_sources(select, exp)
+    passed: list[str] = []
+    for item in select.expressions:
+        if isinstance(item, exp.Star):
+            passed += [name for name, _ in sources]
+        elif isinstance(item, exp.Column) and isinstance(item.this, exp.Star) and item.table:
+            qualifier = item.table.lower()
+            passed += [name for name, alias in sources if qualifier in (alias, name)]
+    return passed
 
 
 def _span(node: Any) -> tuple[int, int] | None:
@@ -324,11 +361,7 @@ def _binary_column(column: Any, exp: Any) -> ColumnUse | None:
     # Only what the query outputs matters: a filter such as `WHERE value IS NOT NULL` works on bytes.
     if select is None or not any(child is item for item in select.expressions):
         return None
-    sources: list[tuple[str, str]] = []
-    for holder in [select.args.get("from_")] + list(select.args.get("joins") or []):
-        table = holder.this if holder is not None else None
-        if isinstance(table, exp.Table) and isinstance(table.this, exp.Identifier) and table.args.get("db") is None:
-            sources.append((table.name.lower(), (table.alias or table.name).lower()))
+    sources = _direct_sources(select, exp)
     if not sources:
         return None
     start_node = column.args.get("table") or column.this

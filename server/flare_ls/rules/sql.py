@@ -152,12 +152,20 @@ def unused_view(job: JobView, ctx: Context) -> None:
             )
 
 
-def _kafka_inputs(job: JobView) -> set[str]:
-    found: set[str] = set()
+def _binary_views(job: JobView) -> dict[str, str]:
+    """Views holding Kafka's binary `key` and `value` (lower-cased), each with its Kafka input: the
+    Kafka inputs, and the steps that pass one on with `SELECT *` (the seed's own pattern keeps `*`
+    beside its casts, so the raw columns travel on)."""
+    found: dict[str, str] = {}
     for item in job.inputs:
         form = (item.text("format") or item.text("inputType") or "").strip().lower()
         if form in KAFKA_FORMATS and (node := view_name(item)) is not None:
-            found.add(node.value.lower())
+            found[node.value.lower()] = node.value
+    if found:
+        for query in sorted((q for q in job_queries(job) if q.kind == "step"), key=lambda q: q.step):
+            origins = [found[name] for name in query.facts.passes_through if name in found]
+            if origins and (own := view_name(query.owner)) is not None:
+                found.setdefault(own.value.lower(), origins[0])
     return found
 
 
@@ -168,7 +176,7 @@ def _kafka_inputs(job: JobView) -> set[str]:
     "a step uses a Kafka input's `key` or `value`, which arrive as binary, without casting them",
 )
 def kafka_binary_column(job: JobView, ctx: Context) -> None:
-    kafka = _kafka_inputs(job)
+    kafka = _binary_views(job)
     if not kafka:
         return
     locate = Locator(ctx.lines)
@@ -191,13 +199,19 @@ def kafka_binary_column(job: JobView, ctx: Context) -> None:
                 text = escape_for(query.node.style, wrapped)
                 fix = Fix(f"Cast `{column}` to STRING", (TextEdit(place[0], place[1], text),), safe=False)
             start, end = locate.span(query.node, use.start, use.end)
+            origin = kafka[tables[0]]
+            whose = (
+                f"of Kafka input `{origin}` is"
+                if origin.lower() == tables[0]
+                else f"of `{tables[0]}` comes from Kafka input `{origin}` (passed on by `SELECT *`) and is"
+            )
             ctx.report_span(
                 kafka_binary_column,
                 query.node,
                 start,
                 end,
-                f"`{column}` of Kafka input `{tables[0]}` is binary: Kafka delivers `key` and `value` as raw "
-                f"bytes; deserialise it, e.g. `CAST({column} AS STRING)`, or `from_json`/`from_avro` on it",
+                f"`{column}` {whose} binary: Kafka delivers `key` and `value` as raw bytes; "
+                f"deserialise it, e.g. `CAST({column} AS STRING)`, or `from_json`/`from_avro` on it",
                 fix=fix,
             )
 
