@@ -15,7 +15,7 @@ true.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any
 
@@ -124,7 +124,7 @@ def analyze_sql(text: str, dialect: str = "spark") -> SqlFacts:
         return facts
     # A table named by a placeholder (``FROM ${TABLE}``) is filled in later: not a view to check.
     reads = tuple(r for r in facts.reads if not any(s < r.end and r.start < e for s, e in spans))
-    return SqlFacts(facts.parsed, facts.error, reads, facts.operations, facts.binary_columns, facts.passes_through)
+    return replace(facts, reads=reads)
 
 
 @lru_cache(maxsize=2048)
@@ -134,31 +134,26 @@ def _analyze_masked(text: str, dialect: str) -> SqlFacts:
 
     if not text.strip():
         return SqlFacts(parsed=False)
-    reader = _dialect(dialect)
     try:
-        tokens = reader.tokenize(text)
+        return _parsed_facts(text, _dialect(dialect))
     except TokenError as exc:
         return SqlFacts(False, _token_problem(text, str(exc)))
-    except Exception:  # sqlglot has bugs too: no facts rather than a crash
-        return SqlFacts(parsed=False)
-    try:
-        statements = reader.parser().parse(tokens, text)
     except ParseError as exc:
         # Our Spark dialect reads `window` as a function name (Spark's time windows); a query with a
         # named WINDOW clause needs sqlglot's stock reading of the word.
         if dialect == "spark" and "window" in text.lower():
             try:
-                fallback = _dialect("spark-stock")
-                return _facts(text, fallback.tokenize(text), fallback.parser().parse(fallback.tokenize(text), text))
-            except Exception:
+                return _parsed_facts(text, _dialect("spark-stock"))
+            except Exception:  # noqa: BLE001 - the first reading's error is the one to report
                 pass
         return SqlFacts(False, _parse_problem(text, exc))
-    except Exception:
+    except Exception:  # noqa: BLE001 - sqlglot has bugs too: no facts rather than a crash
         return SqlFacts(parsed=False)
-    try:
-        return _facts(text, tokens, statements)
-    except Exception:
-        return SqlFacts(parsed=False)
+
+
+def _parsed_facts(text: str, reader: Any) -> SqlFacts:
+    tokens = reader.tokenize(text)
+    return _facts(text, tokens, reader.parser().parse(tokens, text))
 
 
 @cache
@@ -179,14 +174,6 @@ def _dialect(name: str) -> Any:
     return Dialect.get_or_raise("spark" if name == "spark-stock" else name)
 
 
-def _line_offsets(text: str) -> list[int]:
-    offsets = [0]
-    for index, char in enumerate(text):
-        if char == "\n":
-            offsets.append(index + 1)
-    return offsets
-
-
 def _parse_problem(text: str, exc: Any) -> SqlProblem:
     errors = getattr(exc, "errors", None) or []
     first = errors[0] if errors else {}
@@ -195,8 +182,8 @@ def _parse_problem(text: str, exc: Any) -> SqlProblem:
     line, col = first.get("line"), first.get("col")
     # sqlglot gives the 1-based line and the 1-based column of the offending token's last character.
     if isinstance(line, int) and isinstance(col, int) and line >= 1:
-        offsets = _line_offsets(text)
-        last = offsets[min(line, len(offsets)) - 1] + col - 1
+        line_start = sum(len(part) + 1 for part in text.split("\n")[: line - 1])
+        last = line_start + col - 1
         end = min(last + 1, len(text))
         start = max(0, end - len(highlight)) if highlight and text[end - len(highlight) : end] == highlight else last
         start = min(start, end)
