@@ -16,6 +16,15 @@ def replace_scalar(node: YScalar, value: str, message: str, *, safe: bool) -> Fi
     return Fix(message, (TextEdit(node.start, node.end, f"{quote}{value}{quote}"),), safe)
 
 
+def escape_for(style: str | None, text: str) -> str:
+    """``text`` written so that the scalar's own style loads it back unchanged."""
+    if style == "'":
+        return text.replace("'", "''")
+    if style == '"':
+        return text.replace("\\", "\\\\").replace('"', '\\"')
+    return text
+
+
 def unquote(node: YScalar, message: str) -> Fix | None:
     """``"true"`` -> ``true``: the same text, read as the type it was meant to be."""
     if node.style not in ("'", '"') or node.start[0] != node.end[0]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .queries import Locator, job_queries
+from .queries import job_queries
+from .scalarmap import Locator
 from .views import build_view, mapping_items
 from .yamltree import ParsedText, Pos, YMap, YScalar, YSeq, parse, split_lines
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
-from .scalarmap import ScalarMap, scalar_map
 from .sql import PLACEHOLDER as WHOLE_PLACEHOLDER
 from .sql import SqlFacts, analyze_sql
 from .views import JobView, build_view, is_placeholder, mapping_items
@@ -180,64 +179,6 @@ def _names_unknowable(job: JobView) -> bool:
             if node is not None and not isinstance(node, YSeq) and getattr(node, "kind", None) != "null":
                 return True
     return any(view.node is None or is_placeholder(view.node.value) for view in job_views(job))
-
-
-class Locator:
-    """Turns offsets in the SQL of a scalar into document positions, mapping each scalar once."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-        self._maps: dict[int, ScalarMap | None] = {}
-
-    def _map(self, node: YScalar) -> ScalarMap | None:
-        key = id(node)
-        if key not in self._maps:
-            self._maps[key] = _cached_map(node, self.lines)
-        return self._maps[key]
-
-    def span(self, node: YScalar, start: int, end: int) -> tuple[Pos, Pos]:
-        """The document range of ``node.value[start:end]`` (the whole scalar if it cannot be mapped)."""
-        mapped = self._map(node)
-        return mapped.span(start, end) if mapped is not None else (node.start, node.end)
-
-    def editable(self, node: YScalar, start: int, end: int) -> tuple[Pos, Pos] | None:
-        """The range of ``node.value[start:end]`` when the source holds exactly those characters there,
-        so that replacing them is a minimal edit; None otherwise (an escape, a folded line)."""
-        mapped = self._map(node)
-        if mapped is None or not mapped.verbatim(start, end):
-            return None
-        return mapped.span(start, end)
-
-
-#: Scalar maps by everything a map depends on (see ``_cached_map``); cleared when it grows past a
-#: bound rather than tracking recency, as the maps of one open workspace are few.
-_MAPS: dict[tuple[object, ...], ScalarMap | None] = {}
-_MAPS_BOUND = 1024
-
-
-def _cached_map(node: YScalar, lines: list[str]) -> ScalarMap | None:
-    """``scalar_map``, remembered across analyses: after an edit elsewhere, a query with a finding is
-    the same scalar at the same place, and mapping it again would cost more than its cached facts.
-    The key holds the scalar's style, value and place, its parent's place (block indentation counts
-    from it) and the source lines it spans, with two more (trailing breaks are read from them)."""
-    first, last = node.start[0], node.end[0] + 3 + len(node.value) - len(node.value.rstrip("\n"))
-    parent = node.parent.start if node.parent is not None else None
-    key = (node.style, node.start, node.end, parent, node.value, tuple(lines[first:last]))
-    if key in _MAPS:
-        return _MAPS[key]
-    if len(_MAPS) >= _MAPS_BOUND:
-        _MAPS.clear()
-    found = _MAPS[key] = scalar_map(node, lines)
-    return found
-
-
-def escape_for(style: str | None, text: str) -> str:
-    """``text`` written so that the scalar's own style loads it back unchanged."""
-    if style == "'":
-        return text.replace("'", "''")
-    if style == '"':
-        return text.replace("\\", "\\\\").replace('"', '\\"')
-    return text
 
 
 def query_at(parsed: ParsedText, pos: Pos) -> tuple[JobView, Query] | None:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from .findings import TextEdit
+from .fixes import escape_for
 from .yamltree import Pos, YMap, YScalar, YSeq
 
 # Single-character escapes of double-quoted scalars: YAML 1.2's list, which is what libyaml accepts.
@@ -442,3 +444,59 @@ def _block_breaks(
     if indent == 0:
         indent = max(widest, parent_indent + 1, 1)
     return line, col, indent
+
+
+class Locator:
+    """Turns offsets into scalars' values (of one document's ``lines``) into document positions and
+    edits, mapping each scalar once."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self._maps: dict[int, ScalarMap | None] = {}
+
+    def _map(self, node: YScalar) -> ScalarMap | None:
+        key = id(node)
+        if key not in self._maps:
+            self._maps[key] = _cached_map(node, self.lines)
+        return self._maps[key]
+
+    def span(self, node: YScalar, start: int, end: int) -> tuple[Pos, Pos]:
+        """The document range of ``node.value[start:end]`` (the whole scalar if it cannot be mapped)."""
+        mapped = self._map(node)
+        return mapped.span(start, end) if mapped is not None else (node.start, node.end)
+
+    def editable(self, node: YScalar, start: int, end: int) -> tuple[Pos, Pos] | None:
+        """The range of ``node.value[start:end]`` when the source holds exactly those characters there,
+        so that replacing them is a minimal edit; None otherwise (an escape, a folded line)."""
+        mapped = self._map(node)
+        if mapped is None or not mapped.verbatim(start, end):
+            return None
+        return mapped.span(start, end)
+
+    def replacement(self, node: YScalar, start: int, end: int, text: str) -> TextEdit | None:
+        """The edit that makes ``node.value[start:end]`` read ``text``, written for the scalar's quoting
+        style; None when the range cannot be edited in place (see :meth:`editable`)."""
+        place = self.editable(node, start, end)
+        return None if place is None else TextEdit(place[0], place[1], escape_for(node.style, text))
+
+
+#: Scalar maps by everything a map depends on (see ``_cached_map``); cleared when it grows past a
+#: bound rather than tracking recency, as the maps of one open workspace are few.
+_MAPS: dict[tuple[object, ...], ScalarMap | None] = {}
+_MAPS_BOUND = 1024
+
+
+def _cached_map(node: YScalar, lines: list[str]) -> ScalarMap | None:
+    """``scalar_map``, remembered across analyses: after an edit elsewhere, a query with a finding is
+    the same scalar at the same place, and mapping it again would cost more than its cached facts.
+    The key holds the scalar's style, value and place, its parent's place (block indentation counts
+    from it) and the source lines it spans, with two more (trailing breaks are read from them)."""
+    first, last = node.start[0], node.end[0] + 3 + len(node.value) - len(node.value.rstrip("\n"))
+    parent = node.parent.start if node.parent is not None else None
+    key = (node.style, node.start, node.end, parent, node.value, tuple(lines[first:last]))
+    if key in _MAPS:
+        return _MAPS[key]
+    if len(_MAPS) >= _MAPS_BOUND:
+        _MAPS.clear()
+    found = _MAPS[key] = scalar_map(node, lines)
+    return found

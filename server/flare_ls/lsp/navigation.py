@@ -6,8 +6,8 @@ from __future__ import annotations
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
+from ..fixes import escape_for
 from ..names import Name, name_at, related, rename_problem
-from ..queries import escape_for
 from .convert import Converter
 from .server import FlareServer, guarded
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..findings import Finding, Fix, RuleInfo, Severity
-from ..yamltree import Pos, YNode
+from ..scalarmap import Locator
+from ..yamltree import Pos, YNode, YScalar
 
 Target = Literal["value", "key", "entry"]
 
@@ -72,6 +73,14 @@ class Context:
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
         self.findings: list[Finding] = []
+        self._locate: Locator | None = None
+
+    @property
+    def locate(self) -> Locator:
+        """Positions inside scalars' values (SQL in a ``sql:`` value), each scalar mapped once."""
+        if self._locate is None:
+            self._locate = Locator(self.lines)
+        return self._locate
 
     def report(
         self,
@@ -87,20 +96,21 @@ class Context:
         start, end = span(node, target)
         self.findings.append(Finding(info, message, start, end, severity or info.severity, fix, node.path, tags))
 
-    def report_span(
+    def report_in(
         self,
         info: RuleInfo,
-        node: YNode,
-        start: Pos,
-        end: Pos,
+        node: YScalar,
+        start: int,
+        end: int,
         message: str,
         *,
         fix: Fix | None = None,
-        severity: Severity | None = None,
         tags: tuple[str, ...] = (),
     ) -> None:
-        """Report on part of ``node`` (a name inside the SQL of a scalar)."""
-        self.findings.append(Finding(info, message, start, end, severity or info.severity, fix, node.path, tags))
+        """Report on ``node.value[start:end]`` (a name inside the SQL of a scalar), at its exact source
+        characters (the whole scalar when they cannot be mapped)."""
+        first, last = self.locate.span(node, start, end)
+        self.findings.append(Finding(info, message, first, last, info.severity, fix, node.path, tags))
 
 
 def span(node: YNode, target: Target = "value") -> tuple[Pos, Pos]:

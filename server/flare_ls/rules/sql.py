@@ -1,18 +1,16 @@
 """SQL rules: the queries of a job's steps, inputs and assertions, checked against the job they live in.
 
 Every rule here reads :class:`~flare_ls.sql.SqlFacts` (cached by SQL text) and reports at the exact
-characters inside the YAML scalar, through a :class:`~flare_ls.queries.Locator`.
+characters inside the YAML scalar, through :meth:`~flare_ls.rules.base.Context.report_in`.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..findings import Fix, Severity, TextEdit
+from ..findings import Fix, Severity
 from ..queries import (
-    Locator,
     Query,
-    escape_for,
     job_queries,
     job_views,
     memo,
@@ -36,14 +34,12 @@ KAFKA_FORMATS = frozenset({"kafka", "kafkajson", "kafkaavro"})
     "FL401", "sql-syntax-error", Severity.ERROR, "the SQL of a step, input, assertion or incremental key does not parse"
 )
 def sql_syntax_error(job: JobView, ctx: Context) -> None:
-    locate = Locator(ctx.lines)
     for query in job_queries(job):
         error = query.facts.error
         if error is None:
             continue
-        start, end = locate.span(query.node, error.start, error.end)
         dialect = "Trino (Minerva)" if query.dialect == "trino" else "Spark"
-        ctx.report_span(sql_syntax_error, query.node, start, end, f"{error.message} ({dialect} SQL)")
+        ctx.report_in(sql_syntax_error, query.node, error.start, error.end, f"{error.message} ({dialect} SQL)")
 
 
 def _later_steps(job: JobView, query: Query) -> dict[str, YScalar]:
@@ -56,7 +52,6 @@ def _later_steps(job: JobView, query: Query) -> dict[str, YScalar]:
 def undefined_view(job: JobView, ctx: Context) -> None:
     if names_unknowable(job):
         return
-    locate = Locator(ctx.lines)
     for query in job_queries(job):
         if not query.reads_views:
             continue
@@ -68,7 +63,6 @@ def undefined_view(job: JobView, ctx: Context) -> None:
         later = _later_steps(job, query)
         for read in unresolved:
             folded = read.name.lower()
-            start, end = locate.span(query.node, read.start, read.end)
             if folded in later:
                 own = view_name(query.owner)
                 where = later[folded].start[0] + 1
@@ -78,7 +72,7 @@ def undefined_view(job: JobView, ctx: Context) -> None:
                     else f"`{read.name}` is the step on line {where}, which runs after this one: "
                     "a step reads only the job's inputs and the steps before it; move that step up"
                 )
-                ctx.report_span(undefined_view, query.node, start, end, message)
+                ctx.report_in(undefined_view, query.node, read.start, read.end, message)
                 continue
             names = [node.value for node in views.values()]
             suggestion, unique = best(read.name, names)
@@ -91,13 +85,11 @@ def undefined_view(job: JobView, ctx: Context) -> None:
                 what = "an input or step of this job"
             hint = f"; did you mean `{suggestion}`?" if suggestion is not None else ""
             message = f"`{read.name}` is not a view here: it is not {what}{hint} (views: {available})"
-            fix = None
-            if suggestion is not None and unique:
-                place = locate.editable(query.node, read.start, read.end)
-                if place is not None:
-                    text = escape_for(query.node.style, suggestion)
-                    fix = Fix(f"Read `{suggestion}`", (TextEdit(place[0], place[1], text),), safe=False)
-            ctx.report_span(undefined_view, query.node, start, end, message, fix=fix)
+            edit = (
+                ctx.locate.replacement(query.node, read.start, read.end, suggestion) if suggestion and unique else None
+            )
+            fix = Fix(f"Read `{suggestion}`", (edit,), safe=False) if edit is not None else None
+            ctx.report_in(undefined_view, query.node, read.start, read.end, message, fix=fix)
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -179,7 +171,6 @@ def kafka_binary_column(job: JobView, ctx: Context) -> None:
     kafka = _binary_views(job)
     if not kafka:
         return
-    locate = Locator(ctx.lines)
     for query in job_queries(job):
         if query.kind != "step":
             continue
@@ -193,23 +184,19 @@ def kafka_binary_column(job: JobView, ctx: Context) -> None:
                 continue
             column = query.node.value[use.start : use.end]
             wrapped = f"CAST({column} AS STRING)" + (f" AS {use.name}" if use.bare else "")
-            place = locate.editable(query.node, use.start, use.end)
-            fix = None
-            if place is not None:
-                text = escape_for(query.node.style, wrapped)
-                fix = Fix(f"Cast `{column}` to STRING", (TextEdit(place[0], place[1], text),), safe=False)
-            start, end = locate.span(query.node, use.start, use.end)
+            edit = ctx.locate.replacement(query.node, use.start, use.end, wrapped)
+            fix = Fix(f"Cast `{column}` to STRING", (edit,), safe=False) if edit is not None else None
             origin = kafka[tables[0]]
             whose = (
                 f"of Kafka input `{origin}` is"
                 if origin.lower() == tables[0]
                 else f"of `{tables[0]}` comes from Kafka input `{origin}` (passed on by `SELECT *`) and is"
             )
-            ctx.report_span(
+            ctx.report_in(
                 kafka_binary_column,
                 query.node,
-                start,
-                end,
+                use.start,
+                use.end,
                 f"`{column}` {whose} binary: Kafka delivers `key` and `value` as raw bytes; "
                 f"deserialise it, e.g. `CAST({column} AS STRING)`, or `from_json`/`from_avro` on it",
                 fix=fix,
@@ -247,19 +234,17 @@ def continuous_non_map_query(job: JobView, ctx: Context) -> None:
     trigger = trigger_mode(job)
     if trigger is None or trigger.value != MICRO_BATCH_FREE or not job.is_streaming:
         return
-    locate = Locator(ctx.lines)
     for query in _streaming_steps(job):
         seen: set[str] = set()
         for operation in query.facts.operations:
             if operation.kind not in _CONTINUOUS or operation.kind in seen:
                 continue
             seen.add(operation.kind)
-            start, end = locate.span(query.node, operation.start, operation.end)
-            ctx.report_span(
+            ctx.report_in(
                 continuous_non_map_query,
                 query.node,
-                start,
-                end,
+                operation.start,
+                operation.end,
                 f"{operation.label} in a `triggerMode: Continuous` query: continuous processing runs only "
                 "map-like queries (SELECT, WHERE, functions other than aggregates and current_date/"
                 "current_timestamp); use `ProcessingTime` for this step",
@@ -286,18 +271,16 @@ def unsupported_streaming_operation(job: JobView, ctx: Context) -> None:
     trigger = trigger_mode(job)
     if not job.is_streaming or (trigger is not None and trigger.value == MICRO_BATCH_FREE):
         return  # Continuous jobs get the stricter FL405
-    locate = Locator(ctx.lines)
     for query in _streaming_steps(job):
         for operation in query.facts.operations:
             reason = _STREAMING_LIMITS.get(operation.kind)
             if reason is None:
                 continue
-            start, end = locate.span(query.node, operation.start, operation.end)
-            ctx.report_span(
+            ctx.report_in(
                 unsupported_streaming_operation,
                 query.node,
-                start,
-                end,
+                operation.start,
+                operation.end,
                 f"{reason}: this step reads a stream input, and Spark fails the query when it starts",
             )
 
@@ -324,7 +307,6 @@ def _incremental_parts(item: YMap) -> tuple[YMap, dict[str, YScalar], list[YScal
     "an incremental `$|key|` placeholder or `state` entry names a key that `keys` does not declare",
 )
 def undeclared_incremental_key(job: JobView, ctx: Context) -> None:
-    locate = Locator(ctx.lines)
     for item in job.inputs:
         parts = _incremental_parts(item)
         if parts is None:
@@ -337,12 +319,11 @@ def undeclared_incremental_key(job: JobView, ctx: Context) -> None:
                     continue
                 suggestion, _ = best(name, list(keys))
                 hint = f"; did you mean `{suggestion}`?" if suggestion else ""
-                first, last = locate.span(node, start, end)
-                ctx.report_span(
+                ctx.report_in(
                     undeclared_incremental_key,
                     node,
-                    first,
-                    last,
+                    start,
+                    end,
                     f"`$|{name}|` names no incremental key{hint} (declared: {declared}); Flare leaves it in the SQL",
                 )
         for entry in mapping_items(incremental.get("state")):
