@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .queries import job_queries
+from .queries import job_queries, view_role
 from .scalarmap import Locator
-from .views import build_view, mapping_items
+from .views import build_view, mapping_items, named, streams
 from .yamltree import ParsedText, Pos, YMap, YScalar, YSeq, parse, split_lines
 
 
@@ -42,11 +42,6 @@ class Name:
         return (self.kind, self.scope, folded)
 
 
-def _scalar(item: YMap, key: str) -> YScalar | None:
-    node = item.scalar(key)
-    return node if node is not None and node.kind != "null" and node.value else None
-
-
 def _plain(node: YScalar, kind: str, scope: tuple[int, int], defines: bool) -> Name:
     # A quoted or multi-line name cannot be replaced without re-quoting: renames re-quote it whole.
     return Name(node, kind, scope, defines, node.value, node.start, node.end)
@@ -64,7 +59,7 @@ def names(text: str, parsed: ParsedText | None = None, lines: list[str] | None =
         view = build_view(document.root)
         dag = (document.index, -1)
         for item in view.dag:
-            if (node := _scalar(item, "name")) is not None:
+            if (node := named(item, "name")) is not None:
                 found.append(_plain(node, "job", dag, True))
             deps = item.get("dependencies")
             for dep in deps.items if isinstance(deps, YSeq) else [deps] if deps is not None else []:
@@ -73,10 +68,10 @@ def names(text: str, parsed: ParsedText | None = None, lines: list[str] | None =
         for index, job in enumerate(view.jobs):
             scope = (document.index, index)
             for item in job.inputs + job.sequence:
-                if (node := _scalar(item, "name")) is not None:
+                if (node := named(item, "name")) is not None:
                     found.append(_plain(node, "view", scope, True))
                 incremental = item.get("incremental")
-                if isinstance(incremental, YMap) and (node := _scalar(incremental, "context")) is not None:
+                if isinstance(incremental, YMap) and (node := named(incremental, "context")) is not None:
                     found.append(_plain(node, "view", scope, True))
             uses = [(o, "name") for o in job.outputs] + [(s, "sequenceName") for s in job.sinks]
             for step in job.sequence:
@@ -84,7 +79,7 @@ def names(text: str, parsed: ParsedText | None = None, lines: list[str] | None =
             if job.job is not None:
                 uses += [(a, "input") for a in mapping_items(job.job.get("actions"))]
             for item, key in uses:
-                if (node := _scalar(item, key)) is not None:
+                if (node := named(item, key)) is not None:
                     found.append(_plain(node, "view", scope, False))
             for query in job_queries(job):
                 if not query.reads_views:
@@ -132,20 +127,18 @@ def describe(definition: Name) -> str:
     item = definition.node.parent
     if not isinstance(item, YMap):
         return f"view `{definition.text}`"
-    path = definition.node.path
-    line = definition.start[0] + 1
-    if "context" in path[-1:]:
+    role, line = view_role(definition.node), definition.start[0] + 1
+    if role == "context":
         return f"**incremental context** `{definition.text}` (line {line}): the rows of this run's increment"
-    if "inputs" in path:
-        stream = item.scalar("isStream")
-        streams = "yes (`isStream: true`)" if stream is not None and stream.as_bool else "no (batch read)"
+    if role == "input":
+        reads = "yes (`isStream: true`)" if streams(item) else "no (batch read)"
         rows = [f"**input** `{definition.text}` (line {line})", ""]
         if (dataset := item.text("dataset")) is not None:
             rows.append(f"- dataset: `{dataset}`")
         if (query := item.text("query")) is not None:
             rows.append(f"- query: `{' '.join(query.split())[:80]}`")
         rows.append(f"- format: `{item.text('format') or 'not set (iceberg by default)'}`")
-        rows.append(f"- streams: {streams}")
+        rows.append(f"- streams: {reads}")
         return "\n".join(rows)
     sql = item.text("sql")
     rows = [f"**step** `{definition.text}` (line {line})"]

@@ -9,13 +9,13 @@ tables, so only its syntax is checked.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
 from .sql import PLACEHOLDER as WHOLE_PLACEHOLDER
 from .sql import SqlFacts, analyze_sql
-from .views import JobView, build_view, is_placeholder, mapping_items
+from .views import JobView, build_view, is_placeholder, mapping_items, named
 from .yamltree import ParsedText, Pos, YMap, YScalar, YSeq
 
 T = TypeVar("T")
@@ -23,6 +23,8 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Query:
+    #: The job the query belongs to (what it may read depends on it).
+    job: JobView = field(compare=False, repr=False)
     node: YScalar
     #: "step", "assertion", "incremental", "incremental-key", "input-query", or "condition" (an
     #: action's ``deleteWhere``, a boolean expression that may read views in a subquery).
@@ -46,6 +48,24 @@ class Query:
     def reads_views(self) -> bool:
         """Whether the tables it reads are this job's Spark views (not a catalog's tables)."""
         return self.kind != "input-query"
+
+    @cached_property
+    def visible(self) -> dict[str, YScalar]:
+        """The views this query may read, by lower-cased name (Spark resolves views without case), each
+        with the scalar that defines it: a step reads the inputs and the steps before it, an assertion or
+        a condition every input and step, incremental SQL its input's ``context`` (or the input)."""
+        views: dict[str, YScalar] = {}
+        if self.kind in ("incremental", "incremental-key"):
+            incremental = self.input.get("incremental") if self.input is not None else None
+            context = incremental.scalar("context") if isinstance(incremental, YMap) else None
+            for candidate in (context, named(self.input) if self.input is not None else None):
+                if candidate is not None and candidate.value:
+                    views.setdefault(candidate.value.lower(), candidate)
+            return views
+        for view in job_views(self.job):
+            if view.node is not None and (self.kind != "step" or view.step < self.step):
+                views.setdefault(view.folded, view.node)
+        return views
 
 
 def _sql(item: YMap, key: str = "sql") -> YScalar | None:
@@ -74,32 +94,27 @@ def _collect(job: JobView) -> list[Query]:
     found: list[Query] = []
     for item in job.inputs:
         if (node := _sql(item, "query")) is not None:
-            found.append(Query(node, "input-query", item))
+            found.append(Query(job, node, "input-query", item))
         incremental = item.get("incremental")
         if isinstance(incremental, YMap):
             if (node := _sql(incremental)) is not None:
-                found.append(Query(node, "incremental", incremental, input=item))
+                found.append(Query(job, node, "incremental", incremental, input=item))
             for key in mapping_items(incremental.get("keys")):
                 if (node := _sql(key)) is not None:
-                    found.append(Query(node, "incremental-key", key, input=item))
+                    found.append(Query(job, node, "incremental-key", key, input=item))
     for index, step in enumerate(job.sequence):
         if (node := _sql(step)) is not None:
-            found.append(Query(node, "step", step, step=index))
+            found.append(Query(job, node, "step", step, step=index))
     if job.job is not None:
         for action in mapping_items(job.job.get("actions")):
             if (node := _sql(action, "deleteWhere")) is not None:
-                found.append(Query(node, "condition", action))
+                found.append(Query(job, node, "condition", action))
     holders = [job.job] if job.job is not None else []
     for holder in holders + job.outputs:
         for assertion in mapping_items(holder.get("assertions")):
             if (node := _sql(assertion)) is not None:
-                found.append(Query(node, "assertion", assertion))
+                found.append(Query(job, node, "assertion", assertion))
     return found
-
-
-def view_name(item: YMap) -> YScalar | None:
-    node = item.scalar("name")
-    return node if node is not None and node.kind != "null" and node.value else None
 
 
 @dataclass(frozen=True)
@@ -121,46 +136,16 @@ def job_views(job: JobView) -> list[View]:
 
 
 def _views(job: JobView) -> list[View]:
-    views = [View(item, view_name(item), -1) for item in job.inputs]
-    return views + [View(item, view_name(item), index) for index, item in enumerate(job.sequence)]
+    views = [View(item, named(item), -1) for item in job.inputs]
+    return views + [View(item, named(item), index) for index, item in enumerate(job.sequence)]
 
 
-def visible_views(job: JobView, query: Query) -> dict[str, YScalar]:
-    """The views ``query`` may read, by lower-cased name (Spark resolves views without case), each
-    with the scalar that defines it."""
-    views: dict[str, YScalar] = {}
-    if query.kind in ("incremental", "incremental-key"):
-        context = query.input.get("incremental") if query.input is not None else None
-        node = context.scalar("context") if isinstance(context, YMap) else None
-        for candidate in (node, view_name(query.input) if query.input is not None else None):
-            if candidate is not None and candidate.value:
-                views.setdefault(candidate.value.lower(), candidate)
-        return views
-    for view in job_views(job):
-        if view.node is not None and (query.kind != "step" or view.step < query.step):
-            views.setdefault(view.folded, view.node)
-    return views
-
-
-def _defined_at(job: JobView) -> dict[str, int]:
-    """Each view name (lower-cased) with the first step index from which it can be read: -1 for an
-    input, ``i + 1`` for step ``i``."""
-    first: dict[str, int] = {}
-    for view in job_views(job):
-        if view.node is not None:
-            first.setdefault(view.folded, view.step if view.step < 0 else view.step + 1)
-    return first
-
-
-def resolves(job: JobView, query: Query, folded: str) -> bool:
-    """Whether ``query`` may read the view named ``folded`` (lower-cased): the fast form of
-    ``folded in visible_views(job, query)``, which every read of every query asks."""
-    if query.kind in ("incremental", "incremental-key"):
-        return folded in visible_views(job, query)
-    defined = memo(job, "defined-at", _defined_at).get(folded)
-    if defined is None:
-        return False
-    return query.kind != "step" or defined <= query.step
+def view_role(node: YScalar) -> str:
+    """What a name that defines a view belongs to: "context" (an input's incremental ``context``),
+    "input" or "step"."""
+    if node.key == "context":
+        return "context"
+    return "input" if "inputs" in node.path else "step"
 
 
 def names_unknowable(job: JobView) -> bool:
@@ -181,8 +166,8 @@ def _names_unknowable(job: JobView) -> bool:
     return any(view.node is None or is_placeholder(view.node.value) for view in job_views(job))
 
 
-def query_at(parsed: ParsedText, pos: Pos) -> tuple[JobView, Query] | None:
-    """The job and query whose SQL scalar holds ``pos`` (also on the line after a block scalar's last
+def query_at(parsed: ParsedText, pos: Pos) -> Query | None:
+    """The query whose SQL scalar holds ``pos`` (also on the line after a block scalar's last
     line, where an author types the next line of the query before it holds a character)."""
     line = pos[0]
     for document in parsed.documents:
@@ -195,5 +180,5 @@ def query_at(parsed: ParsedText, pos: Pos) -> tuple[JobView, Query] | None:
                 node = query.node
                 last = node.end[0] + (1 if node.style in ("|", ">") else 0)
                 if node.start <= pos and line <= last:
-                    return job, query
+                    return query
     return None

@@ -39,6 +39,19 @@ def is_flare_stack(stack: str | None) -> bool:
     return stack is not None and _STACK.match(stack.strip()) is not None
 
 
+def named(item: YMap, key: str = "name") -> YScalar | None:
+    """The scalar that names something (``name``) or refers to a name (``sequenceName``, ``input``):
+    None when it is absent, null or empty."""
+    node = item.scalar(key)
+    return node if node is not None and node.kind != "null" and node.value else None
+
+
+def streams(item: YMap) -> bool:
+    """An input that says ``isStream: true``."""
+    flag = item.scalar("isStream")
+    return flag is not None and flag.as_bool is True
+
+
 def mapping_items(node: YNode | None) -> list[YMap]:
     """The mapping items of a list node (anything else in the list is the schema walk's business)."""
     if isinstance(node, YSeq):
@@ -88,7 +101,7 @@ class JobView:
 
     @property
     def stream_inputs(self) -> list[YMap]:
-        return [i for i in self.inputs if (s := i.scalar("isStream")) is not None and s.as_bool is True]
+        return [i for i in self.inputs if streams(i)]
 
 
 @dataclass

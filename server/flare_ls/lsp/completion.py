@@ -7,7 +7,8 @@ import re
 from lsprotocol import types
 
 from ..assist import Item, complete
-from ..queries import query_at, visible_views
+from ..queries import query_at, view_role
+from ..views import streams
 from ..yamltree import Pos, YMap
 from .server import FlareServer, guarded
 
@@ -89,19 +90,17 @@ def _view_completion(
         typed = match.group(1) or ""
     # Only now, with the cursor after FROM or JOIN, is the parse needed (it is the analysis's, shared).
     parsed = ls.parsed(uri, text)
-    found = query_at(parsed, pos) if parsed is not None else None
-    if found is None or not found[1].reads_views:
+    query = query_at(parsed, pos) if parsed is not None else None
+    if query is None or not query.reads_views:
         return None
-    job, query = found
     items = []
-    for node in visible_views(job, query).values():
-        item = node.parent
-        if node.key == "context":
+    for node in query.visible.values():
+        role, item = view_role(node), node.parent
+        if role == "context":
             items.append((node.value, "incremental context"))
-        elif "inputs" in node.path and isinstance(item, YMap):
-            form = item.text("format") or "iceberg"
-            stream = " stream" if (s := item.scalar("isStream")) is not None and s.as_bool else ""
-            items.append((node.value, f"input ({form}{stream})"))
+        elif role == "input" and isinstance(item, YMap):
+            stream = " stream" if streams(item) else ""
+            items.append((node.value, f"input ({item.text('format') or 'iceberg'}{stream})"))
         else:
             items.append((node.value, f"step (line {node.start[0] + 1})"))
     return column - len(typed), items

@@ -15,13 +15,10 @@ from ..queries import (
     job_views,
     memo,
     names_unknowable,
-    resolves,
-    view_name,
-    visible_views,
 )
 from ..sql import incremental_keys
 from ..suggest import best
-from ..views import JobView, mapping_items
+from ..views import JobView, mapping_items, named
 from ..yamltree import YMap, YScalar
 from .base import Context, rule
 from .streaming import MICRO_BATCH_FREE, trigger_mode
@@ -45,7 +42,7 @@ def sql_syntax_error(job: JobView, ctx: Context) -> None:
 def _later_steps(job: JobView, query: Query) -> dict[str, YScalar]:
     if query.kind != "step":
         return {}
-    return {node.value.lower(): node for item in job.sequence[query.step :] if (node := view_name(item)) is not None}
+    return {view.folded: view.node for view in job_views(job) if view.node is not None and view.step >= query.step}
 
 
 @rule("FL402", "undefined-view", Severity.ERROR, "SQL reads a view that no input or earlier step of the job defines")
@@ -56,15 +53,15 @@ def undefined_view(job: JobView, ctx: Context) -> None:
         if not query.reads_views:
             continue
         facts = query.facts
-        unresolved = [read for read in facts.reads if not resolves(job, query, read.name.lower())]
+        unresolved = [read for read in facts.reads if read.name.lower() not in query.visible]
         if not unresolved:
             continue
-        views = visible_views(job, query)
+        views = query.visible
         later = _later_steps(job, query)
         for read in unresolved:
             folded = read.name.lower()
             if folded in later:
-                own = view_name(query.owner)
+                own = named(query.owner)
                 where = later[folded].start[0] + 1
                 message = (
                     f"step `{read.name}` reads itself: a step's SQL reads the job's inputs and the steps before it"
@@ -108,13 +105,13 @@ def unused_view(job: JobView, ctx: Context) -> None:
         facts = query.facts
         if facts.parsed:
             used.update(read.name.lower() for read in facts.reads)
-            if query.reads_views and not all(resolves(job, query, r.name.lower()) for r in facts.reads):
+            if query.reads_views and any(r.name.lower() not in query.visible for r in facts.reads):
                 return  # a query reads a view that does not exist (FL402): which one it meant is unclear
         else:  # a query that does not parse may still read any name it mentions
             used.update(word.lower() for word in _WORD.findall(query.node.value))
     views = {view.folded for view in job_views(job)}
     for output in job.outputs:
-        if (node := view_name(output)) is not None:
+        if (node := named(output)) is not None:
             if node.value.lower() not in views and not job.sinks:
                 return  # an output names no view (FL302): which view it meant to write is unclear
             used.add(node.value.lower())
@@ -151,12 +148,12 @@ def _binary_views(job: JobView) -> dict[str, str]:
     found: dict[str, str] = {}
     for item in job.inputs:
         form = (item.text("format") or item.text("inputType") or "").strip().lower()
-        if form in KAFKA_FORMATS and (node := view_name(item)) is not None:
+        if form in KAFKA_FORMATS and (node := named(item)) is not None:
             found[node.value.lower()] = node.value
     if found:
         for query in sorted((q for q in job_queries(job) if q.kind == "step"), key=lambda q: q.step):
             origins = [found[name] for name in query.facts.passes_through if name in found]
-            if origins and (own := view_name(query.owner)) is not None:
+            if origins and (own := named(query.owner)) is not None:
                 found.setdefault(own.value.lower(), origins[0])
     return found
 
@@ -210,12 +207,12 @@ def _streaming_steps(job: JobView) -> list[Query]:
 
 def _find_streaming_steps(job: JobView) -> list[Query]:
     queries = job_queries(job)
-    streams = {n.value.lower() for item in job.stream_inputs if (n := view_name(item)) is not None}
+    streams = {n.value.lower() for item in job.stream_inputs if (n := named(item)) is not None}
     found: list[Query] = []
     for query in sorted((q for q in queries if q.kind == "step"), key=lambda q: q.step):
         if any(read.name.lower() in streams for read in query.facts.reads):
             found.append(query)
-            if (own := view_name(query.owner)) is not None:
+            if (own := named(query.owner)) is not None:
                 streams.add(own.value.lower())
     return found
 
@@ -291,7 +288,7 @@ def _incremental_parts(item: YMap) -> tuple[YMap, dict[str, YScalar], list[YScal
         return None
     keys: dict[str, YScalar] = {}
     for key in mapping_items(incremental.get("keys")):
-        if (node := view_name(key)) is not None:
+        if (node := named(key)) is not None:
             keys.setdefault(node.value.strip(), node)
     texts = [node for node in [incremental.scalar("sql")] if node is not None and node.kind == "str"]
     texts += [
