@@ -13,7 +13,7 @@ from .yamltree import LINE_BREAK, Pos, YMap, YNode, YScalar
 def replace_scalar(node: YScalar, value: str, message: str, *, safe: bool) -> Fix:
     """Replace a scalar's text, keeping its quotes (``'Continous'`` -> ``'Continuous'``)."""
     quote = node.style if node.style in ("'", '"') else ""
-    return Fix(message, (TextEdit(node.start, node.end, f"{quote}{value}{quote}"),), safe)
+    return Fix(message, (TextEdit(node.start, node.end, f"{quote}{escape_for(quote or None, value)}{quote}"),), safe)
 
 
 def escape_for(style: str | None, text: str) -> str:

@@ -24,7 +24,7 @@ def register(server: FlareServer) -> None:
         if current is None:
             return []
         text, version = current
-        convert = ls.converter(text)
+        convert = ls.converter(uri, text)
         wanted = params.context.only
         actions: list[types.CodeAction] = []
         if not wanted or any(k.startswith(types.CodeActionKind.QuickFix) for k in wanted):

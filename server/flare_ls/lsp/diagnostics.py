@@ -32,6 +32,6 @@ def register(server: FlareServer) -> None:
         result_id = f"{ls.generation}:{result.version}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-        convert = ls.converter(result.text)
+        convert = ls.converter(params.text_document.uri, result.text)
         items = [diagnostic(f, convert, result.version) for f in result.findings]
         return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)

@@ -3,10 +3,13 @@ SQL) and dag jobs (``names``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from ..fixes import escape_for
+from ..findings import TextEdit
+from ..fixes import escape_for, replace_scalar
 from ..names import Name, name_at, related, rename_problem
 from .convert import Converter
 from .server import FlareServer, guarded
@@ -16,73 +19,65 @@ def register(server: FlareServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     @guarded(None)
     def definition(ls: FlareServer, params: types.DefinitionParams) -> list[types.Location] | None:
-        found = _name_under_cursor(ls, params.text_document.uri, params.position)
-        if found is None:
-            return None
-        convert, every, here = found
-        defs, _ = related(every, here)
-        return _locations(params.text_document.uri, convert, defs) or None
+        found = _under_cursor(ls, params.text_document.uri, params.position)
+        return (_locations(params.text_document.uri, found.convert, found.defs) or None) if found else None
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     @guarded(None)
     def references(ls: FlareServer, params: types.ReferenceParams) -> list[types.Location] | None:
-        found = _name_under_cursor(ls, params.text_document.uri, params.position)
+        found = _under_cursor(ls, params.text_document.uri, params.position)
         if found is None:
             return None
-        convert, every, here = found
-        defs, uses = related(every, here)
-        return _locations(
-            params.text_document.uri, convert, (defs if params.context.include_declaration else []) + uses
-        )
+        chosen = (found.defs if params.context.include_declaration else []) + found.uses
+        return _locations(params.text_document.uri, found.convert, chosen)
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
     @guarded(None)
     def document_highlight(
         ls: FlareServer, params: types.DocumentHighlightParams
     ) -> list[types.DocumentHighlight] | None:
-        found = _name_under_cursor(ls, params.text_document.uri, params.position)
+        found = _under_cursor(ls, params.text_document.uri, params.position)
         if found is None:
             return None
-        convert, every, here = found
-        defs, uses = related(every, here)
         write, read = types.DocumentHighlightKind.Write, types.DocumentHighlightKind.Read
         return [
-            types.DocumentHighlight(range=convert.range_to_client(n.start, n.end), kind=write if n.defines else read)
-            for n in defs + uses
+            types.DocumentHighlight(
+                range=found.convert.range_to_client(n.start, n.end), kind=write if n.defines else read
+            )
+            for n in found.defs + found.uses
         ]
 
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
     @guarded(None)
     def prepare_rename(ls: FlareServer, params: types.PrepareRenameParams) -> types.PrepareRenamePlaceholder | None:
-        found = _name_under_cursor(ls, params.text_document.uri, params.position)
+        found = _under_cursor(ls, params.text_document.uri, params.position)
         if found is None:
             return None
-        convert, _, here = found
+        here = found.here
         return types.PrepareRenamePlaceholder(
-            range=convert.range_to_client(here.start, here.end), placeholder=here.text
+            range=found.convert.range_to_client(here.start, here.end), placeholder=here.text
         )
 
     @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
     @guarded(None)
     def rename(ls: FlareServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
         uri = params.text_document.uri
-        found = _name_under_cursor(ls, uri, params.position)
+        found = _under_cursor(ls, uri, params.position)
         if found is None:
             return None
-        convert, every, here = found
         new = params.new_name.strip()
-        problem = rename_problem(here, new)
+        problem = rename_problem(found.here, new)
         if problem is not None:
             raise JsonRpcInvalidParams(message=problem)
-        defs, uses = related(every, here)
-        stuck = [n for n in defs + uses if not n.editable]
+        every = found.defs + found.uses
+        stuck = [n for n in every if not n.editable]
         if stuck:
             line = stuck[0].start[0] + 1
             raise JsonRpcInvalidParams(
-                message=f"`{here.text}` on line {line} is written with an escape or across a folded line; "
+                message=f"`{found.here.text}` on line {line} is written with an escape or across a folded line; "
                 "rename it there by hand first"
             )
-        edits = [_edit(convert, n, new) for n in defs + uses]
+        edits = [_edit(found.convert, n, new) for n in every]
         workspace = ls.client_capabilities.workspace
         edit_caps = workspace.workspace_edit if workspace is not None else None
         if edit_caps is None or not edit_caps.document_changes:
@@ -97,26 +92,33 @@ def register(server: FlareServer) -> None:
 def _edit(convert: Converter, name: Name, new: str) -> types.TextEdit:
     if name.in_sql:
         # Only the identifier changes; backquotes around it (`name`) stay where they are.
-        return types.TextEdit(
-            range=convert.range_to_client(name.start, name.end), new_text=escape_for(name.node.style, new)
-        )
-    quote = name.node.style if name.node.style in ("'", '"') else ""
-    return types.TextEdit(
-        range=convert.range_to_client(name.node.start, name.node.end),
-        new_text=f"{quote}{escape_for(quote or None, new)}{quote}",
-    )
+        edit = TextEdit(name.start, name.end, escape_for(name.node.style, new))
+    else:  # the YAML scalar, in its own quotes
+        (edit,) = replace_scalar(name.node, new, "", safe=True).edits
+    return types.TextEdit(range=convert.range_to_client(edit.start, edit.end), new_text=edit.text)
 
 
-def _name_under_cursor(
-    ls: FlareServer, uri: str, position: types.Position
-) -> tuple[Converter, list[Name], Name] | None:
+@dataclass(frozen=True)
+class _Found:
+    """The name under the cursor, the names sharing its identity, and the document's positions."""
+
+    convert: Converter
+    here: Name
+    defs: list[Name]
+    uses: list[Name]
+
+
+def _under_cursor(ls: FlareServer, uri: str, position: types.Position) -> _Found | None:
     found = ls.at(uri, position)
     if found is None:
         return None
     text, convert, pos = found
     every = ls.names(uri, text, convert.lines)
     here = name_at(every, pos)
-    return None if here is None else (convert, every, here)
+    if here is None:
+        return None
+    defs, uses = related(every, here)
+    return _Found(convert, here, defs, uses)
 
 
 def _locations(uri: str, convert: Converter, chosen: list[Name]) -> list[types.Location]:

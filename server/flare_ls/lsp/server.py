@@ -96,21 +96,29 @@ class FlareServer(LanguageServer):
             return None
         return doc.source, doc.version
 
-    def converter(self, text: str) -> Converter:
-        return Converter(split_lines(text), self.encoding)
-
-    def parsed(self, uri: str, text: str) -> ParsedText | None:
-        """The parse of the document's current version, shared with diagnostics (None when the text
-        starts with a byte-order mark: the analysis parsed it without, so its columns differ)."""
-        analysis = self.analysis(uri)
+    def _analysis_of(self, uri: str, text: str, *, compute: bool) -> Analysis | None:
+        """The analysis of exactly ``text`` (computed now when ``compute``, else only if already done);
+        None when the text starts with a byte-order mark: the analysis parsed it without, so its lines
+        and columns differ."""
+        analysis = self.analysis(uri) if compute else self.analyses.get(uri)
         if analysis is None or analysis.text != text or text.startswith("\ufeff"):
             return None
-        return analysis.parsed
+        return analysis
+
+    def converter(self, uri: str, text: str) -> Converter:
+        """Positions for ``text``, on the lines its analysis already split when there is one."""
+        analysis = self._analysis_of(uri, text, compute=False)
+        return Converter(analysis.lines if analysis is not None else split_lines(text), self.encoding)
+
+    def parsed(self, uri: str, text: str) -> ParsedText | None:
+        """The parse of the document's current version, shared with diagnostics."""
+        analysis = self._analysis_of(uri, text, compute=True)
+        return analysis.parsed if analysis is not None else None
 
     def names(self, uri: str, text: str, lines: list[str]) -> list[Name]:
         """The names of the document's current version, computed once per version."""
-        analysis = self.analysis(uri)
-        if analysis is None or analysis.text != text or text.startswith("\ufeff"):
+        analysis = self._analysis_of(uri, text, compute=True)
+        if analysis is None:
             return names(text, None, lines)
         if analysis.names is None:
             analysis.names = names(text, analysis.parsed, lines)
@@ -122,7 +130,7 @@ class FlareServer(LanguageServer):
         if current is None:
             return None
         text, _ = current
-        convert = self.converter(text)
+        convert = self.converter(uri, text)
         return text, convert, convert.from_client(position)
 
     def analysis(self, uri: str) -> Analysis | None:
@@ -180,7 +188,7 @@ class FlareServer(LanguageServer):
             result = self.analysis(uri)
             if result is None:
                 return
-            convert = self.converter(result.text)
+            convert = self.converter(uri, result.text)
             diagnostics = [diagnostic(f, convert, result.version) for f in result.findings]
         except Exception as exc:  # noqa: BLE001 - a failing analysis must not take the server down
             self.log_error(f"analysis of {uri}", exc)

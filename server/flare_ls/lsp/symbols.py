@@ -20,7 +20,7 @@ def register(server: FlareServer) -> None:
         if current is None:
             return []
         text, _ = current
-        convert = ls.converter(text)
+        convert = ls.converter(params.text_document.uri, text)
         out = []
         parsed = ls.parsed(params.text_document.uri, text) or parse(text)
         for document in parsed.documents:
