@@ -167,7 +167,7 @@ def test_a_failed_write_is_reported_and_the_file_is_kept(tmp_path, monkeypatch) 
     def refuse(src, dst):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr("flare_ls.fixing.os.replace", refuse)
+    monkeypatch.setattr("flare_ls.files.os.replace", refuse)
     result = fix_file(path)
     assert result.error == "cannot write the file: Permission denied"
     assert result.count == 1 and result.fixed is not None and FIXED in result.fixed
@@ -191,7 +191,7 @@ def test_unified_diff(tmp_path) -> None:
 
 def test_a_round_skips_overlaps_and_anything_starting_where_text_is_inserted() -> None:
     from flare_ls.findings import Finding, Fix, TextEdit
-    from flare_ls.fixing import _round
+    from flare_ls.fixing import choose_fixes
     from flare_ls.suppressions import UNUSED_SUPPRESSION as RULE
 
     def finding(*spans: tuple[int, int], safe: bool = True) -> Finding:
@@ -210,7 +210,7 @@ def test_a_round_skips_overlaps_and_anything_starting_where_text_is_inserted() -
         finding((9, 10), (12, 12)),
         finding((11, 12)),  # inside the span of the previous fix
     ]
-    chosen = _round(findings, unsafe=False)
+    chosen = choose_fixes(findings, unsafe=False)
     assert [[(e.start[1], e.end[1]) for e in edits] for edits in chosen] == [
         [(0, 2)],
         [(2, 4)],
@@ -218,4 +218,4 @@ def test_a_round_skips_overlaps_and_anything_starting_where_text_is_inserted() -
         [(6, 6)],
         [(9, 10), (12, 12)],
     ]
-    assert len(_round(findings, unsafe=True)) == 6
+    assert len(choose_fixes(findings, unsafe=True)) == 6

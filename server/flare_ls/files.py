@@ -1,8 +1,11 @@
-"""Reading manifests from disk: decoding, and finding the YAML files under a directory."""
+"""Manifests on disk: decoding them by their byte-order mark, and rewriting files atomically."""
 
 from __future__ import annotations
 
 import codecs
+import os
+import stat
+import tempfile
 from pathlib import Path
 
 from .findings import Finding, Severity
@@ -56,3 +59,26 @@ def read_manifest(path: Path) -> tuple[str | None, Finding | None]:
         reason = exc.strerror or str(exc)
         return None, Finding(UNREADABLE, f"cannot read the file: {reason}", (0, 0), (0, 0), UNREADABLE.severity)
     return decode(data)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same directory and ``os.replace``: readers see the old
+    file or the new one, never half of one. An existing file keeps its permission bits; a symbolic link
+    is followed (its target is rewritten)."""
+    target = Path(os.path.realpath(path))
+    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".flare-ls-tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:  # a new file keeps mkstemp's owner-only mode
+            os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise

@@ -8,15 +8,12 @@ they were. Files are rewritten atomically (a temporary file beside them, then ``
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .analyze import Config, analyze
-from .files import decode, encoding_of
+from .files import decode, encoding_of, write_atomically
 from .findings import Finding, TextEdit
 from .fixes import apply_edits
 from .yamltree import Pos
@@ -53,7 +50,7 @@ def fix_text(text: str, *, unsafe: bool = False, config: Config | None = None) -
     """
     total = 0
     for _ in range(MAX_ROUNDS):
-        edits = _round(analyze(text, config=config), unsafe)
+        edits = choose_fixes(analyze(text, config=config), unsafe)
         if not edits:
             break
         fixed = apply_edits(text, [e for group in edits for e in group])
@@ -64,8 +61,9 @@ def fix_text(text: str, *, unsafe: bool = False, config: Config | None = None) -
     return text, total
 
 
-def _round(findings: list[Finding], unsafe: bool) -> list[tuple[TextEdit, ...]]:
-    """The edits of each fix applied this round: non-overlapping, in order of position."""
+def choose_fixes(findings: list[Finding], unsafe: bool) -> list[tuple[TextEdit, ...]]:
+    """The edits of each fix to apply together (a round of ``--fix``, or the editor's "fix all"): safe
+    ones (and unsafe ones when ``unsafe``), non-overlapping, in order of position."""
     candidates = []
     for finding in findings:
         fix = finding.fix
@@ -99,43 +97,20 @@ def fix_file(path: Path | str, *, unsafe: bool = False, write: bool = True, conf
     except OSError as exc:
         return FileFix(path, None, None, error=f"cannot read the file: {exc.strerror or exc}")
     bom, encoding = encoding_of(data)
-    try:
-        text = data[len(bom) :].decode(encoding)
-    except UnicodeDecodeError:
-        _, problem = decode(data)
-        where = f"{problem.start[0] + 1}:{problem.start[1] + 1}: " if problem is not None else ""
-        message = problem.message if problem is not None else f"the file is not valid {encoding.upper()}"
-        return FileFix(path, None, None, error=where + message, encoding=encoding, bom=bom)
+    text, problem = decode(data)
+    if text is None:
+        assert problem is not None  # decode says why whenever it returns no text
+        where = f"{problem.start[0] + 1}:{problem.start[1] + 1}: "
+        return FileFix(path, None, None, error=where + problem.message, encoding=encoding, bom=bom)
     fixed, count = fix_text(text, unsafe=unsafe, config=config)
     result = FileFix(path, text, fixed, count, encoding=encoding, bom=bom)
     if write and fixed != text:
         try:
-            _write_atomically(path, bom + fixed.encode(encoding))
+            write_atomically(path, bom + fixed.encode(encoding))
         except (OSError, UnicodeEncodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             return FileFix(path, text, fixed, count, f"cannot write the file: {reason}", encoding, bom)
     return result
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same directory and ``os.replace``: readers see the old
-    file or the new one, never half of one. A symbolic link is followed (its target is rewritten)."""
-    target = Path(os.path.realpath(path))
-    mode = stat.S_IMODE(target.stat().st_mode)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".flare-ls-tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
 
 
 def unified_diff(fix: FileFix) -> str:

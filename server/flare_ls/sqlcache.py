@@ -17,12 +17,12 @@ import hashlib
 import importlib.util
 import os
 import pickle
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .files import write_atomically
 
 #: Directory for the cache; default ``$XDG_CACHE_HOME/flare-ls`` (``~/.cache/flare-ls``).
 CACHE_ENV = "FLARE_LS_CACHE_DIR"
@@ -106,14 +106,7 @@ class FactsStore:
         merged.update(self._added)
         if len(merged) > MAX_ENTRIES:
             merged = dict(list(merged.items())[-MAX_ENTRIES:])
-        handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".sql-facts-")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                pickle.dump(merged, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        write_atomically(self.path, pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 @contextlib.contextmanager

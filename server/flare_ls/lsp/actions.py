@@ -6,6 +6,7 @@ from lsprotocol import types
 
 from ..analyze import SUPPRESSION
 from ..findings import Fix, TextEdit
+from ..fixing import choose_fixes
 from .convert import SOURCE, Converter, fix_from_data
 from .server import FlareServer, guarded
 
@@ -77,23 +78,14 @@ def _disable(uri: str, diag: types.Diagnostic, convert: Converter) -> types.Code
 
 
 def _fix_all(ls: FlareServer, uri: str, convert: Converter) -> types.CodeAction | None:
-    """Every safe fix of the document at once, skipping any that would overlap an earlier one."""
+    """Every safe fix of the document at once, chosen as one round of ``flare-ls --fix`` chooses them."""
     result = ls.analysis(uri)
     if result is None:
         return None
-    edits: list[TextEdit] = []
-    taken_until = (-1, -1)
-    for finding in sorted(result.findings, key=lambda f: f.fix.edits[0].start if f.fix else (0, 0)):
-        if finding.fix is None or not finding.fix.safe:
-            continue
-        span = (min(e.start for e in finding.fix.edits), max(e.end for e in finding.fix.edits))
-        if span[0] < taken_until:
-            continue
-        edits += finding.fix.edits
-        taken_until = span[1]
+    edits = tuple(edit for fix in choose_fixes(result.findings, unsafe=False) for edit in fix)
     if not edits:
         return None
-    fix = Fix("Fix all safe flare-ls findings", tuple(edits), True)
+    fix = Fix("Fix all safe flare-ls findings", edits, True)
     return types.CodeAction(
         title=fix.message, kind=FIX_ALL, edit=types.WorkspaceEdit(changes={uri: convert.text_edits(fix)})
     )
