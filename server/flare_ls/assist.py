@@ -10,11 +10,13 @@ inputs, dag jobs) need a parse, and fall back to the text without the cursor's l
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .schema.attrdoc import AttrDoc
 from .schema.docs import field_at
-from .schema.shapes import AnyShape, FieldShape, ListShape, MapShape, ScalarShape, Shape, UnionShape, root_shape
+from .schema.docs import shape_at as docs_shape_at
+from .schema.shapes import AnyShape, FieldShape, ListShape, MapShape, ScalarShape, Shape, UnionShape
 from .views import build_view
 from .yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, parse, split_lines
 
@@ -213,10 +215,6 @@ def locate(lines: list[str], line: int, column: int) -> Place | None:
 # -- shapes along a path --------------------------------------------------------------------------
 
 
-def _root() -> MapShape:
-    return root_shape()
-
-
 def _pick(shape: Shape, want: type) -> Shape | None:
     if isinstance(shape, want):
         return shape
@@ -227,25 +225,17 @@ def _pick(shape: Shape, want: type) -> Shape | None:
     return None
 
 
+def _model_path(path: list[str]) -> tuple[str | int, ...]:
+    """A path of the line-based locator (``[]`` for a list item) as the model's paths write it."""
+    return tuple(0 if part == "[]" else part for part in path)
+
+
 def shape_at(path: list[str]) -> Shape | None:
-    shape: Shape | None = _root()
-    for part in path:
-        if shape is None:
-            return None
-        if part == "[]":
-            lst = _pick(shape, ListShape)
-            shape = lst.item if isinstance(lst, ListShape) else None
-        else:
-            mapping = _pick(shape, MapShape)
-            if not isinstance(mapping, MapShape):
-                return None
-            found = mapping.fields.get(part)
-            shape = found.shape if found is not None else mapping.value_shape
-    return shape
+    return docs_shape_at(_model_path(path))
 
 
 def field_for(path: list[str], key: str) -> FieldShape | None:
-    return field_at(tuple(0 if p == "[]" else p for p in path) + (key,), _root())
+    return field_at(_model_path(path) + (key,))
 
 
 # -- completion -----------------------------------------------------------------------------------
@@ -324,11 +314,14 @@ def _reference_kind(path: list[str], key: str | None) -> str | None:
     return None
 
 
-def reference_names(text: str, line: int, kind: str) -> list[tuple[str, str]]:
-    """(name, what) pairs an attribute at ``line`` may refer to: views of its job, inputs, dag jobs."""
+def reference_names(text: str, line: int, kind: str, parsed: ParsedText | None = None) -> list[tuple[str, str]]:
+    """(name, what) pairs an attribute at ``line`` may refer to: views of its job, inputs, dag jobs.
+    ``parsed``: the parse of ``text`` when the caller has it (the language server's, shared)."""
     lines = split_lines(text)
-    parsed = parse(text, lines)
+    if parsed is None:
+        parsed = parse(text, lines)
     if parsed.error is not None or not parsed.documents:
+        # Half typed, the line under the cursor may be what breaks the parse: read the rest without it.
         blanked = "\n".join("" if i == line else t for i, t in enumerate(lines))
         parsed = parse(blanked)
     for document in parsed.documents:
@@ -348,10 +341,10 @@ def reference_names(text: str, line: int, kind: str) -> list[tuple[str, str]]:
     return []
 
 
-def _reference_items(text: str, place: Place, kind: str) -> list[Item]:
+def _reference_items(text: str, place: Place, kind: str, tree: Callable[[], ParsedText | None]) -> list[Item]:
     return [
         Item(label=name, kind="reference", insert=name, detail=what, sort="0")
-        for name, what in reference_names(text, place.line, kind)
+        for name, what in reference_names(text, place.line, kind, tree())
     ]
 
 
@@ -425,8 +418,11 @@ def indent_step(lines: list[str]) -> int:
     return min(steps) if steps else 2
 
 
-def complete(text: str, line: int, column: int, snippets: bool = True) -> Completion | None:
-    """Proposals at a zero-based (line, code-point column) of ``text``."""
+def complete(
+    text: str, line: int, column: int, snippets: bool = True, tree: Callable[[], ParsedText | None] = lambda: None
+) -> Completion | None:
+    """Proposals at a zero-based (line, code-point column) of ``text``. ``tree`` gives the parse of
+    ``text`` when the caller keeps one; it is asked only where names are proposed."""
     lines = split_lines(text)
     place = locate(lines, line, column)
     if place is None:
@@ -436,7 +432,7 @@ def complete(text: str, line: int, column: int, snippets: bool = True) -> Comple
         assert place.key is not None
         kind = _reference_kind(place.path, place.key)
         if kind is not None:
-            items = _reference_items(text, place, kind)
+            items = _reference_items(text, place, kind, tree)
         fs = field_for(place.path, place.key)
         if fs is not None:
             items += _value_items(fs)
@@ -444,7 +440,7 @@ def complete(text: str, line: int, column: int, snippets: bool = True) -> Comple
         shape = shape_at(place.path)
         list_item = _reference_kind(place.path, None) if place.in_new_item else None
         if list_item is not None:  # ``dependencies:`` items are names, not keys
-            items = _reference_items(text, place, list_item)
+            items = _reference_items(text, place, list_item, tree)
         mapping = _pick(shape, MapShape) if shape is not None else None
         if isinstance(mapping, MapShape) and mapping.section:
             items += _key_items(mapping, place)
@@ -493,11 +489,11 @@ def _hover_in_tree(parsed: ParsedText, line: int, column: int) -> tuple[str, int
         what, node = found
         if what == "key":
             parent = node.parent.path if node.parent is not None else ()
-            fs = field_at(parent + (node.value,), _root())
+            fs = field_at(parent + (node.value,))
             if fs is None or fs.doc is None:
                 return None
             return fs.doc.markdown(fs.key), node.start[1], node.end[1]
-        fs = field_at(node.path, _root()) if node.key_node is not None else None
+        fs = field_at(node.path) if node.key_node is not None else None
         if fs is None or fs.doc is None or node.start[0] != node.end[0]:
             return None
         value = node.value.strip()

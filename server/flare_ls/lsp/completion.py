@@ -27,18 +27,19 @@ def register(server: FlareServer) -> None:
     )
     @guarded(None)
     def completion(ls: FlareServer, params: types.CompletionParams) -> types.CompletionList | None:
-        found = ls.at(params.text_document.uri, params.position)
+        uri = params.text_document.uri
+        found = ls.at(uri, params.position)
         if found is None:
             return None
         text, convert, (line, column) = found
-        views = _view_completion(ls, params.text_document.uri, text, convert.lines, (line, column))
+        views = _view_completion(ls, uri, text, convert.lines, (line, column))
         if views is not None:
             start, choices = views
             edit_range = convert.range_to_client((line, start), (line, column))
             return types.CompletionList(
                 is_incomplete=False, items=[_view_item(name, detail, edit_range) for name, detail in choices]
             )
-        result = complete(text, line, column, snippets=ls.snippets)
+        result = complete(text, line, column, snippets=ls.snippets, tree=lambda: ls.parsed(uri, text))
         if result is None:
             return None
         edit_range = convert.range_to_client((result.line, result.start), (result.line, result.end))

@@ -6,10 +6,6 @@ from .attrdoc import TRIGGER_MODES, AttrDoc
 from .shapes import FieldShape, ListShape, MapShape, Shape, UnionShape, compile_model, root_shape
 
 
-def _root() -> MapShape:
-    return root_shape()
-
-
 def _step(shape: Shape, part: str | int) -> Shape | None:
     """The shape one key or index below ``shape``."""
     if isinstance(shape, UnionShape):
@@ -28,15 +24,21 @@ def _step(shape: Shape, part: str | int) -> Shape | None:
     return None
 
 
+def shape_at(path: tuple[str | int, ...], root: MapShape | None = None) -> Shape | None:
+    """The shape a YAML path leads to (keys, and list indexes as ints), or None off the model."""
+    shape: Shape | None = root or root_shape()
+    for part in path:
+        shape = _step(shape, part) if shape is not None else None
+    return shape
+
+
 def field_at(path: tuple[str | int, ...], root: MapShape | None = None) -> FieldShape | None:
     """The documented attribute a YAML path ends at (``workflow.dag[0].spec.stackSpec.job.explain``)."""
     if not path or not isinstance(path[-1], str):
         return None
-    shape: Shape | None = root or _root()
-    for part in path[:-1]:
-        shape = _step(shape, part) if shape is not None else None
-        if shape is None:
-            return None
+    shape = shape_at(path[:-1], root)
+    if shape is None:
+        return None
     holders = shape.options if isinstance(shape, UnionShape) else (shape,)
     for holder in holders:
         if isinstance(holder, MapShape) and path[-1] in holder.fields:
