@@ -36,7 +36,10 @@ class Config:
     default_stack: str | None = None
 
     def wants(self, finding: Finding) -> bool:
-        keys = (finding.rule.code, finding.rule.name)
+        return self.wants_rule(finding.rule)
+
+    def wants_rule(self, rule: RuleInfo) -> bool:
+        keys = (rule.code, rule.name)
         if any(k in self.ignore for k in keys):
             return False
         return self.select is None or any(k in self.select for k in keys)
@@ -114,11 +117,7 @@ def _configured(
         kept = table.apply(kept)
         if flare_seen or any(f.rule is SYNTAX for f in findings):
             judge = flare_seen and complete and not any(f.rule is INTERNAL_ERROR for f in findings)
-
-            def wants(info: RuleInfo) -> bool:
-                return config.wants(Finding(info, "", (0, 0), (0, 0), info.severity))
-
-            problems = table.problems(lines, wants, judge_use=judge)
+            problems = table.problems(lines, config.wants_rule, judge_use=judge)
             kept += table.apply(f for f in problems if config.wants(f))
     return [config.adjust(f) for f in kept] if config.severity else kept
 
