@@ -24,8 +24,9 @@ from .findings import Finding, Severity
 if TYPE_CHECKING:
     from .sqlcache import FactsStore
 from .report import FORMATS as REPORT_FORMATS
-from .report import FileResult, render
+from .report import FileResult, concise_line, render
 from .rules.schema import INTERNAL_ERROR
+from .yamltree import split_lines
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -255,18 +256,17 @@ def _write_text(results: list[tuple[Path, str | None, list[Finding]]], out: Text
     for path, text, findings in results:
         if findings:
             files += 1
-        lines = text.splitlines() if text is not None else []
+        lines = split_lines(text) if text is not None else []
         for f in findings:
             count[f.severity] += 1
-            row, col = f.start[0] + 1, f.start[1] + 1
             if fancy:
                 color = _COLORS[f.severity]
-                where = f"{_BOLD}{path}:{row}:{col}:{_RESET}"
+                where = f"{_BOLD}{path}:{f.start[0] + 1}:{f.start[1] + 1}:{_RESET}"
                 out.write(f"{where} {color}{f.code}{_RESET} [{f.rule.name}] {f.message}\n")
                 if f.start[0] < len(lines):
                     out.write(_excerpt(lines[f.start[0]], f, color))
             else:
-                out.write(f"{path}:{row}:{col}: {f.code} [{f.rule.name}] {f.message}\n")
+                out.write(concise_line(path, f))
     total = sum(count.values())
     if total == 0:
         out.write(f"All checked: no findings in {len(results)} file{'s' if len(results) != 1 else ''}.\n")

@@ -100,12 +100,14 @@ def _json_lines(results: list[FileResult], tool_version: str) -> str:
     return "".join(json.dumps(json_finding(r.path, f)) + "\n" for r in results for f in r.findings)
 
 
+def concise_line(path: Path, f: Finding) -> str:
+    """``path:line:col: CODE [name] message`` (1-based), the line of ``--format concise`` and of the
+    plain text output."""
+    return f"{path}:{f.start[0] + 1}:{f.start[1] + 1}: {f.code} [{f.rule.name}] {f.message}\n"
+
+
 def _concise(results: list[FileResult], tool_version: str) -> str:
-    return "".join(
-        f"{r.path}:{f.start[0] + 1}:{f.start[1] + 1}: {f.code} [{f.rule.name}] {f.message}\n"
-        for r in results
-        for f in r.findings
-    )
+    return "".join(concise_line(r.path, f) for r in results for f in r.findings)
 
 
 # -- github -------------------------------------------------------------------------------------------
