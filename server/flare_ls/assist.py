@@ -18,7 +18,7 @@ from .schema.docs import field_at
 from .schema.docs import shape_at as docs_shape_at
 from .schema.shapes import AnyShape, FieldShape, ListShape, MapShape, ScalarShape, Shape, UnionShape
 from .views import build_view
-from .yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, parse, split_lines
+from .yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, indent_of, parse, split_lines
 
 _KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dash>-\s+)?(?P<key>[^\s:#'\"{\[-][^:#]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
 _PARTIAL_KEY = re.compile(r"^[\w.$-]*$")
@@ -78,10 +78,6 @@ class Place:
 # -- locating the cursor --------------------------------------------------------------------------
 
 
-def _indent(text: str) -> int:
-    return len(text) - len(text.lstrip(" "))
-
-
 def _is_content(text: str) -> bool:
     stripped = text.strip()
     return bool(stripped) and not stripped.startswith("#")
@@ -112,7 +108,7 @@ def enclosing_path(lines: list[str], line: int, column: int, dash_owner: bool = 
         text = lines[number]
         if not _is_content(text):
             continue
-        indent = _indent(text)
+        indent = indent_of(text)
         stripped = text.strip()
         if stripped.startswith("- ") or stripped == "-":
             rest = stripped[1:].lstrip()
@@ -150,7 +146,7 @@ def _sibling_keys(lines: list[str], line: int, column: int) -> set[str]:
             number += step
             if not _is_content(text):
                 continue
-            indent = _indent(text)
+            indent = indent_of(text)
             stripped = text.strip()
             if stripped.startswith("- "):
                 content = indent + (len(stripped) - len(stripped[1:].lstrip()))
@@ -186,7 +182,7 @@ def locate(lines: list[str], line: int, column: int) -> Place | None:
     text = lines[line]
     before = text[:column]
     word_end = column + _WORD_AFTER.match(text, column).end() - column  # type: ignore[union-attr]
-    indent = _indent(before)
+    indent = indent_of(before)
     rest = before[indent:]
     if "#" in before and not rest.startswith(("'", '"')):
         hash_at = before.find("#")
@@ -411,7 +407,7 @@ def indent_step(lines: list[str]) -> int:
     previous = 0
     for text in lines[:200]:
         if _is_content(text):
-            indent = _indent(text)
+            indent = indent_of(text)
             if indent > previous:
                 steps.add(indent - previous)
             previous = indent

@@ -395,7 +395,8 @@ def _describe(exc: yaml.MarkedYAMLError, lines: list[str]) -> SyntaxProblem:
     return SyntaxProblem(message, (line, col), (line, end))
 
 
-def _indent(text: str) -> int:
+def indent_of(text: str) -> int:
+    """The number of spaces a line starts with (YAML indents with spaces only)."""
     return len(text) - len(text.lstrip(" "))
 
 
@@ -409,7 +410,7 @@ def _unexpected_colon(lines: list[str], line: int, col: int) -> str:
         above -= 1
     if above >= 0:
         previous = lines[above].rstrip()
-        if _indent(previous) < _indent(text) and not previous.endswith(":") and not previous.endswith("-"):
+        if indent_of(previous) < indent_of(text) and not previous.endswith(":") and not previous.endswith("-"):
             return (
                 f"unexpected `:`: line {line + 1} is indented deeper than line {above + 1}, which holds a "
                 "value and opens no block; one of the two is indented wrongly"

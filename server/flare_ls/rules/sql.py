@@ -21,10 +21,7 @@ from ..suggest import best
 from ..views import JobView, mapping_items, named
 from ..yamltree import YMap, YScalar
 from .base import Context, rule
-from .streaming import MICRO_BATCH_FREE, trigger_mode
-
-#: Input formats read from Kafka, lower-cased (Flare's spellings vary: KAFKAJSON, KafkaAvro).
-KAFKA_FORMATS = frozenset({"kafka", "kafkajson", "kafkaavro"})
+from .streaming import KAFKA_FORMATS, MICRO_BATCH_FREE, trigger_mode
 
 
 @rule(

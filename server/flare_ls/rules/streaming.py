@@ -364,7 +364,8 @@ def batch_mode_with_trigger(job: JobView, ctx: Context) -> None:
     )
 
 
-KAFKA_FORMATS = ("kafka", "kafkajson", "kafkaavro")
+#: Formats that read or write Kafka, lower-cased (Flare's spellings vary: KAFKAJSON, KafkaAvro).
+KAFKA_FORMATS = frozenset({"kafka", "kafkajson", "kafkaavro"})
 
 
 @rule(
