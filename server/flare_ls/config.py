@@ -85,6 +85,16 @@ def expand_severity(levels: Iterable[tuple[str, str]]) -> tuple[tuple[str, Sever
     return tuple(out)
 
 
+def rules_config(select: list[str] | None, ignore: list[str], severity: dict[str, str]) -> Config:
+    """The Config that rule lists as a user writes them (ids, names, id prefixes) stand for: the
+    project file's keys and the editor's settings alike."""
+    return Config(
+        select=expand_rules(select) if select is not None else None,
+        ignore=expand_rules(ignore),
+        severity=expand_severity(severity.items()),
+    )
+
+
 def _check_rules(names: list[str]) -> list[str]:
     unknown = [name for name in names if not is_known_rule(name)]
     if unknown:
@@ -283,12 +293,7 @@ class ProjectConfig:
     @cached_property
     def base(self) -> Config:
         """select/ignore/severity of the file, before per-file ignores."""
-        s = self.settings
-        return Config(
-            select=expand_rules(s.select) if s.select is not None else None,
-            ignore=expand_rules(s.ignore),
-            severity=expand_severity(s.severity.items()),
-        )
+        return rules_config(self.settings.select, self.settings.ignore, self.settings.severity)
 
     def relative(self, path: Path) -> str | None:
         """``path`` below the configuration's directory, as posix text; None when outside it."""

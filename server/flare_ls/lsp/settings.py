@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..analyze import Config
-from ..config import Overrides, expand_rules, expand_severity, is_known_rule
+from ..config import Overrides, is_known_rule, rules_config
 
 Level = Literal["error", "warning", "info", "hint"]
 
@@ -42,11 +42,7 @@ class Settings(BaseModel):
 
     def config(self) -> Config:
         """The Config for a document with no project configuration (editor settings over the defaults)."""
-        return Config(
-            select=expand_rules(self.rules.select) if self.rules.select is not None else None,
-            ignore=expand_rules(self.rules.ignore),
-            severity=expand_severity(self.rules.severity.items()),
-        )
+        return rules_config(self.rules.select, self.rules.ignore, dict(self.rules.severity))
 
     def overrides(self) -> Overrides:
         """What these settings change in a project's configuration: the keys the client actually set."""
