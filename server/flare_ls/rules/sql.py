@@ -7,6 +7,7 @@ characters inside the YAML scalar, through :meth:`~flare_ls.rules.base.Context.r
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..findings import Fix, Severity
 from ..queries import (
@@ -279,19 +280,48 @@ def unsupported_streaming_operation(job: JobView, ctx: Context) -> None:
             )
 
 
-def _incremental_parts(item: YMap) -> tuple[YMap, dict[str, YScalar], list[YScalar]] | None:
-    incremental = item.get("incremental")
-    if not isinstance(incremental, YMap):
-        return None
-    keys: dict[str, YScalar] = {}
-    for key in mapping_items(incremental.get("keys")):
-        if (node := named(key)) is not None:
-            keys.setdefault(node.value.strip(), node)
-    texts = [node for node in [incremental.scalar("sql")] if node is not None and node.kind == "str"]
-    texts += [
-        n for key in mapping_items(incremental.get("keys")) if (n := key.scalar("sql")) is not None and n.kind == "str"
-    ]
-    return incremental, keys, texts
+@dataclass(frozen=True)
+class _Incremental:
+    """An input's ``incremental`` section: its declared keys, the ``$|key|`` placeholders in its SQL
+    (the section's and its keys'), and the names its ``state`` entries give."""
+
+    keys: dict[str, YScalar]
+    #: (key named, the SQL scalar, placeholder start, end)
+    placeholders: list[tuple[str, YScalar, int, int]]
+    #: (``key`` or ``value``, the scalar)
+    state: list[tuple[str, YScalar]]
+
+    @property
+    def declared(self) -> str:
+        return ", ".join(f"`{k}`" for k in self.keys) or "none"
+
+
+def _incrementals(job: JobView) -> list[_Incremental]:
+    return memo(job, "incrementals", _find_incrementals)
+
+
+def _find_incrementals(job: JobView) -> list[_Incremental]:
+    found = []
+    for item in job.inputs:
+        section = item.get("incremental")
+        if not isinstance(section, YMap):
+            continue
+        keys: dict[str, YScalar] = {}
+        texts = [node] if (node := section.scalar("sql")) is not None and node.kind == "str" else []
+        for key in mapping_items(section.get("keys")):
+            if (name := named(key)) is not None:
+                keys.setdefault(name.value.strip(), name)
+            if (node := key.scalar("sql")) is not None and node.kind == "str":
+                texts.append(node)
+        placeholders = [(name, node, start, end) for node in texts for name, start, end in incremental_keys(node.value)]
+        state = [
+            (field, ref)
+            for entry in mapping_items(section.get("state"))
+            for field in ("key", "value")
+            if (ref := entry.scalar(field)) is not None and ref.kind != "null"
+        ]
+        found.append(_Incremental(keys, placeholders, state))
+    return found
 
 
 @rule(
@@ -301,34 +331,28 @@ def _incremental_parts(item: YMap) -> tuple[YMap, dict[str, YScalar], list[YScal
     "an incremental `$|key|` placeholder or `state` entry names a key that `keys` does not declare",
 )
 def undeclared_incremental_key(job: JobView, ctx: Context) -> None:
-    for item in job.inputs:
-        parts = _incremental_parts(item)
-        if parts is None:
-            continue
-        incremental, keys, texts = parts
-        declared = ", ".join(f"`{k}`" for k in keys) or "none"
-        for node in texts:
-            for name, start, end in incremental_keys(node.value):
-                if name in keys:
-                    continue
-                suggestion, _ = best(name, list(keys))
-                hint = f"; did you mean `{suggestion}`?" if suggestion else ""
-                ctx.report_in(
+    for incremental in _incrementals(job):
+        keys = incremental.keys
+        for name, node, start, end in incremental.placeholders:
+            if name in keys:
+                continue
+            suggestion, _ = best(name, list(keys))
+            hint = f"; did you mean `{suggestion}`?" if suggestion else ""
+            ctx.report_in(
+                undeclared_incremental_key,
+                node,
+                start,
+                end,
+                f"`$|{name}|` names no incremental key{hint} (declared: {incremental.declared}); Flare leaves it "
+                "in the SQL",
+            )
+        for field, ref in incremental.state:
+            if ref.value.strip() not in keys:
+                ctx.report(
                     undeclared_incremental_key,
-                    node,
-                    start,
-                    end,
-                    f"`$|{name}|` names no incremental key{hint} (declared: {declared}); Flare leaves it in the SQL",
+                    ref,
+                    f"state `{field}` `{ref.value}` names no incremental key (declared: {incremental.declared})",
                 )
-        for entry in mapping_items(incremental.get("state")):
-            for field in ("key", "value"):
-                named = entry.scalar(field)
-                if named is not None and named.kind != "null" and named.value.strip() not in keys:
-                    ctx.report(
-                        undeclared_incremental_key,
-                        named,
-                        f"state `{field}` `{named.value}` names no incremental key (declared: {declared})",
-                    )
 
 
 @rule(
@@ -338,15 +362,10 @@ def undeclared_incremental_key(job: JobView, ctx: Context) -> None:
     "an incremental key that no `$|key|` placeholder and no `state` entry uses",
 )
 def unused_incremental_key(job: JobView, ctx: Context) -> None:
-    for item in job.inputs:
-        parts = _incremental_parts(item)
-        if parts is None:
-            continue
-        incremental, keys, texts = parts
-        used = {name for node in texts for name, _, _ in incremental_keys(node.value)}
-        for entry in mapping_items(incremental.get("state")):
-            used.update(n.value.strip() for field in ("key", "value") if (n := entry.scalar(field)) is not None)
-        for name, node in keys.items():
+    for incremental in _incrementals(job):
+        used = {name for name, _, _, _ in incremental.placeholders}
+        used.update(ref.value.strip() for _, ref in incremental.state)
+        for name, node in incremental.keys.items():
             if name not in used:
                 ctx.report(
                     unused_incremental_key,
