@@ -12,7 +12,7 @@ import pytest
 
 from flare_ls.analyze import Config, analyze
 from flare_ls.fixing import FileFix, fix_file, fix_text, unified_diff
-from flare_ls.yamltree import parse
+from flare_ls.parsing.yamltree import parse
 from golden import CORPUS, FIXTURES
 
 SOURCES = sorted(CORPUS.glob("*.yaml")) + sorted(FIXTURES.glob("*/*.yaml"))

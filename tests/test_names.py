@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from flare_ls.names import name_at, names, related, rename_problem
-from flare_ls.yamltree import split_lines
+from flare_ls.parsing.yamltree import split_lines
 
 HEAD = """\
 version: v1

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from flare_ls.scalarmap import ScalarMap, scalar_map
-from flare_ls.yamltree import YMap, YScalar, YSeq, parse, split_lines
+from flare_ls.parsing.scalarmap import ScalarMap, scalar_map
+from flare_ls.parsing.yamltree import YMap, YScalar, YSeq, parse, split_lines
 
 
 def load(text: str, *path: str | int) -> tuple[YScalar, list[str]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flare_ls.analyze import analyze
-from flare_ls.yamltree import YMap, YScalar, YSeq, parse
+from flare_ls.parsing.yamltree import YMap, YScalar, YSeq, parse
 
 
 def root(text: str) -> YMap:

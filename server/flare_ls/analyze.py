@@ -19,7 +19,7 @@ from .rules.schema import DUPLICATE_KEY, INTERNAL_ERROR, LEGACY_LAYOUT, SYNTAX, 
 from .schema.docs import field_at
 from .schema.shapes import root_shape
 from .views import DocumentView, build_view
-from .yamltree import ParsedText, Pos, YDocument, YMap, YScalar, parse, split_lines
+from .parsing.yamltree import ParsedText, Pos, YDocument, YMap, YScalar, parse, split_lines
 
 ROOT_SHAPE = root_shape()
 _LOOKS_LIKE_FLARE = re.compile(r"^\s*(?:stack:\s*['\"]?(?:\$\{)?flare\b|stackSpec:|flare:\s*$)", re.M)

@@ -18,7 +18,7 @@ from .schema.docs import field_at
 from .schema.docs import shape_at as docs_shape_at
 from .schema.shapes import AnyShape, FieldShape, ListShape, MapShape, ScalarShape, Shape, UnionShape
 from .views import build_view
-from .yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, indent_of, parse, split_lines
+from .parsing.yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, indent_of, parse, split_lines
 
 _KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dash>-\s+)?(?P<key>[^\s:#'\"{\[-][^:#]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
 _PARTIAL_KEY = re.compile(r"^[\w.$-]*$")

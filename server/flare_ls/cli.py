@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 from .report import FORMATS as REPORT_FORMATS
 from .report import FileResult, concise_line, render
 from .rules.schema import INTERNAL_ERROR
-from .yamltree import split_lines
+from .parsing.yamltree import split_lines
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from .yamltree import Pos
+from .parsing.yamltree import Pos
 
 DOCS_BASE = "https://github.com/flare-ls/flare-ls/blob/main/docs/rules/"
 

@@ -7,7 +7,7 @@ quoting, indentation and line endings.
 from __future__ import annotations
 
 from .findings import Fix, TextEdit
-from .yamltree import LINE_BREAK, Pos, YMap, YNode, YScalar
+from .parsing.yamltree import LINE_BREAK, Pos, YMap, YNode, YScalar
 
 
 def replace_scalar(node: YScalar, value: str, message: str, *, safe: bool) -> Fix:

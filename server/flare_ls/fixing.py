@@ -16,7 +16,7 @@ from .analyze import Config, analyze
 from .files import decode, encoding_of, write_atomically
 from .findings import Finding, TextEdit
 from .fixes import apply_edits
-from .yamltree import Pos
+from .parsing.yamltree import Pos
 
 MAX_ROUNDS = 10
 

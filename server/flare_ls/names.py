@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 
 from .queries import job_queries, view_role
-from .scalarmap import Locator
+from .parsing.scalarmap import Locator
 from .views import build_view, mapping_items, named, streams
-from .yamltree import ParsedText, Pos, YMap, YScalar, YSeq, parse, split_lines
+from .parsing.yamltree import ParsedText, Pos, YMap, YScalar, YSeq, parse, split_lines
 
 
 @dataclass(frozen=True)

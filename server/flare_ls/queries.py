@@ -16,7 +16,7 @@ from typing import TypeVar
 from .sql import PLACEHOLDER as WHOLE_PLACEHOLDER
 from .sql import SqlFacts, analyze_sql
 from .views import JobView, build_view, is_placeholder, mapping_items, named
-from .yamltree import ParsedText, Pos, YMap, YScalar, YSeq
+from .parsing.yamltree import ParsedText, Pos, YMap, YScalar, YSeq
 
 T = TypeVar("T")
 

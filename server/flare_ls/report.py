@@ -30,7 +30,7 @@ from . import analyze as _analyze  # noqa: F401  (importing registers the rules)
 from . import files as _files  # noqa: F401  (registers FL003, unreadable-file)
 from .findings import Finding, RuleInfo, Severity
 from .rules.base import RULES
-from .yamltree import split_lines
+from .parsing.yamltree import split_lines
 
 FORMATS = ("json", "json-lines", "concise", "github", "sarif", "junit")
 

@@ -5,7 +5,7 @@ to know which tables a query reads. sqlglot parses it (its Spark dialect, or Tri
 Minerva ``query``); this module turns sqlglot's tree into plain facts with character offsets into the
 SQL text. Offsets, not YAML positions: the facts depend on the SQL text alone, so they are cached by
 text and an edit elsewhere in the manifest (or to another step) never re-parses a query.
-:mod:`flare_ls.scalarmap` turns offsets into positions in the YAML scalar the SQL was written in.
+:mod:`flare_ls.parsing.scalarmap` turns offsets into positions in the YAML scalar the SQL was written in.
 
 Templating placeholders (``${VAR}``, ``{{ name }}``, incremental ``$|key|``) are replaced, before
 parsing, by identifier characters of the same length, so they parse as names and every offset stays

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .yamltree import YMap, YNode, YScalar, YSeq
+from .parsing.yamltree import YMap, YNode, YScalar, YSeq
 
 # Case-insensitive so that `Flare:7.0` is still recognised (and its casing reported, FL107).
 _STACK = re.compile(r"^flare(?::(\d+)(?:\.(\d+))?)?$", re.I)

@@ -9,7 +9,7 @@ from lsprotocol import types
 from ..assist import Item, complete
 from ..queries import query_at, view_role
 from ..views import streams
-from ..yamltree import Pos, YMap
+from ..parsing.yamltree import Pos, YMap
 from .server import FlareServer, guarded
 
 KINDS = {

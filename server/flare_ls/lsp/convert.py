@@ -5,7 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from ..findings import Finding, Fix, Severity
-from ..yamltree import Pos
+from ..parsing.yamltree import Pos
 
 UTF8, UTF16, UTF32 = types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16, types.PositionEncodingKind.Utf32
 

@@ -30,7 +30,7 @@ from ..analyze import Config, analyze_parsed
 from ..config import ConfigError, ConfigLoader
 from ..findings import Finding
 from ..names import Name, names
-from ..yamltree import ParsedText, Pos, parse, split_lines
+from ..parsing.yamltree import ParsedText, Pos, parse, split_lines
 from .convert import Converter, diagnostic
 from .settings import Settings, parse_settings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from ..views import build_view, mapping_items
-from ..yamltree import YMap, YNode, parse
+from ..parsing.yamltree import YMap, YNode, parse
 from .convert import Converter
 from .server import FlareServer, guarded
 

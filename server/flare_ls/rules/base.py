@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..findings import Finding, Fix, RuleInfo, Severity
-from ..scalarmap import Locator
-from ..yamltree import Pos, YNode, YScalar
+from ..parsing.scalarmap import Locator
+from ..parsing.yamltree import Pos, YNode, YScalar
 
 Target = Literal["value", "key", "entry"]
 

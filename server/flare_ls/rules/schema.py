@@ -23,7 +23,7 @@ from ..schema.shapes import (
 )
 from ..suggest import best, rank
 from ..views import is_flare_stack, is_placeholder
-from ..yamltree import YMap, YNode, YScalar, YSeq
+from ..parsing.yamltree import YMap, YNode, YScalar, YSeq
 from .base import Context, declare
 
 SYNTAX = declare("FL001", "yaml-syntax", Severity.ERROR, "the text is not valid YAML")

@@ -20,7 +20,7 @@ from ..queries import (
 from ..sql import incremental_keys
 from ..suggest import best
 from ..views import JobView, mapping_items, named
-from ..yamltree import YMap, YScalar
+from ..parsing.yamltree import YMap, YScalar
 from .base import Context, rule
 from .streaming import KAFKA_FORMATS, MICRO_BATCH_FREE, trigger_mode
 

@@ -9,7 +9,7 @@ from ..findings import Severity
 from ..fixes import append_entries, delete_entry, indent_step, replace_scalar
 from ..suggest import best
 from ..views import JobView, is_placeholder
-from ..yamltree import YMap, YNode, YScalar, YSeq
+from ..parsing.yamltree import YMap, YNode, YScalar, YSeq
 from .base import Context, rule
 
 MICRO_BATCH_FREE = "Continuous"

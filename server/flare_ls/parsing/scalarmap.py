@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from .findings import TextEdit
-from .fixes import escape_for
+from ..findings import TextEdit
+from ..fixes import escape_for
 from .yamltree import Pos, YMap, YScalar, YSeq
 
 # Single-character escapes of double-quoted scalars: YAML 1.2's list, which is what libyaml accepts.

@@ -1,0 +1,2 @@
+"""Text to positioned YAML trees: the event-stream parser, error recovery, and maps of scalars' characters
+back to the file."""
