@@ -1,6 +1,7 @@
 """Every fix flare-ls offers, applied to the text it was computed for.
 
-A fix must repair what it says (its finding is gone afterwards), keep the document valid YAML, touch
+A fix must repair what it says (its finding is gone afterwards), keep the document valid YAML (or, in
+a text with syntax errors, add none), touch
 nothing outside its edits, and, when marked safe, bring no new finding on the lines it edits.
 """
 
@@ -38,7 +39,9 @@ def test_fix_repairs_its_finding(text, finding) -> None:
     assert finding.fix is not None
     fixed = apply_edits(text, finding.fix.edits)
     after = analyze(fixed)
-    assert "FL001" not in {f.code for f in after}, "the fix broke the YAML"
+    # In a text with syntax errors (read through error recovery) a fix must add none.
+    syntax_before = sum(f.code == "FL001" for f in analyze(text))
+    assert sum(f.code == "FL001" for f in after) <= syntax_before, "the fix broke the YAML"
     same = [f for f in after if f.code == finding.code and f.start == finding.start and f.message == finding.message]
     assert not same, "the finding is still there after its fix"
     if finding.fix.safe:

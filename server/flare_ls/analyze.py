@@ -19,6 +19,7 @@ from .rules.schema import DUPLICATE_KEY, INTERNAL_ERROR, LEGACY_LAYOUT, SYNTAX, 
 from .schema.docs import field_at
 from .schema.shapes import root_shape
 from .views import DocumentView, build_view
+from .parsing.recovery import Repairs
 from .parsing.yamltree import ParsedText, Pos, YDocument, YMap, YScalar, parse, split_lines
 
 ROOT_SHAPE = root_shape()
@@ -88,15 +89,54 @@ def analyze_parsed(
         if config is not None and config.default_stack is not None:
             for job in view.jobs:
                 job.assumed_stack = config.default_stack
-        findings += _analyze_document(document, root, view, lines)
-    if parsed.error is not None and (flare_seen or looks_like_flare_text(text)):
-        error = parsed.error
-        findings.append(Finding(SYNTAX, error.message, error.start, error.end, SYNTAX.severity))
+        found = _analyze_document(document, root, view, lines)
+        findings += found if parsed.repairs is None else _trusted(found, root, view, parsed.repairs)
+    if parsed.errors and (flare_seen or looks_like_flare_text(text)):
+        for error in parsed.errors:
+            findings.append(Finding(SYNTAX, error.message, error.start, error.end, SYNTAX.severity))
     findings = _configured(findings, lines, config or DEFAULT_CONFIG, text, flare_seen, parsed.error is None)
     if bom:
         findings = [_shift_first_line(f) for f in findings]
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+#: Rules whose findings on a re-indented line would judge where recovery guessed the line belongs.
+_PLACEMENT_RULES = frozenset({"FL101", "FL104", "FL105"})
+
+
+def _trusted(findings: list[Finding], root: YMap, view: DocumentView, repairs: Repairs) -> list[Finding]:
+    """The findings of a document read through error recovery that do not depend on its repairs.
+
+    - Nothing is said about lines that were blanked (there is nothing there), and a relational rule
+      (what a job lacks, how its parts relate) stays silent on a job that lost a key or a list item
+      to a blanked line: the author may well have written what it would call missing.
+    - On a re-indented line the content is the author's but its place is recovery's guess: findings
+      about placement are dropped.
+    - No fix touches a repaired line; elsewhere fixes stay, since every other line is the author's.
+    """
+    lossy = repairs.lossy
+    # A job's lines run to the next job: a blanked line after its last key may have been its own.
+    starts = [item.start[0] for item in view.dag]
+    scopes = [(start, end - 1) for start, end in zip(starts, starts[1:] + [1 << 30])]
+    kept: list[Finding] = []
+    for finding in findings:
+        first, last = finding.start[0], finding.end[0]
+        if lossy and any(first <= line <= last for line in lossy):
+            continue
+        if lossy and finding.rule.relational:
+            low, high = next(((a, b) for a, b in scopes if a <= first <= b), (root.start[0], 1 << 30))
+            if any(low <= line <= high for line in lossy):
+                continue
+        if finding.code in _PLACEMENT_RULES and any(line in repairs.indents for line in (first, last)):
+            continue
+        fix = finding.fix
+        if fix is not None and any(
+            line in repairs.lines for edit in fix.edits for line in range(edit.start[0], edit.end[0] + 1)
+        ):
+            finding = replace(finding, fix=None)
+        kept.append(finding)
+    return kept
 
 
 def _configured(

@@ -53,6 +53,9 @@ class RuleInfo:
     name: str
     severity: Severity
     summary: str
+    #: The rule reasons about what a job lacks or how its parts relate (a missing key, a view no step
+    #: defines), so it cannot be trusted on a job that error recovery had to cut lines from.
+    relational: bool = False
 
     @property
     def url(self) -> str:

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from .recovery import Repairs
 
 try:  # The C parser is ~10x faster; the pure-Python one accepts and rejects the same documents.
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -173,7 +176,19 @@ class SyntaxProblem:
 @dataclass
 class ParsedText:
     documents: list[YDocument] = field(default_factory=list)
-    error: SyntaxProblem | None = None
+    #: Every syntax error found, in the order of the text (more than one when recovery read past them).
+    errors: list[SyntaxProblem] = field(default_factory=list)
+    #: What error recovery changed to read the text (None when it parsed as it is).
+    repairs: Repairs | None = None
+
+    @property
+    def error(self) -> SyntaxProblem | None:
+        """The first syntax error, if any."""
+        return self.errors[0] if self.errors else None
+
+    def repaired(self, line: int) -> bool:
+        """Whether error recovery changed ``line`` to read the text."""
+        return self.repairs is not None and line in self.repairs.lines
 
 
 _CONFLICT = re.compile(r"^(<<<<<<<|=======|>>>>>>>)(?: .*)?$", re.M)
@@ -188,48 +203,44 @@ LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def parse(text: str, lines: list[str] | None = None) -> ParsedText:
-    """Parse every document of ``text``; stop at the first syntax error and report it.
+    """Parse every document of ``text``, reading past syntax errors (:mod:`.recovery`).
 
-    Documents that parsed before the error are kept: a broken third document does not hide findings
-    in the first two.
+    Text that parses takes one pass of libyaml and nothing else. After an error the text is repaired
+    and parsed again: every error is reported, and the tree holds everything that could be read, at
+    the positions of the original text.
     """
     if lines is None:
         lines = split_lines(text)
-    result = ParsedText()
     # The substring tests are ~100x cheaper than the regex over a whole file that has no markers.
-    has_marker = "<<<<<<<" in text or ">>>>>>>" in text or "=======" in text
-    conflict = _CONFLICT.search(text) if has_marker else None
-    if conflict is not None:
-        line = text.count("\n", 0, conflict.start())
-        result.error = SyntaxProblem(
-            f"unresolved merge conflict marker `{conflict.group(1)}`: the file still holds both sides of "
-            "a git merge; keep one side and delete the markers",
-            (line, 0),
-            (line, len(lines[line].rstrip("\r"))),
-        )
-        return result
-    builder = _Builder(lines, result)
+    has_marker = ("<<<<<<<" in text or ">>>>>>>" in text or "=======" in text) and _CONFLICT.search(text)
+    first = None
+    if not has_marker:
+        documents, error = _parse_once(text, lines)
+        if error is None:
+            return ParsedText(documents)
+        first = (documents, error)
+    from .recovery import recover  # only on the error path: recovery builds on this module
+
+    documents, errors, repairs = recover(lines, lambda work: _parse_once("\n".join(work), work), first)
+    return ParsedText(documents, errors, repairs)
+
+
+def _parse_once(text: str, lines: list[str]) -> tuple[list[YDocument], BaseException | None]:
+    """One pass of libyaml over ``text``: the documents read, and the error that stopped it."""
+    builder = _Builder(lines)
     try:
         builder.run(text)
-    except yaml.MarkedYAMLError as exc:
-        result.error = _describe(exc, lines)
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position)
-        col = exc.position - (text.rfind("\n", 0, exc.position) + 1)
-        result.error = SyntaxProblem(
-            f"character {exc.character!r} is not allowed in YAML text", (line, col), (line, col + 1)
-        )
-    except yaml.YAMLError as exc:  # pragma: no cover - every libyaml error carries a mark
-        result.error = SyntaxProblem(f"YAML cannot be parsed: {exc}", (0, 0), (0, 0))
-    return result
+    except yaml.YAMLError as exc:  # MarkedYAMLError, or ReaderError for a character YAML forbids
+        return builder.documents, exc
+    return builder.documents, None
 
 
 class _Builder:
     """Turns the event stream into YDocuments."""
 
-    def __init__(self, lines: list[str], result: ParsedText) -> None:
+    def __init__(self, lines: list[str]) -> None:
         self.lines = lines
-        self.result = result
+        self.documents: list[YDocument] = []
         self.duplicates: list[tuple[YScalar, YScalar]] = []
 
     def run(self, text: str) -> None:
@@ -247,7 +258,7 @@ class _Builder:
         anchors: dict[str, YNode] = {}
         root: YNode | None = None
         doc_start = 0
-        documents = self.result.documents
+        documents = self.documents
         events = yaml.events
         scalar_event, alias_event = events.ScalarEvent, events.AliasEvent
         map_start, seq_start = events.MappingStartEvent, events.SequenceStartEvent
@@ -353,7 +364,7 @@ class _Builder:
         return (line, col)
 
 
-def _describe(exc: yaml.MarkedYAMLError, lines: list[str]) -> SyntaxProblem:
+def describe_error(exc: yaml.MarkedYAMLError, lines: list[str]) -> SyntaxProblem:
     """Turn libyaml's wording into a message that says what to change."""
     mark = exc.problem_mark or exc.context_mark
     assert mark is not None

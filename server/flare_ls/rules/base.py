@@ -33,11 +33,12 @@ CHECKS: list[Check] = []
 _NAMES: set[str] = set()
 
 
-def declare(code: str, name: str, severity: Severity, summary: str) -> RuleInfo:
-    """Declare a rule; refuses an id or a name that is already taken."""
+def declare(code: str, name: str, severity: Severity, summary: str, *, relational: bool = False) -> RuleInfo:
+    """Declare a rule; refuses an id or a name that is already taken. ``relational``: the rule judges
+    what a job lacks or how its parts relate (see :attr:`RuleInfo.relational`)."""
     if code in RULES or name in _NAMES:
         raise ValueError(f"flare-ls: rule {code} [{name}] is registered twice")
-    info = RuleInfo(code, name, severity, summary)
+    info = RuleInfo(code, name, severity, summary, relational)
     RULES[code] = info
     _NAMES.add(name)
     return info
@@ -54,13 +55,13 @@ def checks(info: RuleInfo, *, scope: str = "job") -> Callable[[Callable[..., Non
 
 
 def rule(
-    code: str, name: str, severity: Severity, summary: str, *, scope: str = "job"
+    code: str, name: str, severity: Severity, summary: str, *, scope: str = "job", relational: bool = False
 ) -> Callable[[Callable[..., None]], RuleInfo]:
     """Declare a rule and register its check; the decorated name becomes the rule's :class:`RuleInfo`
     (so a check reports with ``ctx.report(its_own_name, ...)``)."""
 
     def register(run: Callable[..., None]) -> RuleInfo:
-        info = declare(code, name, severity, summary)
+        info = declare(code, name, severity, summary, relational=relational)
         CHECKS.append(Check(info, scope, run))
         return info
 

@@ -31,7 +31,7 @@ DUPLICATE_KEY = declare("FL002", "duplicate-key", Severity.ERROR, "a key appears
 UNKNOWN_KEY = declare("FL101", "unknown-key", Severity.ERROR, "a key Flare does not know at this place")
 INVALID_VALUE = declare("FL102", "invalid-value", Severity.ERROR, "a value outside the allowed set")
 WRONG_TYPE = declare("FL103", "wrong-type", Severity.ERROR, "a value of the wrong type")
-MISSING_KEY = declare("FL104", "missing-key", Severity.ERROR, "a required key is missing")
+MISSING_KEY = declare("FL104", "missing-key", Severity.ERROR, "a required key is missing", relational=True)
 MISPLACED_KEY = declare("FL105", "misplaced-key", Severity.ERROR, "a key valid elsewhere, at the wrong level")
 LEGACY_LAYOUT = declare(
     "FL106", "legacy-layout", Severity.WARNING, "the document uses the deprecated flare:1.0-4.0 layout"

@@ -43,7 +43,7 @@ def _later_steps(job: JobView, query: Query) -> dict[str, YScalar]:
     return {view.folded: view.node for view in job_views(job) if view.node is not None and view.step >= query.step}
 
 
-@rule("FL402", "undefined-view", Severity.ERROR, "SQL reads a view that no input or earlier step of the job defines")
+@rule("FL402", "undefined-view", Severity.ERROR, "SQL reads a view that no input or earlier step of the job defines", relational=True)
 def undefined_view(job: JobView, ctx: Context) -> None:
     if names_unknowable(job):
         return
@@ -90,7 +90,7 @@ def undefined_view(job: JobView, ctx: Context) -> None:
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-@rule("FL403", "unused-view", Severity.INFO, "an input or step that no query, output, command or action reads")
+@rule("FL403", "unused-view", Severity.INFO, "an input or step that no query, output, command or action reads", relational=True)
 def unused_view(job: JobView, ctx: Context) -> None:
     if (
         names_unknowable(job)
@@ -224,6 +224,7 @@ _CONTINUOUS = ("aggregate", "join", "order", "limit", "distinct", "window", "cur
     "continuous-non-map-query",
     Severity.ERROR,
     "a Continuous-trigger job's SQL aggregates, joins, sorts, limits, deduplicates or reads the clock",
+    relational=True,
 )
 def continuous_non_map_query(job: JobView, ctx: Context) -> None:
     trigger = trigger_mode(job)
@@ -261,6 +262,7 @@ _STREAMING_LIMITS = {
     "unsupported-streaming-operation",
     Severity.WARNING,
     "a streaming query uses LIMIT, DISTINCT, a distinct aggregation or a non-time window, which Spark rejects",
+    relational=True,
 )
 def unsupported_streaming_operation(job: JobView, ctx: Context) -> None:
     trigger = trigger_mode(job)
@@ -329,6 +331,7 @@ def _find_incrementals(job: JobView) -> list[_Incremental]:
     "undeclared-incremental-key",
     Severity.ERROR,
     "an incremental `$|key|` placeholder or `state` entry names a key that `keys` does not declare",
+    relational=True,
 )
 def undeclared_incremental_key(job: JobView, ctx: Context) -> None:
     for incremental in _incrementals(job):
@@ -360,6 +363,7 @@ def undeclared_incremental_key(job: JobView, ctx: Context) -> None:
     "unused-incremental-key",
     Severity.WARNING,
     "an incremental key that no `$|key|` placeholder and no `state` entry uses",
+    relational=True,
 )
 def unused_incremental_key(job: JobView, ctx: Context) -> None:
     for incremental in _incrementals(job):

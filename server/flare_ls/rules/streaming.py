@@ -25,6 +25,7 @@ def trigger_mode(job: JobView) -> YScalar | None:
     "foreach-batch-with-continuous",
     Severity.ERROR,
     "`forEachBatchMode: true` needs micro-batches, which the Continuous trigger does not make",
+    relational=True,
 )
 def foreach_batch_with_continuous(job: JobView, ctx: Context) -> None:
     trigger = trigger_mode(job)
@@ -83,6 +84,7 @@ def checkpoint_nodes(job: JobView) -> list[YScalar]:
     "missing-checkpoint-location",
     Severity.ERROR,
     "a streaming job without `checkpointLocation`",
+    relational=True,
 )
 def missing_checkpoint_location(job: JobView, ctx: Context) -> None:
     if not job.is_streaming or checkpoint_nodes(job) or job.job is None:
@@ -134,6 +136,7 @@ def _workflow_name(job: JobView) -> str | None:
     "streaming-without-stream-input",
     Severity.WARNING,
     "a `streaming` section, but no input with `isStream: true`",
+    relational=True,
 )
 def streaming_without_stream_input(job: JobView, ctx: Context) -> None:
     if job.streaming is None or job.is_streaming or not job.inputs:
@@ -164,6 +167,7 @@ def streaming_without_stream_input(job: JobView, ctx: Context) -> None:
     "trigger-duration-ignored",
     Severity.WARNING,
     "`triggerDuration` with a trigger that does not use it (`Once`, `AvailableNow`)",
+    relational=True,
 )
 def trigger_duration_ignored(job: JobView, ctx: Context) -> None:
     trigger = trigger_mode(job)
@@ -347,6 +351,7 @@ def invalid_starting_offsets(job: JobView, ctx: Context) -> None:
     "batch-mode-with-trigger",
     Severity.WARNING,
     "`batchMode` with a trigger that keeps running (`ProcessingTime`, `Continuous`)",
+    relational=True,
 )
 def batch_mode_with_trigger(job: JobView, ctx: Context) -> None:
     trigger = trigger_mode(job)
@@ -373,6 +378,7 @@ KAFKA_FORMATS = frozenset({"kafka", "kafkajson", "kafkaavro"})
     "continuous-unsupported-sink",
     Severity.WARNING,
     "a `Continuous` trigger writing to a sink Spark's continuous processing does not support",
+    relational=True,
 )
 def continuous_unsupported_sink(job: JobView, ctx: Context) -> None:
     trigger = trigger_mode(job)
@@ -400,6 +406,7 @@ NEVER_STOPPING = (None, "ProcessingTime", "Continuous")
     "streaming-job-on-schedule",
     Severity.WARNING,
     "a streaming query that never stops, in a cron-scheduled workflow",
+    relational=True,
 )
 def streaming_job_on_schedule(job: JobView, ctx: Context) -> None:
     if not job.is_streaming:

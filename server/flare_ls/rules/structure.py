@@ -66,6 +66,7 @@ def duplicate_name(job: JobView, ctx: Context) -> None:
     "unknown-output-source",
     Severity.ERROR,
     "an output whose `name` no step or input of the job produces",
+    relational=True,
 )
 def unknown_output_source(job: JobView, ctx: Context) -> None:
     if job.steps_elsewhere:
@@ -102,6 +103,7 @@ def unknown_output_source(job: JobView, ctx: Context) -> None:
     Severity.ERROR,
     "`dependencies` naming no job of the dag",
     scope="document",
+    relational=True,
 )
 def unknown_dependency(doc: DocumentView, ctx: Context) -> None:
     names = [n.value for item in doc.dag if (n := _name(item)) is not None]

@@ -1,0 +1,455 @@
+"""Error recovery: keep reading a YAML text past its syntax errors.
+
+libyaml stops at the first error. A manifest being typed is broken at almost every keystroke, and a
+real one may hold a tab or a merge-conflict marker that nobody noticed; if the first error hid every
+other finding, the author would learn one problem per run. So, after an error, the text is repaired
+minimally and parsed again, up to :data:`MAX_ROUNDS` times:
+
+- **merge conflicts**: the markers and the incoming side (``=======`` to ``>>>>>>>``) are blanked, so
+  the file reads as the side it was checked out with;
+- **tabs in indentation**: the run of tab-indented lines is re-indented with spaces, trying tab widths
+  2, 4, 8, 1 and 0 and keeping the one that lets the parse get furthest (the content is kept);
+- **an unclosed quote or bracket**: closed at the end of the line it was opened on (the error is
+  reported at the opening character, not where libyaml gave up, often many lines below);
+- **anything else** (a key without its colon, bad indentation, a stray list item): the offending line,
+  with the lines indented under it, is blanked.
+
+Every repair keeps the number of lines, and blanking keeps every column, so the positions of the
+repaired tree are those of the original text except on re-indented lines, whose columns are mapped
+back. Each repair must move the parse forward (the next error comes later in the text, or none
+does); one that does not is undone and the next, blunter one is tried.
+
+Repairs are recorded so the analysis can be honest about them: findings on repaired lines carry no
+fix, and where a blanked line held a key or a list item (a *lossy* repair), findings that depend on
+what is absent from the job are not reported (see :mod:`flare_ls.analyze`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import yaml
+
+from .yamltree import Pos, SyntaxProblem, YDocument, YMap, YNode, YSeq, describe_error, indent_of
+
+#: How many errors one text may have repaired; past that the parse keeps what it read.
+MAX_ROUNDS = 24
+#: Tab widths tried for a run of tab-indented lines, most likely first (2 is the manifests' indent).
+TAB_WIDTHS = (2, 4, 8, 1, 0)
+
+_CONFLICT_START = re.compile(r"<<<<<<<(?: |$)")
+_CONFLICT_MIDDLE = re.compile(r"=======(?: |$)")
+_CONFLICT_END = re.compile(r">>>>>>>(?: |$)")
+#: A line that says something in the tree: a key (``name:``) or a list item (``-``).
+_MEANINGFUL = re.compile(r"^\s*(?:-(?:\s|$)|[^#\s].*?:(?:\s|$))")
+_QUOTE_CONTEXT = "while scanning a quoted scalar"
+_FLOW_CONTEXTS = {"while parsing a flow sequence": "]", "while parsing a flow mapping": "}"}
+_CLOSERS = {"[": "]", "{": "}"}
+#: Parses lines (joined with ``\n``) into documents; returns them and the error that stopped it.
+ParseOnce = Callable[[list[str]], "tuple[list[YDocument], BaseException | None]"]
+
+
+@dataclass
+class Repairs:
+    """What recovery changed, by line of the original text."""
+
+    #: Line -> how it was repaired: ``blank``, ``reindent``, ``close`` or ``conflict``.
+    lines: dict[int, str] = field(default_factory=dict)
+    #: Blanked lines that held a key or a list item: the tree lacks something the author wrote.
+    lossy: set[int] = field(default_factory=set)
+    #: Re-indented lines: (indent in the original, indent in the repaired text), in characters.
+    indents: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: Lines a closing quote or bracket was added to: their original length.
+    closed: dict[int, int] = field(default_factory=dict)
+
+
+class _Work:
+    """The text being repaired, line by line (line breaks are normalised: positions do not change)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.original = lines
+        self.lines = list(lines)
+        self.repairs = Repairs()
+        #: Lines indented under a line blanked by the last repairs (see :func:`recover`).
+        self.under_blanked: set[int] = set()
+
+    def blank(self, line: int, kind: str = "blank") -> None:
+        text = self.original[line]
+        if _MEANINGFUL.match(text) and kind == "blank":
+            self.repairs.lossy.add(line)
+        self.lines[line] = " " * len(self.lines[line])
+        self.repairs.lines.setdefault(line, kind)
+
+
+def conflict_markers(lines: list[str]) -> list[tuple[int, list[int]]]:
+    """Git conflict markers: (line of the marker to report, lines to blank) for each conflict. A
+    complete conflict blanks its markers and its incoming side (``=======`` to ``>>>>>>>``), leaving
+    the side the file was checked out with; a marker without its partners blanks only itself."""
+    conflicts: list[tuple[int, list[int]]] = []
+    start = middle = None
+    paired: set[int] = set()
+    for number, text in enumerate(lines):
+        if _CONFLICT_START.match(text):
+            start, middle = number, None
+        elif start is not None and _CONFLICT_MIDDLE.match(text):
+            middle = number
+        elif start is not None and middle is not None and _CONFLICT_END.match(text):
+            conflicts.append((start, [start, *range(middle, number + 1)]))
+            paired.update((start, middle, number))
+            start = middle = None
+    for number, text in enumerate(lines):
+        if number not in paired and (
+            _CONFLICT_START.match(text) or _CONFLICT_MIDDLE.match(text) or _CONFLICT_END.match(text)
+        ):
+            conflicts.append((number, [number]))
+    conflicts.sort()
+    return conflicts
+
+
+def recover(
+    lines: list[str],
+    parse_once: ParseOnce,
+    first: tuple[list[YDocument], BaseException] | None,
+) -> tuple[list[YDocument], list[SyntaxProblem], Repairs]:
+    """Repair and re-parse until the text parses or :data:`MAX_ROUNDS` repairs were made.
+
+    ``first``: the documents and error of a parse of ``lines`` already made, or None to start with
+    the merge-conflict markers the text holds. Returns the documents of the last parse, the syntax
+    problems found (in the original text's positions), and the repairs made.
+    """
+    work = _Work(lines)
+    problems: list[SyntaxProblem] = []
+    if first is None:
+        for reported, blanked in conflict_markers(lines):
+            marker = lines[reported]
+            where = f" (lines {blanked[0] + 1}-{blanked[-1] + 1})" if len(blanked) > 1 else ""
+            problems.append(
+                SyntaxProblem(
+                    f"unresolved merge conflict marker `{marker[:7]}`: the file still holds both sides of a "
+                    f"git merge{where}; keep one side and delete the markers",
+                    (reported, 0),
+                    (reported, len(marker.rstrip())),
+                )
+            )
+            for number in blanked:
+                work.blank(number, "conflict")
+        documents, error = parse_once(work.lines)
+    else:
+        documents, error = first
+    rounds = 0
+    while error is not None and rounds < MAX_ROUNDS:
+        rounds += 1
+        progress = _error_position(error)
+        # An error inside the block under a line just blanked is that line's consequence, not news:
+        # the block is blanked silently, a line at a time (a line may be a sibling, not a child).
+        consequence = progress[0] in work.under_blanked
+        problem, repaired = _repair(work, error, parse_once, progress)
+        if not consequence:
+            problems.append(problem)
+        if not repaired:
+            break
+        documents, error = parse_once(work.lines)
+    if isinstance(error, yaml.MarkedYAMLError) and rounds >= MAX_ROUNDS:
+        problems.append(_mapped(describe_error(error, work.lines), work.repairs))
+    if documents:
+        _map_back(documents, work.repairs, lines)
+    problems.sort(key=lambda p: p.start)
+    return documents, _unique(problems), work.repairs
+
+
+def _unique(problems: list[SyntaxProblem]) -> list[SyntaxProblem]:
+    seen: set[Pos] = set()
+    kept = []
+    for problem in problems:
+        if problem.start not in seen:
+            seen.add(problem.start)
+            kept.append(problem)
+    return kept
+
+
+def _error_position(error: BaseException) -> Pos:
+    """Where the parse stopped: how far a repair must carry it."""
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        if mark is not None:
+            return (mark.line, mark.column)
+    return (0, 0)
+
+
+def _repair(
+    work: _Work,
+    error: BaseException,
+    parse_once: ParseOnce,
+    progress: Pos,
+) -> tuple[SyntaxProblem, bool]:
+    """Describe ``error`` and repair the text so the next parse gets further. Returns the problem
+    and whether anything was repaired (False: nothing could be, stop)."""
+    lines = work.lines
+    if isinstance(error, yaml.reader.ReaderError):
+        return _repair_character(work, error)
+    if not isinstance(error, yaml.MarkedYAMLError):  # pragma: no cover - libyaml errors carry marks
+        return SyntaxProblem(f"YAML cannot be parsed: {error}", (0, 0), (0, 0)), False
+    problem = _mapped(describe_error(error, lines), work.repairs)
+    problem_mark, context_mark = error.problem_mark, error.context_mark
+    line = min(problem_mark.line, len(lines) - 1) if problem_mark is not None else 0
+
+    def moves_on(undo: list[str]) -> bool:
+        """Keep the repair if the text now parses further than ``progress``; else restore ``undo``."""
+        _, after = parse_once(work.lines)
+        if after is None or _error_position(after) > progress:
+            return True
+        work.lines[:] = undo
+        return False
+
+    # Tabs in the indentation of this line (or of the line a plain scalar ran into).
+    tab_line = _tab_indented_line(lines, line)
+    if tab_line is not None:
+        repaired = _reindent_tabs(work, tab_line, parse_once, progress)
+        if repaired:
+            return problem, True
+    context = (error.context or "").strip()
+    # An unclosed quote: libyaml names the opening quote as the context, or, when the string ran into
+    # another one further down, says nothing about it; look for it above the error.
+    opener = None
+    if context == _QUOTE_CONTEXT and context_mark is not None:
+        opener = (context_mark.line, context_mark.column)
+    else:
+        opener = _unclosed_quote_above(lines, line)
+    if opener is not None:
+        undo = list(lines)
+        quote_line, column = opener
+        quote = lines[quote_line][column]
+        lines[quote_line] = lines[quote_line].rstrip() + quote
+        if moves_on(undo):
+            work.repairs.closed.setdefault(quote_line, len(work.original[quote_line]))
+            work.repairs.lines.setdefault(quote_line, "close")
+            kind = "double" if quote == '"' else "single"
+            return (
+                SyntaxProblem(
+                    f"unclosed {kind}-quoted string: the `{quote}` here has no closing `{quote}` on its line "
+                    f"(the parser ran on to line {progress[0] + 1})",
+                    opener,
+                    (quote_line, len(work.original[quote_line].rstrip())),
+                ),
+                True,
+            )
+    closer = _FLOW_CONTEXTS.get(context)
+    if closer is not None and context_mark is not None:
+        undo = list(lines)
+        bracket_line, column = context_mark.line, context_mark.column
+        lines[bracket_line] = lines[bracket_line].rstrip() + closer
+        if moves_on(undo):
+            work.repairs.closed.setdefault(bracket_line, len(work.original[bracket_line]))
+            work.repairs.lines.setdefault(bracket_line, "close")
+            opening = work.original[bracket_line][column : column + 1] or "["
+            return (
+                SyntaxProblem(
+                    f"unclosed `{opening}`: the flow collection opened here has no closing "
+                    f"`{_CLOSERS.get(opening, closer)}` (the parser ran on to line {progress[0] + 1})",
+                    (bracket_line, column),
+                    (bracket_line, column + 1),
+                ),
+                True,
+            )
+    # A plain scalar where a key was expected ran into the next line: a key typed without its colon.
+    if (error.problem or "").startswith("could not find expected ':'") and context_mark is not None:
+        first = context_mark.line
+        last = max(first, min(line, len(lines)) - 1)
+        text = work.original[first].strip()
+        for number in range(first, last + 1):
+            work.blank(number)
+        word = text if len(text) <= 40 else text[:37] + "..."
+        return (
+            SyntaxProblem(
+                f"`{word}` is not a `key: value` pair: a key needs a `:` after it (read on as if the line "
+                "were not there)",
+                (first, indent_of(work.original[first])),
+                (first, len(work.original[first].rstrip())),
+            ),
+            True,
+        )
+    # The offending line and the block indented under it.
+    target = line
+    if target >= len(lines) or not lines[target].strip():
+        target = context_mark.line if context_mark is not None else target
+    if target >= len(lines) or not lines[target].strip():
+        return problem, False
+    work.under_blanked.update(_region(lines, target))
+    work.blank(target)
+    return problem, True
+
+
+def _repair_character(work: _Work, error: yaml.reader.ReaderError) -> tuple[SyntaxProblem, bool]:
+    """A character YAML does not allow (a control character): replaced by a space."""
+    text = "\n".join(work.lines)
+    position = error.position
+    line = text.count("\n", 0, position)
+    column = position - (text.rfind("\n", 0, position) + 1)
+    problem = SyntaxProblem(
+        f"character {error.character!r} is not allowed in YAML text", (line, column), (line, column + 1)
+    )
+    current = work.lines[line]
+    if column >= len(current):
+        return problem, False
+    work.lines[line] = current[:column] + " " + current[column + 1 :]
+    work.repairs.lines.setdefault(line, "character")
+    return problem, True
+
+
+def _tab_indented_line(lines: list[str], line: int) -> int | None:
+    """The line whose indentation holds a tab that stopped the parser: ``line`` itself, else the
+    nearest such line above it (libyaml may report the end of the scalar before it)."""
+    for number in (line, line - 1):
+        if 0 <= number < len(lines) and "\t" in _leading(lines[number]):
+            return number
+    return None
+
+
+def _leading(text: str) -> str:
+    return text[: len(text) - len(text.lstrip(" \t"))]
+
+
+def _reindent_tabs(
+    work: _Work, first: int, parse_once: ParseOnce, progress: Pos
+) -> bool:
+    """Re-indent the run of tab-indented lines from ``first`` with the tab width that gets the parse
+    furthest. False when no width gets it past ``progress``."""
+    lines = work.lines
+    run = [first]
+    number = first + 1
+    while number < len(lines):
+        text = lines[number]
+        if text.strip() and "\t" not in _leading(text):
+            break
+        if text.strip():
+            run.append(number)
+        number += 1
+    originals = {n: lines[n] for n in run}
+    best: tuple[tuple[int, int], int] | None = None
+    for width in TAB_WIDTHS:
+        for n in run:
+            text = originals[n]
+            lead = _leading(text)
+            lines[n] = lead.replace("\t", " " * width) + text[len(lead) :]
+        _, after = parse_once(work.lines)
+        reached = (len(lines) + 1, 0) if after is None else _error_position(after)
+        if reached > progress and (best is None or reached > best[0]):
+            best = (reached, width)
+            if after is None:
+                break
+    if best is None:
+        for n in run:
+            lines[n] = originals[n]
+        return False
+    width = best[1]
+    for n in run:
+        text = originals[n]
+        lead = _leading(text)
+        lines[n] = lead.replace("\t", " " * width) + text[len(lead) :]
+        if n not in work.repairs.indents:
+            work.repairs.indents[n] = (len(lead), len(lead.replace("\t", " " * width)))
+        work.repairs.lines.setdefault(n, "reindent")
+    return True
+
+
+_QUOTE_START = re.compile(r"""(?:^\s*(?:-\s+)*|:\s+|-\s+)(["'])""")
+
+
+def _unclosed_quote_above(lines: list[str], line: int, reach: int = 200) -> Pos | None:
+    """The nearest quote at or above ``line`` that opens a scalar and is not closed on its line."""
+    for number in range(min(line, len(lines) - 1), max(-1, line - reach), -1):
+        text = lines[number]
+        if '"' not in text and "'" not in text:
+            continue
+        for match in _QUOTE_START.finditer(text):
+            column = match.start(1)
+            if not _closed_on_line(text, column):
+                return (number, column)
+            break
+    return None
+
+
+def _closed_on_line(text: str, column: int) -> bool:
+    quote = text[column]
+    index = column + 1
+    while index < len(text):
+        char = text[index]
+        if quote == '"' and char == "\\":
+            index += 2
+            continue
+        if char == quote:
+            if quote == "'" and text[index + 1 : index + 2] == "'":
+                index += 2
+                continue
+            return True
+        index += 1
+    return False
+
+
+def _region(lines: list[str], line: int) -> range:
+    """The lines after ``line`` that belong to the same broken block: up to the next line indented no
+    deeper than the nearest line above ``line`` that is indented less than it (its parent)."""
+    indent = indent_of(lines[line])
+    parent = -1
+    for number in range(line - 1, -1, -1):
+        text = lines[number]
+        if text.strip() and not text.lstrip().startswith("#") and indent_of(text) < indent:
+            parent = indent_of(text)
+            break
+    end = line + 1
+    while end < len(lines):
+        text = lines[end]
+        if text.strip() and not text.lstrip().startswith("#") and indent_of(text) <= parent:
+            break
+        end += 1
+    return range(line + 1, end)
+
+
+def _mapped(problem: SyntaxProblem, repairs: Repairs) -> SyntaxProblem:
+    """A problem found in the repaired text, in the original text's columns."""
+    return SyntaxProblem(problem.message, _column_back(problem.start, repairs), _column_back(problem.end, repairs))
+
+
+def _column_back(pos: Pos, repairs: Repairs) -> Pos:
+    line, column = pos
+    indents = repairs.indents.get(line)
+    if indents is not None:
+        original, repaired = indents
+        column = column - repaired + original if column >= repaired else min(column, original)
+    length = repairs.closed.get(line)
+    if length is not None and column > length:
+        column = length
+    return (line, column)
+
+
+def _map_back(documents: list[YDocument], repairs: Repairs, lines: list[str]) -> None:
+    """Move the positions of nodes on re-indented or closed lines back to the original columns."""
+    if not repairs.indents and not repairs.closed:
+        return
+    touched = set(repairs.indents) | set(repairs.closed)
+    seen: set[int] = set()
+
+    def visit(node: YNode | None) -> None:
+        if node is None or id(node) in seen:
+            return
+        seen.add(id(node))
+        if node.start[0] in touched:
+            node.start = _column_back(node.start, repairs)
+        if node.end[0] in touched:
+            node.end = _column_back(node.end, repairs)
+        if isinstance(node, YMap):
+            for key, value in node.entries.values():
+                visit(key)
+                visit(value)
+        elif isinstance(node, YSeq):
+            for item in node.items:
+                visit(item)
+
+    for document in documents:
+        visit(document.root)
+        for repeated, first in document.duplicates:
+            visit(repeated)
+            visit(first)
+
