@@ -26,10 +26,10 @@ from bench_analyze import CORPUS, best_ms, generated  # noqa: E402
 
 from flare_ls import sql  # noqa: E402
 from flare_ls.analyze import analyze  # noqa: E402
+from flare_ls.parsing.yamltree import YMap, parse  # noqa: E402
 from flare_ls.queries import job_queries  # noqa: E402
 from flare_ls.rules import base  # noqa: E402
 from flare_ls.views import build_view  # noqa: E402
-from flare_ls.parsing.yamltree import YMap, parse  # noqa: E402
 
 ALL_CHECKS = list(base.CHECKS)
 WITHOUT_SQL = [c for c in ALL_CHECKS if not c.info.code.startswith("FL4")]

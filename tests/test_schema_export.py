@@ -9,9 +9,9 @@ import pytest
 
 from flare_ls.analyze import analyze
 from flare_ls.findings import Severity
+from flare_ls.parsing.yamltree import parse, to_data
 from flare_ls.schema import export
 from flare_ls.views import is_flare_document
-from flare_ls.parsing.yamltree import parse, to_data
 from golden import CORPUS, EXAMPLES, FIXTURES
 
 

@@ -13,14 +13,14 @@ from dataclasses import dataclass, replace
 
 from . import suppressions
 from .findings import Finding, Fix, RuleInfo, Severity, TextEdit
+from .parsing.recovery import Repairs
+from .parsing.yamltree import ParsedText, Pos, YDocument, YMap, YScalar, parse, split_lines
 from .rules import schema, sql, streaming, structure  # noqa: F401  (importing registers the rules)
 from .rules.base import CHECKS, Context
 from .rules.schema import DUPLICATE_KEY, INTERNAL_ERROR, LEGACY_LAYOUT, SYNTAX, SchemaWalk
 from .schema.docs import field_at
 from .schema.shapes import root_shape
 from .views import DocumentView, build_view
-from .parsing.recovery import Repairs
-from .parsing.yamltree import ParsedText, Pos, YDocument, YMap, YScalar, parse, split_lines
 
 ROOT_SHAPE = root_shape()
 _LOOKS_LIKE_FLARE = re.compile(r"^\s*(?:stack:\s*['\"]?(?:\$\{)?flare\b|stackSpec:|flare:\s*$)", re.M)
@@ -118,7 +118,7 @@ def _trusted(findings: list[Finding], root: YMap, view: DocumentView, repairs: R
     lossy = repairs.lossy
     # A job's lines run to the next job: a blanked line after its last key may have been its own.
     starts = [item.start[0] for item in view.dag]
-    scopes = [(start, end - 1) for start, end in zip(starts, starts[1:] + [1 << 30])]
+    scopes = [(start, end - 1) for start, end in zip(starts, [*starts[1:], 1 << 30], strict=True)]
     kept: list[Finding] = []
     for finding in findings:
         first, last = finding.start[0], finding.end[0]

@@ -13,12 +13,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .parsing.yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, indent_of, parse, split_lines
 from .schema.attrdoc import AttrDoc
 from .schema.docs import field_at
 from .schema.docs import shape_at as docs_shape_at
 from .schema.shapes import AnyShape, FieldShape, ListShape, MapShape, ScalarShape, Shape, UnionShape
 from .views import build_view
-from .parsing.yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, indent_of, parse, split_lines
 
 _KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dash>-\s+)?(?P<key>[^\s:#'\"{\[-][^:#]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
 _PARTIAL_KEY = re.compile(r"^[\w.$-]*$")
@@ -473,8 +473,9 @@ def _node_at(node: YNode, pos: Pos) -> tuple[str, YScalar] | None:
 
 
 def _hover_in_tree(parsed: ParsedText, line: int, column: int) -> tuple[str, int, int] | None | bool:
-    """Hover from the parsed tree (exact in flow mappings too); False when the text does not parse."""
-    if parsed.error is not None:
+    """Hover from the parsed tree (exact in flow mappings too); False where the tree cannot be trusted
+    (a line error recovery had to repair)."""
+    if parsed.error is not None and (parsed.repaired(line) or not parsed.documents):
         return False
     for document in parsed.documents:
         if document.root is None or not document.root.start <= (line, column) <= document.root.end:

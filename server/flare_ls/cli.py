@@ -23,10 +23,10 @@ from .findings import Finding, Severity
 
 if TYPE_CHECKING:
     from .sqlcache import FactsStore
+from .parsing.yamltree import split_lines
 from .report import FORMATS as REPORT_FORMATS
 from .report import FileResult, concise_line, render
 from .rules.schema import INTERNAL_ERROR
-from .parsing.yamltree import split_lines
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

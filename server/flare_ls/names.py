@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .queries import job_queries, view_role
 from .parsing.scalarmap import Locator
-from .views import build_view, mapping_items, named, streams
 from .parsing.yamltree import ParsedText, Pos, YMap, YScalar, YSeq, parse, split_lines
+from .queries import job_queries, view_role
+from .views import build_view, mapping_items, named, streams
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
+from .parsing.yamltree import ParsedText, Pos, YMap, YScalar, YSeq
 from .sql import PLACEHOLDER as WHOLE_PLACEHOLDER
 from .sql import SqlFacts, analyze_sql
 from .views import JobView, build_view, is_placeholder, mapping_items, named
-from .parsing.yamltree import ParsedText, Pos, YMap, YScalar, YSeq
 
 T = TypeVar("T")
 

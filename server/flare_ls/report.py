@@ -29,8 +29,8 @@ from urllib.parse import quote
 from . import analyze as _analyze  # noqa: F401  (importing registers the rules)
 from . import files as _files  # noqa: F401  (registers FL003, unreadable-file)
 from .findings import Finding, RuleInfo, Severity
-from .rules.base import RULES
 from .parsing.yamltree import split_lines
+from .rules.base import RULES
 
 FORMATS = ("json", "json-lines", "concise", "github", "sarif", "junit")
 

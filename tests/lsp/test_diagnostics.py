@@ -9,7 +9,7 @@ from pytest_lsp import LanguageClient
 from flare_ls.analyze import analyze
 from golden import CORPUS, EXAMPLES
 
-from .conftest import diagnostics, open_document, pulls, until, uri_for
+from .conftest import diagnostics, open_document, pulls, units, until, uri_for
 
 KAFKA = (EXAMPLES / "seed" / "06-kafka-lakehouse-insights.yaml").read_text(encoding="utf-8")
 
@@ -113,3 +113,31 @@ async def test_pull_reports_unchanged_for_the_same_version(client: LanguageClien
         )
     )
     assert isinstance(again, types.RelatedUnchangedDocumentDiagnosticReport)
+
+
+async def test_typing_a_new_key_keeps_every_other_diagnostic(client: LanguageClient) -> None:
+    """A key being typed (no colon yet) breaks the YAML at every keystroke; error recovery keeps the
+    file's other findings published beside the syntax error, and its range counts in client units
+    (an emoji pasted before the key is two UTF-16 units)."""
+    uri = uri_for("half-typed.yaml")
+    open_document(client, uri, KAFKA)
+    before = sorted(str(d.code) for d in await diagnostics(client, uri, 1))
+    assert before == ["FL102", "FL105", "FL306", "FL308"]
+    typed = "              \U0001f642checkpoi"
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(start=types.Position(23, 0), end=types.Position(23, 0)), text=typed + "\n"
+                )
+            ],
+        )
+    )
+    found = await diagnostics(client, uri, 2)
+    assert sorted(str(d.code) for d in found) == sorted(before + ["FL001"])
+    syntax = next(d for d in found if d.code == "FL001")
+    assert syntax.range == types.Range(start=types.Position(23, 14), end=types.Position(23, units(client, typed))), (
+        syntax.range
+    )
+    assert "`\U0001f642checkpoi` is not a `key: value` pair" in syntax.message

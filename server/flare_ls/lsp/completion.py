@@ -7,9 +7,9 @@ import re
 from lsprotocol import types
 
 from ..assist import Item, complete
+from ..parsing.yamltree import Pos, YMap
 from ..queries import query_at, view_role
 from ..views import streams
-from ..parsing.yamltree import Pos, YMap
 from .server import FlareServer, guarded
 
 KINDS = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from ..views import build_view, mapping_items
 from ..parsing.yamltree import YMap, YNode, parse
+from ..views import build_view, mapping_items
 from .convert import Converter
 from .server import FlareServer, guarded
 

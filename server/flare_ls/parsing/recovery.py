@@ -46,7 +46,6 @@ _CONFLICT_END = re.compile(r">>>>>>>(?: |$)")
 _MEANINGFUL = re.compile(r"^\s*(?:-(?:\s|$)|[^#\s].*?:(?:\s|$))")
 _QUOTE_CONTEXT = "while scanning a quoted scalar"
 _FLOW_CONTEXTS = {"while parsing a flow sequence": "]", "while parsing a flow mapping": "}"}
-_CLOSERS = {"[": "]", "{": "}"}
 #: Parses lines (joined with ``\n``) into documents; returns them and the error that stopped it.
 ParseOnce = Callable[[list[str]], "tuple[list[YDocument], BaseException | None]"]
 
@@ -121,6 +120,7 @@ def recover(
     """
     work = _Work(lines)
     problems: list[SyntaxProblem] = []
+    parse_once = _remembering_last(parse_once)
     if first is None:
         for reported, blanked in conflict_markers(lines):
             marker = lines[reported]
@@ -159,6 +159,19 @@ def recover(
     return documents, _unique(problems), work.repairs
 
 
+def _remembering_last(parse_once: ParseOnce) -> ParseOnce:
+    """``parse_once`` that does not parse the same lines twice in a row: a repair's trial parse is
+    the next round's parse when the repair is kept."""
+    last: list[object] = [None, None]
+
+    def parse(lines: list[str]) -> tuple[list[YDocument], BaseException | None]:
+        if last[0] != lines:
+            last[:] = [list(lines), parse_once(lines)]
+        return last[1]  # type: ignore[return-value]
+
+    return parse
+
+
 def _unique(problems: list[SyntaxProblem]) -> list[SyntaxProblem]:
     seen: set[Pos] = set()
     kept = []
@@ -195,10 +208,10 @@ def _repair(
     problem_mark, context_mark = error.problem_mark, error.context_mark
     line = min(problem_mark.line, len(lines) - 1) if problem_mark is not None else 0
 
-    def moves_on(undo: list[str]) -> bool:
-        """Keep the repair if the text now parses further than ``progress``; else restore ``undo``."""
+    def moves_on(undo: list[str], beyond: Pos = progress) -> bool:
+        """Keep the repair if the parse now gets past ``beyond``; else restore ``undo``."""
         _, after = parse_once(work.lines)
-        if after is None or _error_position(after) > progress:
+        if after is None or _error_position(after) > beyond:
             return True
         work.lines[:] = undo
         return False
@@ -212,26 +225,32 @@ def _repair(
     context = (error.context or "").strip()
     # An unclosed quote: libyaml names the opening quote as the context, or, when the string ran into
     # another one further down, says nothing about it; look for it above the error.
-    opener = None
-    if context == _QUOTE_CONTEXT and context_mark is not None:
+    # Where libyaml names the quote, closing it is right as soon as the parse gets past it; a quote
+    # found by looking is only trusted if closing it carries the parse past the error.
+    opener: Pos | None = None
+    named = context == _QUOTE_CONTEXT and context_mark is not None
+    if named and context_mark is not None:
         opener = (context_mark.line, context_mark.column)
     else:
         opener = _unclosed_quote_above(lines, line)
     if opener is not None:
         undo = list(lines)
         quote_line, column = opener
-        quote = lines[quote_line][column]
+        quote = lines[quote_line][column]  # the working line: columns are the repaired text's
         lines[quote_line] = lines[quote_line].rstrip() + quote
-        if moves_on(undo):
+        if moves_on(undo, opener if named else progress):
             work.repairs.closed.setdefault(quote_line, len(work.original[quote_line]))
             work.repairs.lines.setdefault(quote_line, "close")
             kind = "double" if quote == '"' else "single"
             return (
-                SyntaxProblem(
-                    f"unclosed {kind}-quoted string: the `{quote}` here has no closing `{quote}` on its line "
-                    f"(the parser ran on to line {progress[0] + 1})",
-                    opener,
-                    (quote_line, len(work.original[quote_line].rstrip())),
+                _mapped_start(
+                    SyntaxProblem(
+                        f"unclosed {kind}-quoted string: the `{quote}` here has no closing `{quote}` on its line "
+                        f"(the parser ran on to line {progress[0] + 1})",
+                        opener,
+                        (quote_line, len(work.original[quote_line].rstrip())),
+                    ),
+                    work.repairs,
                 ),
                 True,
             )
@@ -240,16 +259,19 @@ def _repair(
         undo = list(lines)
         bracket_line, column = context_mark.line, context_mark.column
         lines[bracket_line] = lines[bracket_line].rstrip() + closer
-        if moves_on(undo):
+        if moves_on(undo, (bracket_line, column)):
             work.repairs.closed.setdefault(bracket_line, len(work.original[bracket_line]))
             work.repairs.lines.setdefault(bracket_line, "close")
-            opening = work.original[bracket_line][column : column + 1] or "["
+            opening = "[" if closer == "]" else "{"
             return (
-                SyntaxProblem(
-                    f"unclosed `{opening}`: the flow collection opened here has no closing "
-                    f"`{_CLOSERS.get(opening, closer)}` (the parser ran on to line {progress[0] + 1})",
-                    (bracket_line, column),
-                    (bracket_line, column + 1),
+                _mapped(
+                    SyntaxProblem(
+                        f"unclosed `{opening}`: the flow collection opened here has no closing `{closer}` "
+                        f"(the parser ran on to line {progress[0] + 1})",
+                        (bracket_line, column),
+                        (bracket_line, column + 1),
+                    ),
+                    work.repairs,
                 ),
                 True,
             )
@@ -311,9 +333,7 @@ def _leading(text: str) -> str:
     return text[: len(text) - len(text.lstrip(" \t"))]
 
 
-def _reindent_tabs(
-    work: _Work, first: int, parse_once: ParseOnce, progress: Pos
-) -> bool:
+def _reindent_tabs(work: _Work, first: int, parse_once: ParseOnce, progress: Pos) -> bool:
     """Re-indent the run of tab-indented lines from ``first`` with the tab width that gets the parse
     furthest. False when no width gets it past ``progress``."""
     lines = work.lines
@@ -412,6 +432,11 @@ def _mapped(problem: SyntaxProblem, repairs: Repairs) -> SyntaxProblem:
     return SyntaxProblem(problem.message, _column_back(problem.start, repairs), _column_back(problem.end, repairs))
 
 
+def _mapped_start(problem: SyntaxProblem, repairs: Repairs) -> SyntaxProblem:
+    """A problem whose start was found in the repaired text and whose end is the original's."""
+    return SyntaxProblem(problem.message, _column_back(problem.start, repairs), problem.end)
+
+
 def _column_back(pos: Pos, repairs: Repairs) -> Pos:
     line, column = pos
     indents = repairs.indents.get(line)
@@ -452,4 +477,3 @@ def _map_back(documents: list[YDocument], repairs: Repairs, lines: list[str]) ->
         for repeated, first in document.duplicates:
             visit(repeated)
             visit(first)
-

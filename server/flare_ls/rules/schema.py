@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..findings import Severity
 from ..fixes import rename_key, replace_scalar, unquote
+from ..parsing.yamltree import YMap, YNode, YScalar, YSeq
 from ..schema.attrdoc import AttrDoc
 from ..schema.shapes import (
     AnyShape,
@@ -23,7 +24,6 @@ from ..schema.shapes import (
 )
 from ..suggest import best, rank
 from ..views import is_flare_stack, is_placeholder
-from ..parsing.yamltree import YMap, YNode, YScalar, YSeq
 from .base import Context, declare
 
 SYNTAX = declare("FL001", "yaml-syntax", Severity.ERROR, "the text is not valid YAML")

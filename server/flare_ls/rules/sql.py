@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ..findings import Fix, Severity
+from ..parsing.yamltree import YMap, YScalar
 from ..queries import (
     Query,
     job_queries,
@@ -20,7 +21,6 @@ from ..queries import (
 from ..sql import incremental_keys
 from ..suggest import best
 from ..views import JobView, mapping_items, named
-from ..parsing.yamltree import YMap, YScalar
 from .base import Context, rule
 from .streaming import KAFKA_FORMATS, MICRO_BATCH_FREE, trigger_mode
 
@@ -43,7 +43,13 @@ def _later_steps(job: JobView, query: Query) -> dict[str, YScalar]:
     return {view.folded: view.node for view in job_views(job) if view.node is not None and view.step >= query.step}
 
 
-@rule("FL402", "undefined-view", Severity.ERROR, "SQL reads a view that no input or earlier step of the job defines", relational=True)
+@rule(
+    "FL402",
+    "undefined-view",
+    Severity.ERROR,
+    "SQL reads a view that no input or earlier step of the job defines",
+    relational=True,
+)
 def undefined_view(job: JobView, ctx: Context) -> None:
     if names_unknowable(job):
         return
@@ -90,7 +96,13 @@ def undefined_view(job: JobView, ctx: Context) -> None:
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-@rule("FL403", "unused-view", Severity.INFO, "an input or step that no query, output, command or action reads", relational=True)
+@rule(
+    "FL403",
+    "unused-view",
+    Severity.INFO,
+    "an input or step that no query, output, command or action reads",
+    relational=True,
+)
 def unused_view(job: JobView, ctx: Context) -> None:
     if (
         names_unknowable(job)

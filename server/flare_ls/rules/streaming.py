@@ -7,9 +7,9 @@ import re
 
 from ..findings import Severity
 from ..fixes import append_entries, delete_entry, indent_step, replace_scalar
+from ..parsing.yamltree import YMap, YNode, YScalar, YSeq
 from ..suggest import best
 from ..views import JobView, is_placeholder
-from ..parsing.yamltree import YMap, YNode, YScalar, YSeq
 from .base import Context, rule
 
 MICRO_BATCH_FREE = "Continuous"

@@ -7,9 +7,9 @@ from functools import lru_cache
 
 from ..findings import Severity
 from ..fixes import replace_scalar
+from ..parsing.yamltree import YMap, YNode, YScalar, YSeq
 from ..suggest import best, rank
 from ..views import DocumentView, JobView, is_placeholder
-from ..parsing.yamltree import YMap, YNode, YScalar, YSeq
 from .base import Context, checks, rule
 from .schema import DUPLICATE_KEY, MISSING_KEY, anchor_of
 
