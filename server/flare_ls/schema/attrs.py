@@ -16,7 +16,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .attrdoc import TRIGGER_MODES, AttrDoc, Legacy  # noqa: F401  (re-exported: the contract lives here)
+from .attrdoc import (  # noqa: F401  (re-exported: the contract lives here)
+    CURRENT_STACK,
+    LEGACY_LAYOUT_UNTIL,
+    TRIGGER_MODES,
+    AttrDoc,
+    Legacy,
+)
 
 _NO_DEFAULT: Any = ...
 
