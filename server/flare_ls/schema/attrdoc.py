@@ -101,7 +101,7 @@ class AttrDoc:
             schema["x-flare-default"] = self.default
         if self.trigger_modes:
             schema["x-flare-trigger-modes"] = list(self.trigger_modes)
-        if self.legacy is not None:
+        if self.legacy is not None and not self.legacy.current_use:
             schema["deprecated"] = True
         # Optional fields default to None in Python; that is "absent", not a YAML null to offer.
         if schema.get("default", 0) is None:

@@ -65,7 +65,8 @@ def attr(
         alias=alias,
         description=description,
         json_schema_extra=doc,
-        deprecated=True if legacy is not None else None,
+        # A key current docs still use (``current_use``) is never called deprecated, not even to JSON Schema tools.
+        deprecated=True if legacy is not None and not legacy.current_use else None,
     )
 
 
