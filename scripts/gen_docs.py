@@ -52,6 +52,8 @@ def legacy_keys() -> str:
                 continue
             where = render_path(place.path + (key,))
             note = f" {doc.legacy.note}" if doc.legacy.note else ""
+            if doc.legacy.current_use:
+                note += f" Still current for {doc.legacy.current_use}: never reported for those."
             lines.append(f"- `{where}`: use {doc.legacy.replacement}.{note}")
     return "\n".join(dict.fromkeys(lines)) + "\n"
 

@@ -60,6 +60,6 @@ def test_hover_follows_a_concrete_yaml_path() -> None:
     text = hover_markdown(path)
     assert text is not None and text.startswith("**`triggerMode`**") and "`Continuous`" in text
     legacy = hover_markdown(("workflow", "dag", 0, "spec", "flare"))
-    assert legacy is not None and "Legacy" in legacy and "`stackSpec`" in legacy
+    assert legacy is not None and "flare:1.0-4.0 layout" in legacy and "From flare:5.0 on, use `stackSpec`" in legacy
     assert field_at(("workflow", "dag", 0, "spec", "stackSpec", "job", "inputs", 2, "isStream")) is not None
     assert hover_markdown(("workflow", "nonsense")) is None

@@ -14,13 +14,13 @@ from dataclasses import dataclass, replace
 from . import suppressions
 from .findings import Finding, Fix, RuleInfo, Severity, TextEdit
 from .parsing.recovery import Repairs
-from .parsing.yamltree import ParsedText, Pos, YDocument, YMap, YScalar, parse, split_lines
+from .parsing.yamltree import ParsedText, Pos, YDocument, YMap, parse, split_lines
 from .rules import schema, sql, streaming, structure  # noqa: F401  (importing registers the rules)
 from .rules.base import CHECKS, Context
 from .rules.schema import DUPLICATE_KEY, INTERNAL_ERROR, LEGACY_LAYOUT, SYNTAX, SchemaWalk
-from .schema.docs import field_at
+from .schema.attrdoc import CURRENT_STACK, LEGACY_LAYOUT_UNTIL
 from .schema.shapes import root_shape
-from .views import DocumentView, build_view
+from .views import DocumentView, JobView, build_view, stack_version
 
 ROOT_SHAPE = root_shape()
 _LOOKS_LIKE_FLARE = re.compile(r"^\s*(?:stack:\s*['\"]?(?:\$\{)?flare\b|stackSpec:|flare:\s*$)", re.M)
@@ -179,7 +179,7 @@ def _analyze_document(document: YDocument, root: YMap, view: DocumentView, lines
     walk = SchemaWalk(ctx, ROOT_SHAPE)
     _guarded(ctx, root, walk.walk, (root, ROOT_SHAPE, ()))
     if walk.legacy:
-        _report_legacy(ctx, walk)
+        _report_legacy(ctx, walk, view)
     for check in CHECKS:
         if check.scope == "document":
             _guarded(ctx, root, check.run, (view, ctx), check.info.code)
@@ -211,30 +211,60 @@ def _guarded(
         )
 
 
-def _report_legacy(ctx: Context, walk: SchemaWalk) -> None:
-    """Say once per document that it uses the old layout: at its ``flare:`` section if it has one,
-    else at its first legacy key."""
-    keys = sorted(walk.legacy.items(), key=lambda kv: kv[1].start)
-    name, anchor = next(((k, n) for k, n in keys if k == "flare"), keys[0])
-    others = [f"`{k}`" for k, _ in keys if k != name][:4]
-    also = f" (also {', '.join(others)})" if others else ""
-    ctx.report(
-        LEGACY_LAYOUT,
-        anchor,
-        f"`{name}` belongs to the deprecated flare:1.0-4.0 layout{also}; current stacks (flare:7.0) use "
-        f"{_replacement(anchor)} instead (docs/rules/FL106.md lists each replacement); said once per document",
-        tags=("deprecated",),
-    )
+def _report_legacy(ctx: Context, walk: SchemaWalk, view: DocumentView) -> None:
+    """FL106, once per dag job that writes the flare:1.0-4.0 layout on a stack whose documented layout is
+    the current one: at its ``flare:`` section if it has one, else at its first legacy key.
+
+    A job on flare:1.0-4.0 is correct as written and gets nothing; a job whose stack names no version is
+    held to the current stack, unless the project's ``default-stack`` says otherwise (``job.version``).
+    """
+    for job in view.jobs:
+        version = job.version
+        if version is not None and version <= LEGACY_LAYOUT_UNTIL:
+            continue
+        where = job.item.path
+        found = [
+            (key, legacy)
+            for key, legacy in walk.legacy
+            if key.parent is not None and key.parent.path[: len(where)] == where
+        ]
+        if _writes_only_jdbc_query(job):
+            found = [(key, legacy) for key, legacy in found if not legacy.current_use]
+        if not found:
+            continue
+        key, legacy = next(((k, m) for k, m in found if k.value == "flare"), found[0])
+        others = [f"`{name}`" for name in dict.fromkeys(k.value for k, _ in found) if name != key.value][:4]
+        also = f" (and {', '.join(others)})" if others else ""
+        use = f"use {legacy.replacement} instead"
+        stack = job.stack.value.strip() if job.stack is not None else None
+        if version is not None:
+            assumed = f" ({job.assumed_stack} by `default-stack`)" if stack_version(stack) is None else ""
+            said = f"not to the layout of `{stack}`{assumed}; {use}"
+        else:
+            unnamed = f"`stack: {stack}` names no version" if stack else "the job names no `stack`"
+            said = (
+                f"and {unnamed}, so flare-ls holds the job to {CURRENT_STACK}; {use}, or set `default-stack` to "
+                "the older stack it runs on"
+            )
+        ctx.report(
+            LEGACY_LAYOUT,
+            key,
+            f"`{key.value}`{also} belongs to the flare:1.0-4.0 layout, {said} (docs/rules/FL106.md lists each "
+            "replacement)",
+            tags=("deprecated",),
+        )
 
 
-def _replacement(key: YScalar) -> str:
-    """What current stacks write instead of a legacy key, from the documentation of that very place
-    (``file`` on an input and ``file`` under output options are replaced differently)."""
-    parent_path = key.parent.path if key.parent is not None else ()
-    field = field_at(parent_path + (key.value,), ROOT_SHAPE)
-    if field is not None and field.doc is not None and field.doc.legacy is not None:
-        return field.doc.legacy.replacement
-    return "the current keys"
+def _writes_only_jdbc_query(job: JobView) -> bool:
+    """Every ``sink`` of the job runs a ``JDBCQuery``: the one use of ``sink`` and ``depot`` current docs
+    still make (an SQL statement per row, which ``outputs`` cannot express)."""
+    if not job.sinks:
+        return False
+    for sink in job.sinks:
+        kind = sink.text("outputType")
+        if kind is None or kind.strip().lower() != "jdbcquery":
+            return False
+    return True
 
 
 def _shift_first_line(finding: Finding) -> Finding:

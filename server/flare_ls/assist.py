@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .parsing.yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, indent_of, parse, split_lines
-from .schema.attrdoc import AttrDoc
+from .schema.attrdoc import LEGACY_LAYOUT_UNTIL, AttrDoc
 from .schema.docs import field_at
 from .schema.docs import shape_at as docs_shape_at
 from .schema.shapes import AnyShape, FieldShape, ListShape, MapShape, ScalarShape, Shape, UnionShape
-from .views import build_view
+from .views import build_view, stack_version
 
 _KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dash>-\s+)?(?P<key>[^\s:#'\"{\[-][^:#]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
 _PARTIAL_KEY = re.compile(r"^[\w.$-]*$")
@@ -255,13 +255,37 @@ def _is_block(shape: Shape) -> bool:
     )
 
 
-def _key_items(mapping: MapShape, place: Place) -> list[Item]:
+_STACK_LINE = re.compile(r"^\s*stack:\s*['\"]?(?P<stack>[^\s'\"#]+)")
+
+
+def _job_stack(lines: list[str], line: int) -> str | None:
+    """The ``stack`` of the dag job the cursor is in, read from the lines above it: the first ``stack:``
+    at the indentation of the mapping being climbed out of (a ``stack:`` of an earlier job sits deeper
+    than the ``- name:`` line that separates the two jobs, so it is never reached)."""
+    floor = indent_of(lines[line]) if line < len(lines) else 0
+    for number in range(line - 1, -1, -1):
+        text = lines[number]
+        if not _is_content(text):
+            continue
+        indent = indent_of(text)
+        if indent > floor:
+            continue
+        floor = indent
+        match = _STACK_LINE.match(text)
+        if match is not None:
+            return match.group("stack")
+    return None
+
+
+def _key_items(mapping: MapShape, place: Place, old_stack: bool = False) -> list[Item]:
+    """Keys of ``mapping``; those of the flare:1.0-4.0 layout are struck through unless the job runs on
+    one of those stacks (``old_stack``), for which they are the documented keys."""
     items = []
     for key, fs in mapping.fields.items():
         if key in place.siblings:
             continue
         doc = fs.doc
-        legacy = doc is not None and doc.legacy is not None
+        legacy = doc is not None and doc.legacy is not None and not doc.legacy.current_use and not old_stack
         detail = ("required " if fs.required else "") + _type_label(fs.shape) + (" (legacy)" if legacy else "")
         items.append(
             Item(
@@ -439,7 +463,8 @@ def complete(
             items = _reference_items(text, place, list_item, tree)
         mapping = _pick(shape, MapShape) if shape is not None else None
         if isinstance(mapping, MapShape) and mapping.section:
-            items += _key_items(mapping, place)
+            version = stack_version(_job_stack(lines, line))
+            items += _key_items(mapping, place, old_stack=version is not None and version <= LEGACY_LAYOUT_UNTIL)
             if snippets:
                 items += _snippet_items(mapping, place, indent_step(lines))
         elif shape is not None and not isinstance(shape, AnyShape) and place.in_new_item:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..findings import Severity
 from ..fixes import rename_key, replace_scalar, unquote
 from ..parsing.yamltree import YMap, YNode, YScalar, YSeq
-from ..schema.attrdoc import AttrDoc
+from ..schema.attrdoc import AttrDoc, Legacy
 from ..schema.shapes import (
     AnyShape,
     FieldShape,
@@ -34,7 +34,7 @@ WRONG_TYPE = declare("FL103", "wrong-type", Severity.ERROR, "a value of the wron
 MISSING_KEY = declare("FL104", "missing-key", Severity.ERROR, "a required key is missing", relational=True)
 MISPLACED_KEY = declare("FL105", "misplaced-key", Severity.ERROR, "a key valid elsewhere, at the wrong level")
 LEGACY_LAYOUT = declare(
-    "FL106", "legacy-layout", Severity.WARNING, "the document uses the deprecated flare:1.0-4.0 layout"
+    "FL106", "legacy-layout", Severity.WARNING, "a job uses the flare:1.0-4.0 layout on a later stack"
 )
 VALUE_CASING = declare("FL107", "value-casing", Severity.WARNING, "a value spelt with the wrong case")
 UNKNOWN_VALUE = declare("FL108", "unknown-value", Severity.WARNING, "a value flare-ls does not recognise")
@@ -74,17 +74,18 @@ def anchor_of(node: YNode) -> YNode:
 
 
 class SchemaWalk:
-    """Checks one document against the root shape; remembers the legacy keys it met."""
+    """Checks one document against the root shape; remembers the legacy keys it met.
+
+    Legacy sections are checked like any other: they are the documented layout of flare:1.0-4.0, and
+    whether a job may use them at all depends on its stack version, which FL106 judges afterwards.
+    """
 
     def __init__(self, ctx: Context, root: MapShape) -> None:
         self.ctx = ctx
         self.root = root
         self.places = key_places(root)
-        #: Legacy keys met, in document order (first occurrence of each name).
-        self.legacy: dict[str, YScalar] = {}
-        #: How many legacy sections enclose the node being walked: their old rules are not known well
-        #: enough to say a key is misplaced there (FL106 already covers the document).
-        self.in_legacy = 0
+        #: Every key of the flare:1.0-4.0 layout met, in document order, with its marker.
+        self.legacy: list[tuple[YScalar, Legacy]] = []
 
     # -- dispatch -------------------------------------------------------------------------------
     def walk(self, node: YNode, shape: Shape, spath: tuple[str, ...], doc: AttrDoc | None = None) -> None:
@@ -137,13 +138,10 @@ class SchemaWalk:
                     else:
                         self.unknown_key(key_node, shape)
                 continue
-            legacy = field.doc is not None and field.doc.legacy is not None
-            if legacy and key not in self.legacy:
-                self.legacy[key] = key_node
+            if field.doc is not None and field.doc.legacy is not None:
+                self.legacy.append((key_node, field.doc.legacy))
             if key not in skip:
-                self.in_legacy += legacy
                 self.walk(value, field.shape, spath + (key,), field.doc)
-                self.in_legacy -= legacy
         for field in shape.required:
             if field.key in node.entries:
                 continue
@@ -208,7 +206,7 @@ class SchemaWalk:
         (``partitionSpec`` directly under ``options`` belongs in ``options.iceberg``)."""
         places = self.places.get(key.value, ())
         below = [p for p in places if len(p.path) > len(spath) and p.path[: len(spath)] == spath]
-        if below and not self.in_legacy:
+        if below:
             place = min(below, key=lambda p: len(p.path))
             where = render_path(key.parent.path) if key.parent is not None else "the top level"
             self.ctx.report(

@@ -8,6 +8,9 @@ from functools import lru_cache
 from ..findings import Severity
 from ..fixes import replace_scalar
 from ..parsing.yamltree import YMap, YNode, YScalar, YSeq
+from ..schema.attrdoc import LEGACY_LAYOUT_UNTIL
+from ..schema.docs import shape_at
+from ..schema.shapes import MapShape
 from ..suggest import best, rank
 from ..views import DocumentView, JobView, is_placeholder
 from .base import Context, checks, rule
@@ -393,7 +396,7 @@ def incomplete_job(doc: DocumentView, ctx: Context) -> None:
             continue
         if job.section is None and job.section_key is None:
             ctx.report(MISSING_KEY, anchor_of(job.spec), "`spec` has no `stackSpec` section for the Flare job")
-        legacy = job.section_key == "flare" or (job.version is not None and job.version <= (4, 0))
+        legacy = job.section_key == "flare" or (job.version is not None and job.version <= LEGACY_LAYOUT_UNTIL)
         if "compute" not in job.spec.entries and not legacy:
             ctx.report(
                 MISSING_KEY,
@@ -402,10 +405,14 @@ def incomplete_job(doc: DocumentView, ctx: Context) -> None:
             )
         for source in job.inputs:
             # Standalone inputs (`inputType`) read through their connector block instead.
+            if _standalone_block_missing(source, "input", ctx):
+                continue
             if not ({"dataset", "query", "inputType"} & source.entries.keys()):
                 ctx.report(MISSING_KEY, anchor_of(source), "input needs a `dataset` (or a `query`) to read")
         sunk = {s.text("outputName") for s in job.sinks}
         for output in job.outputs:
+            if _standalone_block_missing(output, "output", ctx):
+                continue
             keys = output.entries.keys()
             # Legacy outputs write through a sink into their `depot`, Standalone ones (`outputType`)
             # through their connector block.
@@ -415,6 +422,52 @@ def incomplete_job(doc: DocumentView, ctx: Context) -> None:
                 continue  # its sink may be in the steps file
             what = "no sink writes into its `depot`" if "depot" in keys else "it has none"
             ctx.report(MISSING_KEY, anchor_of(output), f"output needs a `dataset` to write to ({what})")
+
+
+#: Standalone kinds whose connection the docs write in another kind's block: `mysql` and `postgres`
+#: are listed as kinds while every example writes a `jdbc:` block; the OpenSearch page writes
+#: `elasticsearch:`.
+_BLOCK_ALIASES = {"mysql": ("jdbc",), "postgres": ("jdbc",), "opensearch": ("elasticsearch",)}
+
+
+@lru_cache(maxsize=2)
+def _standalone_blocks(side: str) -> tuple[str, frozenset[str]]:
+    """The key that selects a Standalone block on an input or output, and the block names, from the
+    model: the kinds listed for ``inputType``/``outputType`` that are also keys beside it."""
+    selector = "inputType" if side == "input" else "outputType"
+    shape = shape_at(("workflow", "dag", 0, "spec", "stackSpec", "job", side + "s", 0))
+    assert isinstance(shape, MapShape)
+    doc = shape.fields[selector].doc
+    kinds = doc.values if doc is not None else {}
+    return selector, frozenset(kind for kind in kinds if kind in shape.fields)
+
+
+def _standalone_block_missing(item: YMap, side: str, ctx: Context) -> bool:
+    """A Standalone input or output whose kind and connection block do not go together: the kind names
+    a block the item lacks, or a block sits there without the kind that selects it. True when reported."""
+    selector, blocks = _standalone_blocks(side)
+    present = [key for key in item.entries if key in blocks]
+    kind = item.scalar(selector)
+    if kind is not None:
+        value = kind.value.strip().lower()
+        if value not in blocks or {value, *_BLOCK_ALIASES.get(value, ())} & item.entries.keys():
+            return False
+        has = f" (it has `{present[0]}:`)" if present else ""
+        ctx.report(
+            MISSING_KEY,
+            kind,
+            f"`{selector}: {kind.value}` takes its connection from a `{value}:` block, which this {side} lacks{has}",
+        )
+        return True
+    if present and not ({"dataset", "query", "depot"} & item.entries.keys()):
+        block = item.entries[present[0]][0]
+        ctx.report(
+            MISSING_KEY,
+            block,
+            f"`{present[0]}:` is a Standalone connection block, read only with `{selector}: {present[0]}` beside it",
+        )
+        return True
+    return False
 
 
 @rule(

@@ -12,16 +12,27 @@ from typing import Any
 #: The four trigger modes, in the order the specification presents them.
 TRIGGER_MODES: tuple[str, ...] = ("Once", "AvailableNow", "ProcessingTime", "Continuous")
 
+#: The stack the documentation targets today.
+CURRENT_STACK = "flare:7.0"
+
+#: The last ``flare:<major>.<minor>`` whose documented layout is the legacy one (``spec.flare``, ``sink``,
+#: Standalone blocks); from flare:5.0 on the docs write ``stackSpec`` and ``dataset`` outputs.
+LEGACY_LAYOUT_UNTIL: tuple[int, int] = (4, 0)
+
 
 @dataclass(frozen=True)
 class Legacy:
-    """Marks an attribute of the flare:1.0-4.0 layout that current stacks replaced.
+    """Marks an attribute of the flare:1.0-4.0 layout, which flare:5.0 and later replaced.
 
-    ``replacement`` names what a current (flare:6.0/7.0) manifest writes instead, in Markdown.
+    It is the documented layout of those stacks: a flare:3.0 job that uses it is correct, and FL106
+    speaks only when a job on a later (or unversioned) stack does. ``replacement`` names what a current
+    (flare:7.0) manifest writes instead, in Markdown. ``current_use`` names a use that current docs still
+    make of the key, which is therefore never called deprecated (see ``docs/rules/FL106.md``).
     """
 
     replacement: str
     note: str = ""
+    current_use: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,9 +68,11 @@ class AttrDoc:
         """Hover text for ``key``: rendered from this object alone."""
         parts = [f"**`{key}`**", "", self.description]
         if self.legacy is not None:
-            parts += ["", f"*Legacy (flare:1.0-4.0 layout).* Use {self.legacy.replacement} instead."]
+            parts += ["", f"*flare:1.0-4.0 layout.* From flare:5.0 on, use {self.legacy.replacement} instead."]
             if self.legacy.note:
                 parts.append(self.legacy.note)
+            if self.legacy.current_use:
+                parts.append(f"Still current for {self.legacy.current_use}.")
         if self.values:
             parts += ["", "Allowed values:" if self.closed else "Known values:"]
             parts += [f"- `{value}`: {doc}" for value, doc in self.values.items()]
@@ -88,7 +101,7 @@ class AttrDoc:
             schema["x-flare-default"] = self.default
         if self.trigger_modes:
             schema["x-flare-trigger-modes"] = list(self.trigger_modes)
-        if self.legacy is not None:
+        if self.legacy is not None and not self.legacy.current_use:
             schema["deprecated"] = True
         # Optional fields default to None in Python; that is "absent", not a YAML null to offer.
         if schema.get("default", 0) is None:

@@ -16,7 +16,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .attrdoc import TRIGGER_MODES, AttrDoc, Legacy  # noqa: F401  (re-exported: the contract lives here)
+from .attrdoc import (  # noqa: F401  (re-exported: the contract lives here)
+    CURRENT_STACK,
+    LEGACY_LAYOUT_UNTIL,
+    TRIGGER_MODES,
+    AttrDoc,
+    Legacy,
+)
 
 _NO_DEFAULT: Any = ...
 
@@ -59,7 +65,8 @@ def attr(
         alias=alias,
         description=description,
         json_schema_extra=doc,
-        deprecated=True if legacy is not None else None,
+        # A key current docs still use (``current_use``) is never called deprecated, not even to JSON Schema tools.
+        deprecated=True if legacy is not None and not legacy.current_use else None,
     )
 
 

@@ -32,7 +32,15 @@ documentation. Where those sources disagree, the ``notes`` of the attribute say 
 
 from typing import Any, Literal
 
-from flare_ls.schema.attrs import TRIGGER_MODES, Legacy, OpenSection, Section, attr
+from flare_ls.schema.attrs import (  # noqa: F401  (LEGACY_LAYOUT_UNTIL: see the note by STACK_VERSIONS)
+    CURRENT_STACK,
+    LEGACY_LAYOUT_UNTIL,
+    TRIGGER_MODES,
+    Legacy,
+    OpenSection,
+    Section,
+    attr,
+)
 
 #: Any YAML scalar.
 Scalar = str | int | float | bool
@@ -55,11 +63,9 @@ STACK_VERSIONS: dict[str, str] = {
     "release it resolves to is undocumented.",
 }
 
-#: The stack the documentation targets today.
-CURRENT_STACK = "flare:7.0"
-
-#: The last ``flare:<major>.<minor>`` whose documented layout is the legacy one (``spec.flare``, ``sink``).
-LEGACY_LAYOUT_UNTIL: tuple[int, int] = (4, 0)
+# CURRENT_STACK (the stack the documentation targets) and LEGACY_LAYOUT_UNTIL (the last version whose
+# documented layout is `spec.flare`) live in `attrdoc.py`, which the analyzer imports without pydantic;
+# they are imported here because the model's documentation is written against them.
 
 #: Flare functions usable in ``steps[].sequence[].functions[]``: name -> parameters and what it does.
 FLARE_FUNCTIONS: dict[str, str] = {
@@ -167,6 +173,12 @@ _OUTPUT_FORMATS: dict[str, str] = {
     "cassandra": "Cassandra table (in the SDK's output formats; no published example).",
     "redis": "Redis (in the SDK's output formats; no published example).",
 }
+
+#: What current docs still write with ``sink`` and ``depot`` (Beacon's query-pushdown pages, flare:7.0).
+_JDBC_QUERY_SINKS = (
+    "sinks with `outputType: JDBCQuery` (an SQL statement per row, such as an upsert), which `outputs` "
+    "entries cannot express"
+)
 
 _STANDALONE_INPUT = Legacy(
     replacement="`dataset` (a `dataos://` address of a depot) with `format`",
@@ -387,9 +399,9 @@ class PartitionSpec(Section):
     )
     asColumn: str = attr(
         "Name of the partition field, as Flare's attribute reference spells it.",
-        legacy=Legacy(
-            replacement="`name`",
-            note="The configuration page writes `asColumn`; the examples and the SDK use `name`.",
+        notes=(
+            "The flare:7.0 configuration page writes `asColumn`; its examples, the partitioning page and the "
+            "SDK write `name`. Give one of the two.",
         ),
     )
 
@@ -472,6 +484,25 @@ class BigQueryOptions(Section):
     persistentBucket: str = attr("GCS bucket where staged data is kept after the write.")
 
 
+class FileWriteOptions(Section):
+    """File-output settings of the syndication example: ``outputs[].options.file``."""
+
+    saveMode: str = attr(
+        "What happens to data already in the target.",
+        values={"overwrite": "Replace the target's data.", "append": "Add the new rows."},
+        case_insensitive=True,
+        closed=False,
+        examples=("Overwrite",),
+    )
+    outputType: str = attr(
+        "File format written.",
+        values={"CSV": "CSV files.", "JSON": "JSON files.", "Parquet": "Parquet files."},
+        case_insensitive=True,
+        closed=False,
+        examples=("CSV",),
+    )
+
+
 class OutputOptions(OpenSection):
     """How an output is written: ``stackSpec.job.outputs[].options`` (also the legacy
     ``steps[].sink[].outputOptions``). Keys other than those below are passed to the writer."""
@@ -541,10 +572,226 @@ class OutputOptions(OpenSection):
         "Iceberg properties placed directly under `options`.",
         notes=("Seen in the merge example; the documented place is `options.iceberg.properties`.",),
     )
-    file: dict[str, Any] = attr(
-        "Old syndication block holding `saveMode` and `outputType` for file outputs.",
-        legacy=Legacy(replacement="`saveMode` in `options` and the output's `format`"),
+    file: FileWriteOptions = attr(
+        "File-output settings of the syndication example (`saveMode`, `outputType`).",
+        notes=(
+            "The flare:7.0 syndication page writes it; elsewhere the docs give `saveMode` in `options` and the "
+            "format as the output's `format`.",
+        ),
     )
+    query: str = attr(
+        "SQL statement a `JDBCQuery` sink runs for each row, with `?` for the columns (an upsert, say).",
+        examples=("INSERT INTO t (id, v) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET v = excluded.v",),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Flare Standalone connection blocks (flare:1.0-4.0): inputs[].<inputType> and outputs[].<outputType>
+# ---------------------------------------------------------------------------------------------------
+#
+# Flare Standalone ran a job on a laptop against data sources, not depots: an input or output named its
+# kind in `inputType`/`outputType` and gave the connection in the block of that name. The keys are those
+# of the DataOS docs' Standalone pages (`deprecated/resources/stacks/flare/standalone/`), checked against
+# the DataOS Spark SDK's `*DatasourceInput`/`*DatasourceOutput` models; where they disagree, the notes say
+# so. A connection class holds what reads and writes share; the input and output blocks add their options.
+
+
+class IcebergLocation(Section):
+    """Where a Standalone job keeps a local Iceberg table (shared by ``file`` inputs and outputs)."""
+
+    warehousePath: str = attr(
+        "Iceberg warehouse directory the table lives in (local, `s3a://`, `gs://`, `abfss://`).",
+        examples=("/data/examples/dataout/localFileDataSourceOutput/",),
+    )
+    schemaName: str = attr("Iceberg namespace (schema) of the table.", examples=("default",))
+    tableName: str = attr("Iceberg table name.", examples=("trans_oms_data3",))
+    catalogName: str = attr("Iceberg catalog name (from the SDK; no example sets it).")
+    icebergCatalogType: str = attr("Iceberg catalog type (from the SDK; no example sets it).")
+
+
+class KafkaConnection(Section):
+    """The Kafka connection of a Standalone block."""
+
+    brokers: str = attr(
+        "Bootstrap servers, `host:port` separated by commas.", required=True, examples=("localhost:9092",)
+    )
+    topic: str = attr("Topic read or written.", examples=("my-kafka-topic02",))
+    schemaRegistryUrl: str = attr("Schema registry URL, for Avro values.", examples=("http://localhost:8081",))
+    format: str = attr(
+        "Format of the values.",
+        values={"avro": "Avro values (needs `schemaRegistryUrl`).", "json": "JSON values."},
+        case_insensitive=True,
+        closed=False,
+        notes=("The SDK reads `format` here; the Standalone write page puts it inside `options`.",),
+    )
+
+
+class PulsarConnection(Section):
+    """The Pulsar connection of a Standalone block."""
+
+    serviceUrl: str = attr("Pulsar broker URL.", required=True, examples=("pulsar+ssl://tcp.<context>:6651",))
+    adminUrl: str = attr("Pulsar admin (HTTP) URL.", required=True, examples=("https://tcp.<context>:8443",))
+    tenant: str = attr(
+        "Pulsar tenant of the topic.",
+        notes=("The SDK's Pulsar output has no such key; inputs give it.",),
+        examples=("public",),
+    )
+    namespace: str = attr(
+        "Pulsar namespace of the topic.",
+        notes=("The SDK's Pulsar output has no such key; inputs give it.",),
+        examples=("default",),
+    )
+    topic: str = attr("Topic read or written.", examples=("transactions123",))
+
+
+class EventhubConnection(Section):
+    """The Azure Event Hubs connection of a Standalone block."""
+
+    endpoint: str = attr(
+        "Namespace endpoint of the Event Hub.",
+        required=True,
+        examples=('"{{ Namespace Name }}.servicebus.windows.net/"',),
+    )
+    eventhubName: str = attr(
+        "Name of the Event Hub.",
+        required=True,
+        notes=("The SDK's reader calls it `eventHubName`; its models and the docs write `eventhubName`.",),
+        examples=("eventhub01",),
+    )
+    sasKeyName: str = attr("Name of the shared access policy.")
+    sasKey: str = attr("Shared access key; never commit a literal key.")
+
+
+class JdbcConnection(Section):
+    """The JDBC connection of a Standalone block (``jdbc``, and ``mysql``/``postgres`` with the same keys)."""
+
+    url: str = attr("JDBC URL of the database.", required=True, examples=("jdbc:postgresql://localhost:5432/db",))
+    username: str = attr("Database user.")
+    password: str = attr("Database password; never commit a literal one.")
+    driver: str = attr(
+        "JDBC driver class.",
+        notes=("The Standalone pages' snippets give it here, their full examples under `options`.",),
+        examples=("org.postgresql.Driver", "com.mysql.cj.jdbc.Driver"),
+    )
+    table: str = attr("Table read or written.", examples=("cityTable",))
+
+
+class BigQueryConnection(Section):
+    """The Google BigQuery connection of a Standalone block."""
+
+    table: str = attr("Table read or written.", required=True)
+    projectId: str = attr(
+        "Google Cloud project of the dataset.",
+        notes=("The Standalone pages write `projectId` (and once `projected`); the SDK's field is `project`.",),
+    )
+    project: str = attr("Google Cloud project, under the SDK's name (the Standalone pages write `projectId`).")
+    dataset: str = attr("BigQuery dataset holding the table.")
+    gcsKeyJsonFilePath: str = attr("Path of the service account's JSON key file (from the SDK).")
+
+
+class SearchConnection(Section):
+    """The Elasticsearch or OpenSearch connection of a Standalone block."""
+
+    index: str = attr("Index read or written.", required=True, examples=("estopic",))
+    nodes: str = attr("Cluster nodes, `host:port`.", required=True, examples=("localhost:9200",))
+    username: str = attr("User name.")
+    password: str = attr("Password; never commit a literal one.")
+
+
+class RedshiftConnection(Section):
+    """The Amazon Redshift connection of a Standalone block."""
+
+    jdbcUrl: str = attr("JDBC URL of the cluster.", required=True, examples=("jdbc:redshift://host:5439/db",))
+    tempDir: str = attr("S3 directory used to stage the data.", examples=("s3a://bucket/dir",))
+    username: str = attr("Database user.")
+    password: str = attr("Database password; never commit a literal one.")
+    dbTable: str = attr("Table read or written.")
+
+
+class SnowflakeConnection(Section):
+    """The Snowflake connection of a Standalone block."""
+
+    url: str = attr("Snowflake account URL.", required=True)
+    database: str = attr("Database read or written (it must exist).")
+    schema_: str = attr("Schema read or written (it must exist).", alias="schema")
+    table: str = attr("Table read or written.")
+    user: str = attr("Snowflake user.")
+    password: str = attr("Password; never commit a literal one.")
+    token: str = attr("OAuth token, instead of a password (from the SDK).")
+    pemPrivateKey: str = attr("Private key for key-pair authentication (from the SDK).")
+
+
+class StandaloneFileOutput(IcebergLocation):
+    """A Standalone write to files or a local Iceberg table: ``outputs[].file``."""
+
+    path: str = attr(
+        "Directory (local, `s3a://`, `gs://`, `abfss://`) the files are written to.",
+        examples=("/data/examples/dataout/citydata",),
+    )
+    format: str = attr(
+        "Format written.",
+        values=_OUTPUT_FORMATS,
+        case_insensitive=True,
+        closed=False,
+        notes=("With `iceberg`, give `warehousePath`, `schemaName` and `tableName` instead of `path`.",),
+    )
+    metastoreUris: str = attr("Hive metastore URIs of a Hive catalog (from the SDK's file output).")
+    title: str = attr("Title of the written dataset.")
+    description: str = attr("Description of the written dataset.")
+    tags: list[str] = attr("Tags of the written dataset.")
+    options: OutputOptions = attr("How the data is written (`saveMode`, `iceberg`, ...).")
+
+
+class StandaloneKafkaOutput(KafkaConnection):
+    """A Standalone write to a Kafka topic: ``outputs[].kafka``."""
+
+    options: dict[str, Scalar] = attr("Mapping of writer options (the Standalone page puts `format: avro` here).")
+
+
+class StandalonePulsarOutput(PulsarConnection):
+    """A Standalone write to a Pulsar topic: ``outputs[].pulsar``."""
+
+    options: dict[str, Scalar] = attr("Mapping of writer options.")
+
+
+class StandaloneEventhubOutput(EventhubConnection):
+    """A Standalone write to Azure Event Hubs: ``outputs[].eventhub``."""
+
+    options: dict[str, Scalar] = attr("Mapping of writer options (`eventhubs.*`).")
+
+
+class StandaloneJdbcOutput(JdbcConnection):
+    """A Standalone write to a database table over JDBC: ``outputs[].jdbc`` (also ``mysql``, ``postgres``)."""
+
+    options: OutputOptions = attr("How the data is written (`saveMode`, ...).")
+
+
+class StandaloneBigQueryOutput(BigQueryConnection):
+    """A Standalone write to Google BigQuery: ``outputs[].bigquery``."""
+
+    options: OutputOptions = attr("How the data is written (`saveMode`, `bigquery.temporaryBucket`, ...).")
+
+
+class StandaloneSearchOutput(SearchConnection):
+    """A Standalone write to an Elasticsearch or OpenSearch index: ``outputs[].elasticsearch`` / ``opensearch``."""
+
+    options: OutputOptions = attr("How the data is written (`extraOptions` such as `es.nodes.wan.only`).")
+
+
+class StandaloneRedshiftOutput(RedshiftConnection):
+    """A Standalone write to Amazon Redshift: ``outputs[].redshift``."""
+
+    options: OutputOptions = attr("How the data is written (`saveMode`, ...).")
+
+
+class StandaloneSnowflakeOutput(SnowflakeConnection):
+    """A Standalone write to Snowflake: ``outputs[].snowflake``."""
+
+    warehouse: str = attr(
+        "Warehouse that runs the write (it must be running).",
+        notes=("Outputs say `warehouse`, inputs `snowflakeWarehouse`: so do both the Standalone page and the SDK.",),
+    )
+    options: OutputOptions = attr("How the data is written (`saveMode`, ...).")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -603,7 +850,8 @@ class ColumnTag(Section):
 
 
 class Sink(Section):
-    """A legacy write of a view to an output: ``stackSpec.job.steps[].sink[]`` (flare:1.0-3.0 layout)."""
+    """A write of a view to a ``depot`` output: ``stackSpec.job.steps[].sink[]`` (flare:1.0-4.0 layout, and
+    still current for ``outputType: JDBCQuery``)."""
 
     sequenceName: str = attr("View to write: a sequence item or an input name.")
     datasetName: str = attr("Name of the dataset created under the output's `depot` address.")
@@ -616,6 +864,7 @@ class Sink(Section):
             "CSV": "CSV files.",
             "Parquet": "Parquet files.",
             "PulsarAvro": "Pulsar topic with Avro values.",
+            "JDBCQuery": "Runs `outputOptions.query` (an INSERT or upsert) for each row; still current in flare:7.0.",
         },
         case_insensitive=True,
         closed=False,
@@ -646,8 +895,11 @@ class Output(Section):
         examples=("dataos://lakehouse:retail/city?acl=rw",),
     )
     depot: str = attr(
-        "Collection-level address that legacy `sink` steps wrote their datasets into.",
-        legacy=Legacy(replacement="`dataset` with the full address (collection plus dataset name)"),
+        "Collection-level address that `sink` steps write their datasets into.",
+        legacy=Legacy(
+            replacement="`dataset` with the full address (collection plus dataset name)",
+            current_use=_JDBC_QUERY_SINKS,
+        ),
         examples=("dataos://icebase:retail?acl=rw",),
     )
     format: str = attr(
@@ -700,26 +952,73 @@ class Output(Section):
     outputType: str = attr(
         "Kind of Standalone data-source output, naming the block that holds its connection details.",
         legacy=_STANDALONE_OUTPUT,
-        examples=("file", "eventhub", "pulsar"),
+        values={
+            "file": "Local or object-storage files (`file: {path, format}`).",
+            "kafka": "Kafka topic (`kafka: {brokers, topic, schemaRegistryUrl}`).",
+            "pulsar": "Pulsar topic (`pulsar: {serviceUrl, adminUrl, topic}`).",
+            "eventhub": "Azure Event Hubs (`eventhub: {endpoint, eventhubName, sasKeyName, sasKey}`).",
+            "jdbc": "JDBC database.",
+            "mysql": "MySQL database.",
+            "postgres": "Postgres database.",
+            "bigquery": "Google BigQuery.",
+            "elasticsearch": "Elasticsearch.",
+            "opensearch": "OpenSearch.",
+            "redshift": "Amazon Redshift.",
+            "snowflake": "Snowflake.",
+            "Iceberg": "Not a block: the format of a `dataset` output, where flare:3.0 manifests wrote it here; "
+            "current ones write `format: iceberg`.",
+            "Parquet": "Not a block: the format of a `dataset` output, written here by flare:3.0 manifests.",
+            "CSV": "Not a block: the format of a `dataset` output, written here by flare:3.0 manifests.",
+        },
+        case_insensitive=True,
+        closed=False,
     )
-    file: dict[str, Any] = attr(
-        "Standalone file output (`schemaName`, `tableName`, `format`, `warehousePath`, `options`).",
+    file: StandaloneFileOutput = attr(
+        "Standalone file output (`path` and `format`, or an Iceberg `warehousePath`, `schemaName`, `tableName`).",
         legacy=_STANDALONE_OUTPUT,
     )
-    kafka: dict[str, Any] = attr("Standalone Kafka output connection.", legacy=_STANDALONE_OUTPUT)
-    pulsar: dict[str, Any] = attr("Standalone Pulsar output connection.", legacy=_STANDALONE_OUTPUT)
-    eventhub: dict[str, Any] = attr(
+    kafka: StandaloneKafkaOutput = attr(
+        "Standalone Kafka output (`brokers`, `topic`, `schemaRegistryUrl`).", legacy=_STANDALONE_OUTPUT
+    )
+    pulsar: StandalonePulsarOutput = attr(
+        "Standalone Pulsar output (`serviceUrl`, `adminUrl`, `topic`).", legacy=_STANDALONE_OUTPUT
+    )
+    eventhub: StandaloneEventhubOutput = attr(
         "Standalone Event Hubs output (`endpoint`, `eventhubName`, `sasKeyName`, `sasKey`).",
         legacy=_STANDALONE_OUTPUT,
     )
-    jdbc: dict[str, Any] = attr("Standalone JDBC output connection.", legacy=_STANDALONE_OUTPUT)
-    mysql: dict[str, Any] = attr("Standalone MySQL output connection.", legacy=_STANDALONE_OUTPUT)
-    postgres: dict[str, Any] = attr("Standalone Postgres output connection.", legacy=_STANDALONE_OUTPUT)
-    bigquery: dict[str, Any] = attr("Standalone BigQuery output connection.", legacy=_STANDALONE_OUTPUT)
-    elasticsearch: dict[str, Any] = attr("Standalone Elasticsearch output connection.", legacy=_STANDALONE_OUTPUT)
-    opensearch: dict[str, Any] = attr("Standalone OpenSearch output connection.", legacy=_STANDALONE_OUTPUT)
-    redshift: dict[str, Any] = attr("Standalone Redshift output connection.", legacy=_STANDALONE_OUTPUT)
-    snowflake: dict[str, Any] = attr("Standalone Snowflake output connection.", legacy=_STANDALONE_OUTPUT)
+    jdbc: StandaloneJdbcOutput = attr(
+        "Standalone JDBC output (`url`, `username`, `password`, `driver`, `table`).", legacy=_STANDALONE_OUTPUT
+    )
+    mysql: StandaloneJdbcOutput = attr(
+        "Standalone MySQL output, with the keys of `jdbc`.",
+        legacy=_STANDALONE_OUTPUT,
+        notes=("The Standalone page lists `mysql` among the output types but its examples write `jdbc`.",),
+    )
+    postgres: StandaloneJdbcOutput = attr(
+        "Standalone Postgres output, with the keys of `jdbc`.",
+        legacy=_STANDALONE_OUTPUT,
+        notes=("The Standalone page lists `postgres` among the output types but its examples write `jdbc`.",),
+    )
+    bigquery: StandaloneBigQueryOutput = attr(
+        "Standalone BigQuery output (`table`, `projectId`, `dataset`).", legacy=_STANDALONE_OUTPUT
+    )
+    elasticsearch: StandaloneSearchOutput = attr(
+        "Standalone Elasticsearch output (`index`, `nodes`, `username`, `password`).", legacy=_STANDALONE_OUTPUT
+    )
+    opensearch: StandaloneSearchOutput = attr(
+        "Standalone OpenSearch output, with the keys of `elasticsearch`.",
+        legacy=_STANDALONE_OUTPUT,
+        notes=("The Standalone OpenSearch page itself writes the `elasticsearch` block.",),
+    )
+    redshift: StandaloneRedshiftOutput = attr(
+        "Standalone Redshift output (`jdbcUrl`, `tempDir`, `username`, `password`, `dbTable`).",
+        legacy=_STANDALONE_OUTPUT,
+    )
+    snowflake: StandaloneSnowflakeOutput = attr(
+        "Standalone Snowflake output (`url`, `database`, `schema`, `table`, `warehouse`, `user`, `password`).",
+        legacy=_STANDALONE_OUTPUT,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -796,13 +1095,16 @@ class SequenceItem(Section):
         "List of caching commands (`persist`/`unpersist`) run with this step.",
     )
     outputType: str = attr(
-        "Format an old-style step wrote its view in.",
-        legacy=Legacy(replacement="an `outputs` entry with `format`"),
+        "Format a step writes its view in, for a step that writes its own view.",
+        notes=(
+            "The flare:7.0 partitioning page still shows it (`outputType: Parquet` with `partitionBy`); full "
+            "examples write through an `outputs` entry with `format`.",
+        ),
         examples=("Parquet",),
     )
     outputOptions: OutputOptions = attr(
-        "Write options of an old-style step that wrote its own view.",
-        legacy=Legacy(replacement="an `outputs` entry with `options`"),
+        "Write options of a step that writes its own view (`saveMode`, `partitionBy`).",
+        notes=("The flare:7.0 partitioning page still shows it; full examples use an `outputs` entry's `options`.",),
     )
 
 
@@ -815,10 +1117,11 @@ class Step(Section):
         notes=("Legacy sink-only steps have no `sequence`, so the schema does not require it.",),
     )
     sink: list[Sink] = attr(
-        "List of writes of views into the outputs declared with `depot` (flare:1.0-3.0 layout).",
+        "List of writes of views into the outputs declared with `depot` (flare:1.0-4.0 layout).",
         legacy=Legacy(
             replacement="`outputs` entries whose `name` is the view and whose `dataset` is the full address",
             note="Each sink's `datasetName` joined with its output's `depot` gives the new `dataset`.",
+            current_use=_JDBC_QUERY_SINKS,
         ),
     )
 
@@ -940,6 +1243,89 @@ class InputOptions(OpenSection):
     sheetName: str = attr("xlsx: worksheet to read.")
 
 
+# ---------------------------------------------------------------------------------------------------
+# Flare Standalone connection blocks of inputs (flare:1.0-4.0): inputs[].<inputType>
+# ---------------------------------------------------------------------------------------------------
+#
+# The connections are declared with the output blocks; every input block adds reader `options` and
+# `incremental`, which the SDK's `*DatasourceInput` models all take.
+
+
+class StandaloneRead(Section):
+    """What every Standalone input block takes besides its connection."""
+
+    options: InputOptions = attr("Mapping of Spark reader options (`header`, `driver`, `startingOffsets`, ...).")
+    incremental: Incremental = attr("Read only the slice selected by stored keys.")
+
+
+class StandaloneFileInput(IcebergLocation, StandaloneRead):
+    """A Standalone read of files or a local Iceberg table: ``inputs[].file``."""
+
+    path: str = attr(
+        "File or directory (local, `s3a://`, `gs://`, `abfss://`) to read.",
+        examples=("/data/examples/transactions/",),
+    )
+    paths: list[str] = attr("Several files or directories to read as one input (from the SDK).")
+    format: str = attr(
+        "Format of the files read.",
+        values=_INPUT_FORMATS,
+        case_insensitive=True,
+        closed=False,
+        notes=("With `iceberg`, give `warehousePath`, `schemaName` and `tableName` instead of `path`.",),
+    )
+    isStream: bool = attr("Boolean: read the files as a stream.")
+    metastoreUri: str = attr("Hive metastore URI of a Hive catalog (from the SDK's file input).")
+    schema_: Any = attr("Schema of the files (from the SDK; no example sets it).", alias="schema")
+
+
+class StandaloneKafkaInput(KafkaConnection, StandaloneRead):
+    """A Standalone read of a Kafka topic: ``inputs[].kafka``."""
+
+    topicPattern: str = attr("Regular expression of the topics to read, instead of `topic` (from the SDK).")
+    isBatch: bool = attr("Boolean: read what the topic holds once, as a batch, instead of streaming.")
+    schemaSubject: str = attr("Schema-registry subject to use instead of the topic's default (from the SDK).")
+    schemaId: int = attr("Integer: schema-registry id of the schema to use (from the SDK).")
+    consumerGroup: str = attr("Consumer group of the reader (from the SDK).")
+
+
+class StandalonePulsarInput(PulsarConnection, StandaloneRead):
+    """A Standalone read of a Pulsar topic: ``inputs[].pulsar``."""
+
+    topicPattern: str = attr("Regular expression of the topics to read, instead of `topic` (from the SDK).")
+    isBatch: bool = attr("Boolean: read what the topic holds once, as a batch, instead of streaming.")
+
+
+class StandaloneEventhubInput(EventhubConnection, StandaloneRead):
+    """A Standalone read of Azure Event Hubs: ``inputs[].eventhub`` (`eventhubs.*` reader options)."""
+
+    isBatch: bool = attr("Boolean: read once, as a batch, instead of streaming.")
+
+
+class StandaloneJdbcInput(JdbcConnection, StandaloneRead):
+    """A Standalone read of a database table over JDBC: ``inputs[].jdbc`` (also ``mysql``, ``postgres``)."""
+
+
+class StandaloneBigQueryInput(BigQueryConnection, StandaloneRead):
+    """A Standalone read of Google BigQuery: ``inputs[].bigquery``."""
+
+
+class StandaloneSearchInput(SearchConnection, StandaloneRead):
+    """A Standalone read of an Elasticsearch or OpenSearch index: ``inputs[].elasticsearch`` / ``opensearch``."""
+
+
+class StandaloneRedshiftInput(RedshiftConnection, StandaloneRead):
+    """A Standalone read of Amazon Redshift: ``inputs[].redshift``."""
+
+
+class StandaloneSnowflakeInput(SnowflakeConnection, StandaloneRead):
+    """A Standalone read of Snowflake: ``inputs[].snowflake``."""
+
+    snowflakeWarehouse: str = attr(
+        "Warehouse that runs the read (it must be running).",
+        notes=("Inputs say `snowflakeWarehouse`, outputs `warehouse`: so do both the Standalone page and the SDK.",),
+    )
+
+
 class Input(Section):
     """A dataset the job reads, registered as a Spark view: ``workflow.dag[].spec.stackSpec.job.inputs[]``."""
 
@@ -1038,29 +1424,56 @@ class Input(Section):
             "snowflake": "Snowflake.",
         },
         case_insensitive=True,
-        closed=False,
+        notes=("The value names the block beside it that holds the connection (`inputType: file` with `file:`).",),
     )
-    file: dict[str, Any] = attr("Standalone file source (`path`, `format`).", legacy=_STANDALONE_INPUT)
-    kafka: dict[str, Any] = attr(
+    file: StandaloneFileInput = attr(
+        "Standalone file source (`path` and `format`, or an Iceberg `warehousePath`, `schemaName`, `tableName`).",
+        legacy=_STANDALONE_INPUT,
+    )
+    kafka: StandaloneKafkaInput = attr(
         "Standalone Kafka source (`brokers`, `topic`, `schemaRegistryUrl`, `isBatch`).",
         legacy=_STANDALONE_INPUT,
     )
-    pulsar: dict[str, Any] = attr(
+    pulsar: StandalonePulsarInput = attr(
         "Standalone Pulsar source (`serviceUrl`, `adminUrl`, `tenant`, `namespace`, `topic`, `isBatch`).",
         legacy=_STANDALONE_INPUT,
     )
-    eventhub: dict[str, Any] = attr(
+    eventhub: StandaloneEventhubInput = attr(
         "Standalone Event Hubs source (`endpoint`, `eventhubName`, `sasKeyName`, `sasKey`, `options`).",
         legacy=_STANDALONE_INPUT,
     )
-    jdbc: dict[str, Any] = attr("Standalone JDBC source connection.", legacy=_STANDALONE_INPUT)
-    mysql: dict[str, Any] = attr("Standalone MySQL source connection.", legacy=_STANDALONE_INPUT)
-    postgres: dict[str, Any] = attr("Standalone Postgres source connection.", legacy=_STANDALONE_INPUT)
-    bigquery: dict[str, Any] = attr("Standalone BigQuery source connection.", legacy=_STANDALONE_INPUT)
-    elasticsearch: dict[str, Any] = attr("Standalone Elasticsearch source connection.", legacy=_STANDALONE_INPUT)
-    opensearch: dict[str, Any] = attr("Standalone OpenSearch source connection.", legacy=_STANDALONE_INPUT)
-    redshift: dict[str, Any] = attr("Standalone Redshift source connection.", legacy=_STANDALONE_INPUT)
-    snowflake: dict[str, Any] = attr("Standalone Snowflake source connection.", legacy=_STANDALONE_INPUT)
+    jdbc: StandaloneJdbcInput = attr(
+        "Standalone JDBC source (`url`, `username`, `password`, `table`, `driver`).", legacy=_STANDALONE_INPUT
+    )
+    mysql: StandaloneJdbcInput = attr(
+        "Standalone MySQL source, with the keys of `jdbc`.",
+        legacy=_STANDALONE_INPUT,
+        notes=("The Standalone page lists `mysql` among the input types but its examples write `jdbc`.",),
+    )
+    postgres: StandaloneJdbcInput = attr(
+        "Standalone Postgres source, with the keys of `jdbc`.",
+        legacy=_STANDALONE_INPUT,
+        notes=("The Standalone page lists `postgres` among the input types but its examples write `jdbc`.",),
+    )
+    bigquery: StandaloneBigQueryInput = attr(
+        "Standalone BigQuery source (`table`, `projectId`, `dataset`).", legacy=_STANDALONE_INPUT
+    )
+    elasticsearch: StandaloneSearchInput = attr(
+        "Standalone Elasticsearch source (`index`, `nodes`, `username`, `password`).", legacy=_STANDALONE_INPUT
+    )
+    opensearch: StandaloneSearchInput = attr(
+        "Standalone OpenSearch source, with the keys of `elasticsearch`.",
+        legacy=_STANDALONE_INPUT,
+        notes=("The Standalone OpenSearch page itself writes the `elasticsearch` block.",),
+    )
+    redshift: StandaloneRedshiftInput = attr(
+        "Standalone Redshift source (`jdbcUrl`, `tempDir`, `username`, `password`, `dbTable`).",
+        legacy=_STANDALONE_INPUT,
+    )
+    snowflake: StandaloneSnowflakeInput = attr(
+        "Standalone Snowflake source (`url`, `database`, `schema`, `table`, `snowflakeWarehouse`, `user`, `password`).",
+        legacy=_STANDALONE_INPUT,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1237,12 +1650,18 @@ class ActionOptions(OpenSection):
     location: str = attr("remove_orphans: directory to scan for orphan files (default: the table location).")
     dryRun: bool = attr("remove_orphans: only list orphan files, delete nothing.", default="false")
     expireOlderThan: int | str = attr(
-        "expire_snapshots in flare:4.0: epoch-millisecond cutoff.",
-        legacy=Legacy(replacement="`olderThanMillis`"),
+        "expire_snapshots: epoch-millisecond cutoff, the flare:4.0 name of `olderThanMillis`.",
+        notes=(
+            "The flare:7.0 expire_snapshots page says `olderThanMillis` replaces it, yet also that Flare 7.0 "
+            "supports `expireOlderThan`: both are accepted.",
+        ),
     )
     olderThan: int | str = attr(
-        "remove_orphans in flare:4.0: epoch-millisecond cutoff.",
-        legacy=Legacy(replacement="`olderThanMillis` (or `olderThanTimestamp`)"),
+        "remove_orphans: epoch-millisecond cutoff.",
+        notes=(
+            "The flare:7.0 configuration page writes `olderThan`; its remove_orphans page writes "
+            "`olderThanMillis`: both are accepted.",
+        ),
     )
 
 
@@ -1307,6 +1726,16 @@ class Profile(Section):
 # ---------------------------------------------------------------------------------------------------
 
 
+class RewriteDataset(OpenSection):
+    """Compaction of the job's input: ``stackSpec.job.rewriteDataset``."""
+
+    mode: str = attr(
+        "How much is rewritten.",
+        values={"full": "Rewrite every data file (the only mode any example shows)."},
+        closed=False,
+    )
+
+
 class Job(Section):
     """What the Flare job does: ``workflow.dag[].spec.stackSpec.job``: inputs, transformation steps, outputs,
     and optionally streaming, assertions, actions or profiling."""
@@ -1366,9 +1795,12 @@ class Job(Section):
         "Mapping of job variables.",
         notes=('Seen in the syndication example (`keepSystemColumns: "false"`); undocumented.',),
     )
-    rewriteDataset: dict[str, Any] = attr(
-        "Compaction block of flare:3.0 (`mode: full`).",
-        legacy=Legacy(replacement="an `actions` entry with `name: rewrite_dataset`"),
+    rewriteDataset: RewriteDataset = attr(
+        "Compact the first input's files (`mode: full`).",
+        notes=(
+            "The flare:7.0 compression page uses it; the actions page offers the same through an `actions` "
+            "entry with `name: rewrite_dataset`, which takes options.",
+        ),
     )
 
 
