@@ -22,7 +22,7 @@ from .views import DocumentView, build_view
 from .parsing.yamltree import ParsedText, Pos, YDocument, YMap, YScalar, parse, split_lines
 
 ROOT_SHAPE = root_shape()
-_LOOKS_LIKE_FLARE = re.compile(r"^\s*(?:stack:\s*['\"]?(?:\$\{)?flare\b|stackSpec:|flare:\s*$)", re.M)
+_LOOKS_LIKE_FLARE = re.compile(r"^\s*(?:stack:\s*['\"]?(?:\$\{)?flare\b|(?i:stackspec):|flare:\s*$)", re.M)
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def analyze_parsed(
         if not isinstance(root, YMap):
             continue
         view = build_view(root)
-        if not view.jobs:  # not a Flare workflow: someone else's YAML
+        if not view.flare:  # not a Flare workflow: someone else's YAML
             continue
         flare_seen = True
         if config is not None and config.default_stack is not None:
