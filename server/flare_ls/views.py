@@ -190,6 +190,8 @@ def _job_view(item: YMap) -> JobView | None:
     if not flare_stack and (section_key != "flare" or holder is item):
         return None
     section = value_of(holder, section_key) if section_key else None
+    if is_empty(section) and isinstance(value_of(holder, "job"), YMap):
+        section = holder  # `job` dedented beside an empty `stackSpec:` (FL105 says to indent it)
     section = section if isinstance(section, YMap) else None
     job = value_of(section, "job") if section is not None else None
     job = job if isinstance(job, YMap) else None

@@ -198,18 +198,19 @@ class SchemaWalk:
             misplaced = [(k, p) for k, p in misplaced if k not in strays]
             lacking = [f for f in lacking if f is not field]
             names = ", ".join(f"`{k.value}`" for k in strays)
+            belong, them = ("belongs", "it") if len(strays) == 1 else ("belong", "them")
             if written is None:
                 self.ctx.report(
                     MISPLACED_KEY,
                     anchor_of(node),
-                    f"`{render_path(node.path)}` has no `{key}`, and {names} belong in it: put them under a "
+                    f"`{render_path(node.path)}` has no `{key}`, and {names} {belong} in it: put {them} under a "
                     f"`{key}:` key",
                 )
             else:
                 self.ctx.report(
                     MISPLACED_KEY,
                     written[0],
-                    f"`{key}` is empty, and {names} beside it belong in it: indent them under `{key}:`",
+                    f"`{key}` is empty, and {names} beside it {belong} in it: indent {them} under `{key}:`",
                     fix=indent_under(self.ctx.lines, written[0], strays, f"Indent {names} under `{key}:`"),
                 )
             skip = self._skipped_keys(node) if field.shape.name == "JobSpec" else frozenset()
