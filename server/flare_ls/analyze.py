@@ -23,7 +23,7 @@ from .schema.shapes import root_shape
 from .views import DocumentView, JobView, build_view, stack_version
 
 ROOT_SHAPE = root_shape()
-_LOOKS_LIKE_FLARE = re.compile(r"^\s*(?:stack:\s*['\"]?(?:\$\{)?flare\b|stackSpec:|flare:\s*$)", re.M)
+_LOOKS_LIKE_FLARE = re.compile(r"^\s*(?:stack:\s*['\"]?(?:\$\{)?flare\b|(?i:stackspec):|flare:\s*$)", re.M)
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def analyze_parsed(
         if not isinstance(root, YMap):
             continue
         view = build_view(root)
-        if not view.jobs:  # not a Flare workflow: someone else's YAML
+        if not view.flare:  # not a Flare workflow: someone else's YAML
             continue
         flare_seen = True
         if config is not None and config.default_stack is not None:

@@ -109,3 +109,55 @@ def apply_edits(text: str, edits: tuple[TextEdit, ...] | list[TextEdit]) -> str:
         start, end = offset_of(edit.start), offset_of(edit.end)
         result = result[:start] + edit.text + result[end:]
     return result
+
+
+def indent_under(lines: list[str], section_key: YScalar, strays: list[YScalar], message: str) -> Fix | None:
+    """Indent the entries of ``strays`` one step, under the empty ``section_key:`` just above them
+    (``spec:`` with ``stack``, ``compute`` and ``stackSpec`` dedented beside it).
+
+    Only when the result is certain: a block mapping, the section written with no value at all (not
+    ``spec: ~``), and the strays the very entries after it, at its column. Each line of theirs gains
+    the same spaces, so block scalars and comments keep their relative indentation; blank lines are
+    left alone.
+    """
+    mapping = section_key.parent
+    if not isinstance(mapping, YMap) or mapping.flow:
+        return None
+    value = mapping.entries[section_key.value][1]
+    if not isinstance(value, YScalar) or value.value or value.style is not None or value.tag is not None:
+        return None
+    keys = sorted((key for key, _ in mapping.entries.values()), key=lambda key: key.start)
+    at = keys.index(section_key) + 1
+    column = section_key.start[1]
+    moved = sorted(strays, key=lambda key: key.start)
+    if keys[at : at + len(moved)] != moved or any(key.start[1] != column for key in moved):
+        return None
+    first = moved[0].start[0]
+    if first <= section_key.start[0]:
+        return None
+    after = keys[at + len(moved)] if at + len(moved) < len(keys) else None
+    bound = after.start[0] if after is not None else len(lines)
+    last = moved[-1].start[0]  # the strays are consecutive entries: only the last one's extent is unknown
+    for number in range(last + 1, bound):
+        text = lines[number]
+        content = text.lstrip(" ")
+        depth = len(text) - len(content)
+        if not content.strip() or (content.startswith("#") and depth <= column):
+            continue  # blank, or a comment at the strays' level or left of it: neither ends nor extends them
+        if depth < column or (depth == column and not content.startswith("-")):
+            break  # the enclosing block goes on (a list at the strays' column is a value of theirs)
+        last = number
+    step = next((indent_step(lines, v) for key in moved if isinstance(v := key_value(key), YMap)), 2)
+    pad = " " * step
+    edits = tuple(TextEdit((n, 0), (n, 0), pad) for n in range(first, last + 1) if lines[n].strip())
+    return Fix(message, edits, True)
+
+
+def key_value(key: YScalar) -> YNode | None:
+    """The value a key node introduces."""
+    parent = key.parent
+    if isinstance(parent, YMap):
+        entry = parent.entries.get(key.value)
+        if entry is not None and entry[0] is key:
+            return entry[1]
+    return None

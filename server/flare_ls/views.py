@@ -65,10 +65,15 @@ class JobView:
 
     item: YMap  # the dag entry
     name: YScalar | None
+    #: The mapping that holds ``stack``, ``compute`` and ``stackSpec``: the job's ``spec``, or the dag
+    #: entry itself when they sit beside an empty ``spec`` (FL105 says to indent them).
     spec: YMap
+    #: ``spec.stack``, or a ``stack`` written at the job's level.
     stack: YScalar | None
-    #: The Flare body: ``spec.stackSpec`` or the legacy ``spec.flare``.
+    #: The Flare body: ``spec.stackSpec`` or the legacy ``spec.flare`` (or a key spelt like them in
+    #: another case, such as ``stackspec``, which FL101 reports).
     section: YMap | None
+    #: ``stackSpec`` or ``flare`` as the model spells them, whatever the case in the document.
     section_key: str | None
     job: YMap | None
     streaming: YMap | None
@@ -110,29 +115,87 @@ class DocumentView:
     workflow: YMap | None
     dag: list[YMap]
     jobs: list[JobView]
+    #: The document is a Flare workflow: it has Flare jobs, or it declares a workflow (``type: workflow``
+    #: with a ``dag``) not every job of which runs another stack. Only such documents are analysed.
+    flare: bool = False
+    #: The ``dag`` sits at the top level, without the workflow envelope around it.
+    fragment: bool = False
+
+
+def entry(mapping: YMap, key: str) -> tuple[YScalar, YNode] | None:
+    """``mapping[key]`` as (key node, value), or else the one key spelt like it in another case
+    (``stackspec``, ``Spec``): FL101 says how such a key is spelt, and the analysis reads what it
+    evidently means instead of going blind below it."""
+    found = mapping.entries.get(key)
+    if found is not None:
+        return found
+    lowered = key.lower()
+    variants = [pair for name, pair in mapping.entries.items() if name.lower() == lowered]
+    return variants[0] if len(variants) == 1 else None
+
+
+def value_of(mapping: YMap, key: str) -> YNode | None:
+    """The value of ``key`` (or of its one case variant, see :func:`entry`)."""
+    found = entry(mapping, key)
+    return found[1] if found is not None else None
+
+
+def is_empty(node: YNode | None) -> bool:
+    """A key written with no value (``spec:``), or with an explicit null."""
+    return isinstance(node, YScalar) and node.kind == "null"
 
 
 def build_view(root: YMap) -> DocumentView:
-    workflow = root.get("workflow")
+    workflow = value_of(root, "workflow")
     workflow = workflow if isinstance(workflow, YMap) else None
-    dag = mapping_items(workflow.get("dag")) if workflow is not None else []
+    fragment = workflow is None and isinstance(value_of(root, "dag"), YSeq)
+    holder = root if fragment else workflow
+    dag = mapping_items(value_of(holder, "dag")) if holder is not None else []
     jobs = [job for item in dag if (job := _job_view(item)) is not None]
-    return DocumentView(root, workflow, dag, jobs)
+    flare = bool(jobs) or (workflow is not None and _declares_workflow(root) and not all(map(_other_stack, dag)))
+    return DocumentView(root, workflow, dag, jobs, flare, fragment)
+
+
+def _declares_workflow(root: YMap) -> bool:
+    kind = value_of(root, "type")
+    return isinstance(kind, YScalar) and kind.value.strip().lower() == "workflow"
+
+
+def _stack_near(item: YMap) -> YScalar | None:
+    """A dag job's ``stack``: in its ``spec``, or beside it at the job's own level."""
+    spec = value_of(item, "spec")
+    stack = value_of(spec, "stack") if isinstance(spec, YMap) else None
+    if stack is None:
+        stack = value_of(item, "stack")
+    return stack if isinstance(stack, YScalar) and stack.kind != "null" else None
+
+
+def _other_stack(item: YMap) -> bool:
+    """The job says it runs a stack other than Flare (``toolbox``, ``scanner:2.0``, ``soda+python``)."""
+    stack = _stack_near(item)
+    return stack is not None and not is_flare_stack(stack.value) and not is_placeholder(stack.value)
 
 
 def _job_view(item: YMap) -> JobView | None:
-    spec = item.get("spec")
-    if not isinstance(spec, YMap):
+    spec = value_of(item, "spec")
+    if isinstance(spec, YMap):
+        holder = spec
+    elif spec is None or is_empty(spec):
+        holder = item  # `stack`, `compute` and `stackSpec` dedented beside an empty (or absent) `spec`
+    else:
         return None
-    stack = spec.scalar("stack")
-    section_key = "stackSpec" if "stackSpec" in spec.entries else "flare" if "flare" in spec.entries else None
-    if not is_flare_stack(stack.value if stack is not None else None) and section_key != "flare":
+    stack = _stack_near(item)
+    section_key = next((k for k in ("stackSpec", "flare") if entry(holder, k) is not None), None)
+    flare_stack = is_flare_stack(stack.value if stack is not None else None)
+    if not flare_stack and (section_key != "flare" or holder is item):
         return None
-    section = spec.get(section_key) if section_key else None
+    section = value_of(holder, section_key) if section_key else None
+    if is_empty(section) and isinstance(value_of(holder, "job"), YMap):
+        section = holder  # `job` dedented beside an empty `stackSpec:` (FL105 says to indent it)
     section = section if isinstance(section, YMap) else None
-    job = section.get("job") if section is not None else None
+    job = value_of(section, "job") if section is not None else None
     job = job if isinstance(job, YMap) else None
-    view = JobView(item, item.scalar("name"), spec, stack, section, section_key, job, None)
+    view = JobView(item, item.scalar("name"), holder, stack, section, section_key, job, None)
     if job is not None:
         streaming = job.get("streaming")
         view.streaming = streaming if isinstance(streaming, YMap) else None
@@ -147,7 +210,8 @@ def _job_view(item: YMap) -> JobView | None:
 
 
 def is_flare_document(root: YNode | None) -> bool:
-    """A workflow with at least one dag job on a Flare stack (or with a legacy ``flare`` section)."""
+    """A workflow with at least one dag job on a Flare stack (or with a legacy ``flare`` section), or a
+    declared workflow whose jobs do not all run other stacks (see :class:`DocumentView`)."""
     if not isinstance(root, YMap):
         return False
-    return bool(build_view(root).jobs)
+    return build_view(root).flare

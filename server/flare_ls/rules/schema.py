@@ -7,7 +7,7 @@ judged here; rules that relate several keys live in their own modules.
 from __future__ import annotations
 
 from ..findings import Severity
-from ..fixes import rename_key, replace_scalar, unquote
+from ..fixes import indent_under, rename_key, replace_scalar, unquote
 from ..parsing.yamltree import YMap, YNode, YScalar, YSeq
 from ..schema.attrdoc import AttrDoc, Legacy
 from ..schema.shapes import (
@@ -122,6 +122,8 @@ class SchemaWalk:
         fields = shape.fields
         skip = self._skipped_keys(node) if shape.name == "JobSpec" else frozenset()
         misplaced: list[tuple[YScalar, KeyPlace]] = []
+        #: Fields given under a key spelt in another case (``stackspec``): reported, then read as meant.
+        respelt: set[str] = set()
         for key, (key_node, value) in node.entries.items():
             field = fields.get(key)
             if field is None:
@@ -131,6 +133,10 @@ class SchemaWalk:
                     self.walk(value, shape.value_shape, spath + (key,))
                 elif shape.open:
                     self.open_key(key_node, shape, spath)
+                elif (meant := _case_variant(key, node, fields)) is not None:
+                    self.unknown_key(key_node, shape)
+                    respelt.add(meant.key)
+                    self.field(key_node, value, meant, spath)
                 else:
                     place = self._likely_place(key, spath)
                     if place is not None:
@@ -142,22 +148,13 @@ class SchemaWalk:
                 self.legacy.append((key_node, field.doc.legacy))
             if key not in skip:
                 self.walk(value, field.shape, spath + (key,), field.doc)
-        for field in shape.required:
-            if field.key in node.entries:
-                continue
-            # Keys that belong in the missing section, written one level too high: one finding says it.
-            strays = [k for k, place in misplaced if place.path == spath + (field.key,)]
-            if strays:
-                misplaced = [(k, p) for k, p in misplaced if k not in strays]
-                names = ", ".join(f"`{k.value}`" for k in strays)
-                self.ctx.report(
-                    MISPLACED_KEY,
-                    anchor_of(node),
-                    f"`{render_path(node.path)}` has no `{field.key}`, and {names} belong in it: put them under a "
-                    f"`{field.key}:` key",
-                )
-            else:
-                self.missing(node, field)
+        lacking = [f for f in shape.required if f.key not in node.entries and f.key not in respelt]
+        if not spath and len(lacking) > 1:
+            lacking, misplaced = self.envelope(node, lacking, misplaced)
+        if misplaced:
+            misplaced, lacking = self.gather_strays(node, shape, spath, misplaced, lacking)
+        for field in lacking:
+            self.missing(node, field)
         for key_node, place in misplaced:
             where = render_path(key_node.parent.path) if key_node.parent is not None else "the top level"
             self.ctx.report(
@@ -165,6 +162,89 @@ class SchemaWalk:
                 key_node,
                 f"`{key_node.value}` does not belong in `{where}`; it goes in `{render_path(place.path)}`",
             )
+
+    def field(self, key_node: YScalar, value: YNode, field: FieldShape, spath: tuple[str, ...]) -> None:
+        """Walk one value as ``field`` (the main loop of :meth:`mapping` does the same, inlined)."""
+        if field.doc is not None and field.doc.legacy is not None:
+            self.legacy.append((key_node, field.doc.legacy))
+        self.walk(value, field.shape, spath + (field.key,), field.doc)
+
+    def gather_strays(
+        self,
+        node: YMap,
+        shape: MapShape,
+        spath: tuple[str, ...],
+        misplaced: list[tuple[YScalar, KeyPlace]],
+        lacking: list[FieldShape],
+    ) -> tuple[list[tuple[YScalar, KeyPlace]], list[FieldShape]]:
+        """Keys that belong in a section written empty just above them (``spec:`` with ``stack``,
+        ``compute`` and ``stackSpec`` dedented beside it), or in a section that is absent, are one
+        mistake: one finding (at the empty section, with the indentation fix), and their values
+        checked as the section's. Returns the misplaced keys and the required ones still to report."""
+        for key, field in shape.fields.items():
+            written = node.entries.get(key)
+            if not isinstance(field.shape, MapShape) or (written is not None and not _is_null(written[1])):
+                continue
+            belonging = [(k, place) for k, place in misplaced if place.path == spath + (key,)]
+            # One key of an absent optional section is said where it stands; several are one finding.
+            if not belonging or (written is None and not field.required and len(belonging) < 2):
+                continue
+            strays = [k for k, _ in belonging]
+            misplaced = [(k, p) for k, p in misplaced if k not in strays]
+            lacking = [f for f in lacking if f is not field]
+            names = ", ".join(f"`{k.value}`" for k in strays)
+            belong, them = ("belongs", "it") if len(strays) == 1 else ("belong", "them")
+            if written is None:
+                self.ctx.report(
+                    MISPLACED_KEY,
+                    anchor_of(node),
+                    f"`{render_path(node.path)}` has no `{key}`, and {names} {belong} in it: put {them} under a "
+                    f"`{key}:` key",
+                )
+            else:
+                self.ctx.report(
+                    MISPLACED_KEY,
+                    written[0],
+                    f"`{key}` is empty, and {names} beside it {belong} in it: indent {them} under `{key}:`",
+                    fix=indent_under(self.ctx.lines, written[0], strays, f"Indent {names} under `{key}:`"),
+                )
+            skip = self._skipped_keys(node) if field.shape.name == "JobSpec" else frozenset()
+            self.walk_strays(node, [(k, p) for k, p in belonging if k.value not in skip], spath + (key,))
+        return misplaced, lacking
+
+    def walk_strays(self, node: YMap, belonging: list[tuple[YScalar, KeyPlace]], spath: tuple[str, ...]) -> None:
+        """Check the values of keys written outside their section as that section's (at ``spath``)."""
+        for key_node, place in belonging:
+            self.field(key_node, node.entries[key_node.value][1], place.shape.fields[key_node.value], spath)
+
+    def envelope(
+        self, root: YMap, lacking: list[FieldShape], misplaced: list[tuple[YScalar, KeyPlace]]
+    ) -> tuple[list[FieldShape], list[tuple[YScalar, KeyPlace]]]:
+        """A document that lacks several keys of the resource envelope (``version``, ``name``,
+        ``type: workflow``, ``workflow``) is a fragment, not several mistakes: one finding says what
+        it lacks, at the fragment's first key (``dag:``), and its content is checked where it belongs.
+        Returns the required keys and the misplaced keys still to report (none of the former)."""
+        section = next(
+            (f for f in lacking if isinstance(f.shape, MapShape) and any(p.path == (f.key,) for _, p in misplaced)),
+            None,
+        )
+        wanted = [_required_form(f) for f in lacking if f is not section]
+        if section is None:
+            self.ctx.report(
+                MISSING_KEY, anchor_of(root), f"the workflow lacks its envelope: add {_and(wanted)} at the top level"
+            )
+            return [], misplaced
+        belonging = [(k, place) for k, place in misplaced if place.path == (section.key,)]
+        names = ", ".join(f"`{k.value}`" for k, _ in belonging)
+        is_, needs = ("is", "it also needs") if len(belonging) == 1 else ("are", "they also need")
+        self.ctx.report(
+            MISSING_KEY,
+            belonging[0][0],
+            f"{names} {is_} a fragment of a workflow: {needs} {_and(wanted)} at the top level, and a "
+            f"`{section.key}:` key to hold {names}",
+        )
+        self.walk_strays(root, belonging, (section.key,))
+        return [], [(k, p) for k, p in misplaced if p.path != (section.key,)]
 
     @staticmethod
     def _skipped_keys(spec: YMap) -> frozenset[str]:
@@ -316,6 +396,28 @@ def _owner(node: YNode) -> str:
     if isinstance(parent, YSeq):
         return f"each item of `{render_path(parent.path)}`"
     return "this value"
+
+
+def _case_variant(key: str, node: YMap, fields: dict[str, FieldShape]) -> FieldShape | None:
+    """The one field spelt like ``key`` in another case (``stackspec`` for ``stackSpec``), when the
+    mapping does not also hold it under its own spelling."""
+    lowered = key.lower()
+    variants = [field for name, field in fields.items() if name.lower() == lowered]
+    if len(variants) != 1 or variants[0].key in node.entries:
+        return None
+    return variants[0]
+
+
+def _required_form(field: FieldShape) -> str:
+    """How a message names a required key: ``type: workflow`` when only one value is allowed."""
+    shape = field.shape
+    if isinstance(shape, ScalarShape) and shape.literal is not None and len(shape.literal) == 1:
+        return f"`{field.key}: {shape.literal[0]}`"
+    return f"`{field.key}`"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _is_null(node: YNode) -> bool:

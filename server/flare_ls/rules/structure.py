@@ -12,7 +12,7 @@ from ..schema.attrdoc import LEGACY_LAYOUT_UNTIL
 from ..schema.docs import shape_at
 from ..schema.shapes import MapShape
 from ..suggest import best, rank
-from ..views import DocumentView, JobView, is_placeholder
+from ..views import DocumentView, JobView, entry, is_placeholder
 from .base import Context, checks, rule
 from .schema import DUPLICATE_KEY, MISSING_KEY, anchor_of
 
@@ -387,20 +387,23 @@ def incomplete_job(doc: DocumentView, ctx: Context) -> None:
     """Requirements that depend on other keys, which the schema alone cannot express."""
     flare_items = {id(job.item): job for job in doc.jobs}
     for item in doc.dag:
-        spec = item.get("spec")
-        if spec is None and "file" not in item.entries:
+        job = flare_items.get(id(item))
+        # A Flare job whose `stack` sits at the job's level has its spec's keys there (FL105 says so).
+        if job is None and entry(item, "spec") is None and "file" not in item.entries:
             ctx.report(MISSING_KEY, anchor_of(item), "dag job has neither a `spec` nor a `file` to run")
             continue
-        job = flare_items.get(id(item))
         if job is None:
             continue
+        # The `spec:` key even when the spec's keys sit beside it, at the job's level.
+        written = entry(item, "spec") if job.spec is item else None
+        spec_anchor = written[0] if written is not None else anchor_of(job.spec)
         if job.section is None and job.section_key is None:
-            ctx.report(MISSING_KEY, anchor_of(job.spec), "`spec` has no `stackSpec` section for the Flare job")
+            ctx.report(MISSING_KEY, spec_anchor, "`spec` has no `stackSpec` section for the Flare job")
         legacy = job.section_key == "flare" or (job.version is not None and job.version <= LEGACY_LAYOUT_UNTIL)
-        if "compute" not in job.spec.entries and not legacy:
+        if entry(job.spec, "compute") is None and not legacy:
             ctx.report(
                 MISSING_KEY,
-                anchor_of(job.spec),
+                spec_anchor,
                 "`spec` is missing `compute` (the runnable compute to run on, e.g. `runnable-default`)",
             )
         for source in job.inputs:

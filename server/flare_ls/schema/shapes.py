@@ -204,7 +204,9 @@ def render_path(path: tuple[str | int, ...]) -> str:
             continue
         parts.append(part)
     for i in range(len(parts) - 1, 1, -1):
-        if parts[i] in ("stackSpec", "flare") and parts[i - 1] == "spec":
+        # Also a section spelt in another case (`stackspec`), or dedented beside an empty `spec` (FL101
+        # and FL105 report those once; what is inside is named as usual).
+        if parts[i].lower() in ("stackspec", "flare") and parts[i - 1].lower() in ("spec", "dag[]"):
             parts = parts[i + 1 :] if i + 1 < len(parts) else parts[i - 1 :]
             break
     return ".".join(parts) if parts else "the top level"
