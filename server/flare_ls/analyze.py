@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from . import suppressions
 from .findings import Finding, Fix, RuleInfo, Severity, TextEdit
+from .fixes import apply_edits
 from .parsing.recovery import Repairs
 from .parsing.yamltree import ParsedText, Pos, YDocument, YMap, parse, split_lines
 from .rules import schema, sql, streaming, structure  # noqa: F401  (importing registers the rules)
@@ -98,7 +99,8 @@ def analyze_parsed(
     if bom:
         findings = [_shift_first_line(f) for f in findings]
     findings.sort(key=Finding.sort_key)
-    return findings
+    # A node reached through several aliases or merge keys is judged at each, but said once: at its anchor.
+    return list(dict.fromkeys(findings))
 
 
 #: Rules whose findings on a re-indented line would judge where recovery guessed the line belongs.
@@ -277,3 +279,46 @@ def _shift_first_line(finding: Finding) -> Finding:
     if fix is not None:
         fix = Fix(fix.message, tuple(TextEdit(shift(e.start), shift(e.end), e.text) for e in fix.edits), fix.safe)
     return replace(finding, start=shift(finding.start), end=shift(finding.end), fix=fix)
+
+
+def fix_holds(text: str, finding: Finding, config: Config | None = None, before: list[Finding] | None = None) -> bool:
+    """Whether ``finding``'s fix does what it says on ``text``: the result reads as YAML at least as
+    well as the text did (no new syntax error), and the finding is gone.
+
+    Fixes are computed from positions without re-reading the result; this is the check that they
+    are only offered (by ``--fix`` and the editor's quick fixes) when they hold. It costs an analysis
+    of the fixed text, so it is made when a fix is about to be used, not for every finding."""
+    if finding.fix is None:
+        return False
+    if before is None:
+        before = analyze(text, config=config)
+    after = analyze(apply_edits(text, finding.fix.edits), config=config)
+    if sum(f.rule is SYNTAX for f in after) > sum(f.rule is SYNTAX for f in before):
+        return False
+    moved = (finding.code, finding.message, _through_edits(finding.start, finding.fix.edits))
+    return not any((f.code, f.message, f.start) == moved for f in after)
+
+
+def _through_edits(pos: Pos, edits: tuple[TextEdit, ...]) -> Pos:
+    """Where ``pos`` is once ``edits`` are applied (a position inside an edit goes to its start)."""
+    line, column = pos
+    line_delta = 0
+    column_delta = 0  # on ``line``, from the edits that end on it before ``pos``
+    for edit in sorted(edits, key=lambda e: e.start):
+        if pos < edit.start:
+            break
+        start_column = edit.start[1] + (column_delta if edit.start[0] == line else 0)
+        if pos < edit.end:
+            return (edit.start[0] + line_delta, start_column)
+        inserted = edit.text.split("\n")
+        end_column = start_column + len(inserted[0]) if len(inserted) == 1 else len(inserted[-1])
+        if edit.end[0] == line:
+            column_delta = end_column - edit.end[1]
+        line_delta += (len(inserted) - 1) - (edit.end[0] - edit.start[0])
+    return (line + line_delta, column + column_delta)
+
+
+def holding_fixes(text: str, findings: list[Finding], config: Config | None = None) -> list[Finding]:
+    """``findings`` with every fix that does not hold (:func:`fix_holds`) taken off its finding."""
+    before = analyze(text, config=config)
+    return [f if f.fix is None or fix_holds(text, f, config, before) else replace(f, fix=None) for f in findings]

@@ -6,14 +6,52 @@ quoting, indentation and line endings.
 
 from __future__ import annotations
 
+import re
+
 from .findings import Fix, TextEdit
 from .parsing.yamltree import LINE_BREAK, Pos, YMap, YNode, YScalar
 
 
 def replace_scalar(node: YScalar, value: str, message: str, *, safe: bool) -> Fix:
-    """Replace a scalar's text, keeping its quotes (``'Continous'`` -> ``'Continuous'``)."""
-    quote = node.style if node.style in ("'", '"') else ""
-    return Fix(message, (TextEdit(node.start, node.end, f"{quote}{escape_for(quote or None, value)}{quote}"),), safe)
+    """Replace a scalar's text, keeping its quotes (``'Continous'`` -> ``'Continuous'``); a plain one
+    gets quotes when ``value`` needs them (:func:`yaml_scalar`), and an empty one (``isStream:``) the
+    space that separates a value from its key."""
+    if node.style in ("'", '"'):
+        quote = node.style
+        text = f"{quote}{escape_for(quote, value)}{quote}"
+    else:
+        text = yaml_scalar(value)
+        if node.start == node.end:
+            text = " " + text
+    return Fix(message, (TextEdit(node.start, node.end, text),), safe)
+
+
+def yaml_scalar(value: str) -> str:
+    """``value`` written as a YAML scalar that reads back as the same text: plain when it can be,
+    double-quoted otherwise (a `` #`` that would start a comment, a `: `, a leading indicator, a
+    line break). Whether a plain ``true`` or ``10`` is then read as a string is the caller's intent."""
+    if value and value == value.strip() and "\n" not in value and "\r" not in value:
+        from .parsing.yamltree import parse  # the real parser is the judge; cheap for one line
+
+        parsed = parse(f"k: {value}\n")
+        root = parsed.documents[0].root if not parsed.errors and parsed.documents else None
+        if isinstance(root, YMap) and list(root.entries) == ["k"]:
+            node = root.get("k")
+            if isinstance(node, YScalar) and node.style is None and node.tag is None and node.value == value:
+                return value
+    escaped = escape_for('"', value).replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    return f'"{escaped}"'
+
+
+def sql_identifier(name: str) -> str:
+    """A view name as Spark SQL reads it: bare when it is a plain identifier, else in backquotes
+    (``city-connect`` -> `` `city-connect` ``), a backquote inside doubled."""
+    if SQL_PLAIN_IDENTIFIER.fullmatch(name):
+        return name
+    return "`" + name.replace("`", "``") + "`"
+
+
+SQL_PLAIN_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def escape_for(style: str | None, text: str) -> str:

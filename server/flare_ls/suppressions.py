@@ -130,7 +130,11 @@ class Suppressions:
             whole = len(dead) == len(sup.codes)
             for code, message in dead:
                 if whole:
-                    fix = Fix("Remove the suppression comment", (_remove_directive(lines, sup),), True)
+                    edit = _remove_directive(lines, sup)
+                    what = (
+                        "Remove the suppression, keeping its reason" if edit.text else "Remove the suppression comment"
+                    )
+                    fix = Fix(what, (edit,), True)
                 else:
                     fix = Fix(f"Remove `{code.text}` from the suppression", (_remove_code(sup, code),), True)
                 out.append(_finding(message, sup.line, code.start, code.end, fix))
@@ -270,8 +274,11 @@ def _remove_code(sup: Suppression, code: Code) -> TextEdit:
 
 def _remove_directive(lines: list[str], sup: Suppression) -> TextEdit:
     """Delete the directive: its line when the line holds nothing else, else the comment text and the
-    whitespace before it (or, when another directive follows, up to that one)."""
+    whitespace before it (or, when another directive follows, up to that one). A reason written after
+    the rules (``# flare-ls: disable=FL308 (ticket OPS-12)``) is the author's and stays, as a comment."""
     number, line = sup.line, lines[sup.line]
+    if sup.codes and line[sup.codes[-1].end : sup.end].strip():
+        return TextEdit((number, sup.start), (number, sup.codes[-1].end), "#")
     rest = line[sup.end :].strip()
     if sup.own_line and sup.start == len(line) - len(line.lstrip()) and not rest:
         if number + 1 < len(lines):

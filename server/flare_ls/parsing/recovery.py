@@ -27,6 +27,7 @@ what is absent from the job are not reported (see :mod:`flare_ls.analyze`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -46,6 +47,7 @@ _CONFLICT_END = re.compile(r">>>>>>>(?: |$)")
 _MEANINGFUL = re.compile(r"^\s*(?:-(?:\s|$)|[^#\s].*?:(?:\s|$))")
 _QUOTE_CONTEXT = "while scanning a quoted scalar"
 _FLOW_CONTEXTS = {"while parsing a flow sequence": "]", "while parsing a flow mapping": "}"}
+_CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BACKSPACE", 0x1B: "ESCAPE", 0x7F: "DELETE"}
 #: Parses lines (joined with ``\n``) into documents; returns them and the error that stopped it.
 ParseOnce = Callable[[list[str]], "tuple[list[YDocument], BaseException | None]"]
 
@@ -309,8 +311,10 @@ def _repair_character(work: _Work, error: yaml.reader.ReaderError) -> tuple[Synt
     position = error.position
     line = text.count("\n", 0, position)
     column = position - (text.rfind("\n", 0, position) + 1)
+    code = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "\0")
+    name = unicodedata.name(chr(code), "") or _CONTROL_NAMES.get(code, "a control character")
     problem = SyntaxProblem(
-        f"character {error.character!r} is not allowed in YAML text", (line, column), (line, column + 1)
+        f"character U+{code:04X} ({name}) is not allowed in YAML text: delete it", (line, column), (line, column + 1)
     )
     current = work.lines[line]
     if column >= len(current):

@@ -218,7 +218,8 @@ def parse(text: str, lines: list[str] | None = None) -> ParsedText:
         documents, error = _parse_once(text, lines)
         if error is None:
             return ParsedText(documents)
-        first = (documents, error)
+        # A reader error's position counts characters of this text; recovery parses its own lines.
+        first = None if isinstance(error, yaml.reader.ReaderError) else (documents, error)
     from .recovery import recover  # only on the error path: recovery builds on this module
 
     documents, errors, repairs = recover(lines, lambda work: _parse_once("\n".join(work), work), first)
@@ -228,11 +229,69 @@ def parse(text: str, lines: list[str] | None = None) -> ParsedText:
 def _parse_once(text: str, lines: list[str]) -> tuple[list[YDocument], BaseException | None]:
     """One pass of libyaml over ``text``: the documents read, and the error that stopped it."""
     builder = _Builder(lines)
+    substituted = False
+    if not text.isascii():
+        text, substituted = _for_libyaml(text)
     try:
         builder.run(text)
     except yaml.YAMLError as exc:  # MarkedYAMLError, or ReaderError for a character YAML forbids
-        return builder.documents, exc
-    return builder.documents, None
+        error: BaseException | None = exc
+    else:
+        error = None
+    if substituted:
+        _restore(builder.documents)
+    return builder.documents, error
+
+
+#: Characters libyaml takes for line breaks (YAML 1.1's NEL, LS and PS) though editors, LSP and YAML
+#: 1.2 do not: passed to libyaml as private-use characters of the same length, so that its lines are
+#: the editor's lines, and put back into the values it read.
+_NOT_BREAKS = {"\x85": "\ue085", "\u2028": "\ue028", "\u2029": "\ue029"}
+_NOT_BREAKS_BACK = str.maketrans({v: k for k, v in _NOT_BREAKS.items()})
+_SUBSTITUTED = re.compile("[\x85\u2028\u2029\ud800-\udfff]")
+
+
+def _for_libyaml(text: str) -> tuple[str, bool]:
+    """``text`` as libyaml must read it: NEL, LS and PS not as line breaks, and each lone surrogate
+    (legal in a JSON-RPC string, not encodable in UTF-8) as U+FFFD; one character for one, so every
+    position stays. Returns whether a break character was substituted (its values need restoring)."""
+    if _SUBSTITUTED.search(text) is None:
+        return text, False
+    if any(private in text for private in _NOT_BREAKS.values()):  # the text uses them itself: a space
+        breaks = {ord(k): " " for k in _NOT_BREAKS}
+    else:
+        breaks = {ord(k): v for k, v in _NOT_BREAKS.items()}
+    substituted = any(k in text for k in _NOT_BREAKS) and " " not in breaks.values()
+    text = text.translate(breaks)
+    text = re.sub("[\ud800-\udfff]", "\ufffd", text)
+    return text, substituted
+
+
+def _restore(documents: list[YDocument]) -> None:
+    """Put NEL, LS and PS back into the scalars libyaml read (keys included)."""
+    seen: set[int] = set()
+
+    def visit(node: YNode | None) -> None:
+        if node is None or id(node) in seen:
+            return
+        seen.add(id(node))
+        if isinstance(node, YScalar):
+            node.value = node.value.translate(_NOT_BREAKS_BACK)
+        elif isinstance(node, YMap):
+            entries = list(node.entries.items())
+            node.entries = {}
+            for name, (key, value) in entries:
+                visit(key)
+                visit(value)
+                node.entries[name.translate(_NOT_BREAKS_BACK)] = (key, value)
+                if value.parent is node:
+                    value.key = key.value
+        elif isinstance(node, YSeq):
+            for item in node.items:
+                visit(item)
+
+    for document in documents:
+        visit(document.root)
 
 
 class _Builder:
@@ -242,6 +301,8 @@ class _Builder:
         self.lines = lines
         self.documents: list[YDocument] = []
         self.duplicates: list[tuple[YScalar, YScalar]] = []
+        #: Mappings with a ``<<`` merge key, in the order their merge key was read.
+        self.merges: list[YMap] = []
 
     def run(self, text: str) -> None:
         parser = _Parser(text)
@@ -311,6 +372,9 @@ class _Builder:
                 doc_start = event.start_mark.line
                 continue
             elif cls is events.DocumentEndEvent:
+                if self.merges:
+                    _merge(self.merges)
+                    self.merges = []
                 documents.append(YDocument(root, len(documents), doc_start, self.duplicates))
                 continue
             elif cls is events.StreamEndEvent:
@@ -340,6 +404,8 @@ class _Builder:
                         previous = entries.get(name)
                         if previous is not None:
                             self.duplicates.append((key, previous[0]))
+                        if name == "<<":
+                            self.merges.append(parent)  # type: ignore[arg-type]
                         if node.parent is None:
                             node.parent = parent
                             node.key = name
@@ -362,6 +428,22 @@ class _Builder:
             line -= 1
             col = len(lines[line].rstrip())
         return (line, col)
+
+
+def _merge(mappings: list[YMap]) -> None:
+    """Apply YAML merge keys (``<<: *defaults``, ``<<: [*a, *b]``): a mapping gets the entries of the
+    merged ones that it does not set itself, the first merged mapping winning, as loaders do. The
+    entries are the anchor's own nodes (positions at the anchor); ``<<`` itself stays, so the schema
+    walk can skip it. Merges are applied in reading order, so a merged mapping has its own already."""
+    for mapping in mappings:
+        merged = mapping.entries["<<"][1]
+        sources = merged.items if isinstance(merged, YSeq) else [merged]
+        for source in sources:
+            if not isinstance(source, YMap) or source is mapping:
+                continue
+            for name, entry in source.entries.items():
+                if name != "<<" and name not in mapping.entries:
+                    mapping.entries[name] = entry
 
 
 def describe_error(exc: yaml.MarkedYAMLError, lines: list[str]) -> SyntaxProblem:

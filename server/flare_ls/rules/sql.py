@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ..findings import Fix, Severity
+from ..fixes import sql_identifier
 from ..parsing.yamltree import YMap, YScalar
 from ..queries import (
     Query,
@@ -87,7 +88,9 @@ def undefined_view(job: JobView, ctx: Context) -> None:
             hint = f"; did you mean `{suggestion}`?" if suggestion is not None else ""
             message = f"`{read.name}` is not a view here: it is not {what}{hint} (views: {available})"
             edit = (
-                ctx.locate.replacement(query.node, read.start, read.end, suggestion) if suggestion and unique else None
+                ctx.locate.replacement(query.node, read.start, read.end, sql_identifier(suggestion))
+                if suggestion and unique
+                else None
             )
             fix = Fix(f"Read `{suggestion}`", (edit,), safe=False) if edit is not None else None
             ctx.report_in(undefined_view, query.node, read.start, read.end, message, fix=fix)

@@ -6,7 +6,7 @@ import json
 import re
 
 from ..findings import Severity
-from ..fixes import append_entries, delete_entry, indent_step, replace_scalar
+from ..fixes import append_entries, delete_entry, indent_step, replace_scalar, yaml_scalar
 from ..parsing.yamltree import YMap, YNode, YScalar, YSeq
 from ..suggest import best
 from ..views import JobView, is_placeholder
@@ -100,7 +100,7 @@ def missing_checkpoint_location(job: JobView, ctx: Context) -> None:
         fix = append_entries(
             ctx.lines,
             job.streaming,
-            [f"checkpointLocation: {location}"],
+            [f"checkpointLocation: {yaml_scalar(location)}"],
             "Add a `checkpointLocation` to `streaming`",
         )
     else:
@@ -108,7 +108,7 @@ def missing_checkpoint_location(job: JobView, ctx: Context) -> None:
         fix = append_entries(
             ctx.lines,
             job.job,
-            ["streaming:", " " * step + f"checkpointLocation: {location}"],
+            ["streaming:", " " * step + f"checkpointLocation: {yaml_scalar(location)}"],
             "Add a `streaming` section with a `checkpointLocation`",
         )
     ctx.report(
