@@ -143,3 +143,12 @@ def test_a_fix_that_would_not_hold_is_recognised() -> None:
 
 def test_reproducers_folder_is_there() -> None:
     assert isinstance(REPRODUCERS, Path) and len(list(REPRODUCERS.iterdir())) >= 8
+
+
+def test_a_forbidden_character_after_non_ascii_text_is_said_where_it_is() -> None:
+    """libyaml counts a reader error's position in UTF-8 bytes; the finding is in characters."""
+    text = (
+        "# caf\u00e9 \U0001f600 \u2028\nversion: v1\ntags\x00: [a]\nworkflow:\n  dag:\n    - spec: {stack: flare:7.0}\n"
+    )
+    syntax = [(f.start, f.end) for f in analyze(text) if f.code == "FL001"]
+    assert syntax == [((2, 4), (2, 5))]

@@ -33,10 +33,13 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .yamltree import Pos, SyntaxProblem, YDocument, YMap, YNode, YSeq, describe_error, indent_of
+from .yamltree import Pos, SyntaxProblem, YDocument, YMap, YNode, YSeq, describe_error, for_libyaml, indent_of
 
 #: How many errors one text may have repaired; past that the parse keeps what it read.
 MAX_ROUNDS = 24
+#: How many parses recovery may make in all (a tab run tries several widths): a bound on what a text
+#: broken everywhere costs (at most this many parses of it; one error costs two or three).
+MAX_PARSES = 40
 #: Tab widths tried for a run of tab-indented lines, most likely first (2 is the manifests' indent).
 TAB_WIDTHS = (2, 4, 8, 1, 0)
 
@@ -122,7 +125,7 @@ def recover(
     """
     work = _Work(lines)
     problems: list[SyntaxProblem] = []
-    parse_once = _remembering_last(parse_once)
+    parse_once = _Remembering(parse_once)
     if first is None:
         for reported, blanked in conflict_markers(lines):
             marker = lines[reported]
@@ -132,7 +135,7 @@ def recover(
                     f"unresolved merge conflict marker `{marker[:7]}`: the file still holds both sides of a "
                     f"git merge{where}; keep one side and delete the markers",
                     (reported, 0),
-                    (reported, len(marker.rstrip())),
+                    (reported, len(marker.rstrip(" \t"))),
                 )
             )
             for number in blanked:
@@ -141,37 +144,66 @@ def recover(
     else:
         documents, error = first
     rounds = 0
-    while error is not None and rounds < MAX_ROUNDS:
+    while error is not None and rounds < MAX_ROUNDS and parse_once.calls < MAX_PARSES:
         rounds += 1
         progress = _error_position(error)
         # An error inside the block under a line just blanked is that line's consequence, not news:
-        # the block is blanked silently, a line at a time (a line may be a sibling, not a child).
-        consequence = progress[0] in work.under_blanked
+        # the rest of the block is blanked silently, in one go (blanking it a line at a time would
+        # spend a round per line and leave the rest of the text unread when the rounds run out).
+        if progress[0] in work.under_blanked:
+            for number in _rest_of_region(work.under_blanked, progress[0]):
+                work.blank(number)
+            documents, error = parse_once(work.lines)
+            continue
         problem, repaired = _repair(work, error, parse_once, progress)
-        if not consequence:
-            problems.append(problem)
+        problems.append(problem)
         if not repaired:
             break
         documents, error = parse_once(work.lines)
-    if isinstance(error, yaml.MarkedYAMLError) and rounds >= MAX_ROUNDS:
+    if isinstance(error, yaml.MarkedYAMLError) and (rounds >= MAX_ROUNDS or parse_once.calls >= MAX_PARSES):
         problems.append(_mapped(describe_error(error, work.lines), work.repairs))
     if documents:
         _map_back(documents, work.repairs, lines)
+    problems = [_within(problem, lines) for problem in problems]
     problems.sort(key=lambda p: p.start)
     return documents, _unique(problems), work.repairs
 
 
-def _remembering_last(parse_once: ParseOnce) -> ParseOnce:
-    """``parse_once`` that does not parse the same lines twice in a row: a repair's trial parse is
-    the next round's parse when the repair is kept."""
-    last: list[object] = [None, None]
+def _within(problem: SyntaxProblem, lines: list[str]) -> SyntaxProblem:
+    """A problem's range inside its line, never ending before it starts (Python's idea of
+    whitespace, NEL included, is not YAML's: ranges are kept honest here once for all)."""
+    line = min(problem.start[0], len(lines) - 1)
+    length = len(lines[line])
+    start = (line, min(problem.start[1], length))
+    end = problem.end if problem.end[0] > line else (line, min(max(problem.end[1], start[1]), length))
+    if end[0] >= len(lines):
+        end = (len(lines) - 1, len(lines[-1]))
+    return SyntaxProblem(problem.message, start, end)
 
-    def parse(lines: list[str]) -> tuple[list[YDocument], BaseException | None]:
-        if last[0] != lines:
-            last[:] = [list(lines), parse_once(lines)]
-        return last[1]  # type: ignore[return-value]
 
-    return parse
+def _rest_of_region(region: set[int], line: int) -> list[int]:
+    """``line`` and the lines after it that are in ``region`` without a gap."""
+    rest = []
+    while line in region:
+        rest.append(line)
+        line += 1
+    return rest
+
+
+class _Remembering:
+    """``parse_once`` that does not parse the same lines twice in a row (a repair's trial parse is
+    the next round's parse when the repair is kept), and counts the parses made."""
+
+    def __init__(self, parse_once: ParseOnce) -> None:
+        self.parse_once = parse_once
+        self.calls = 0
+        self.last: tuple[list[str], tuple[list[YDocument], BaseException | None]] | None = None
+
+    def __call__(self, lines: list[str]) -> tuple[list[YDocument], BaseException | None]:
+        if self.last is None or self.last[0] != lines:
+            self.calls += 1
+            self.last = (list(lines), self.parse_once(lines))
+        return self.last[1]
 
 
 def _unique(problems: list[SyntaxProblem]) -> list[SyntaxProblem]:
@@ -239,7 +271,7 @@ def _repair(
         undo = list(lines)
         quote_line, column = opener
         quote = lines[quote_line][column]  # the working line: columns are the repaired text's
-        lines[quote_line] = lines[quote_line].rstrip() + quote
+        lines[quote_line] = lines[quote_line].rstrip(" \t") + quote
         if moves_on(undo, opener if named else progress):
             work.repairs.closed.setdefault(quote_line, len(work.original[quote_line]))
             work.repairs.lines.setdefault(quote_line, "close")
@@ -250,7 +282,7 @@ def _repair(
                         f"unclosed {kind}-quoted string: the `{quote}` here has no closing `{quote}` on its line "
                         f"(the parser ran on to line {progress[0] + 1})",
                         opener,
-                        (quote_line, len(work.original[quote_line].rstrip())),
+                        (quote_line, len(work.original[quote_line].rstrip(" \t"))),
                     ),
                     work.repairs,
                 ),
@@ -260,7 +292,7 @@ def _repair(
     if closer is not None and context_mark is not None:
         undo = list(lines)
         bracket_line, column = context_mark.line, context_mark.column
-        lines[bracket_line] = lines[bracket_line].rstrip() + closer
+        lines[bracket_line] = lines[bracket_line].rstrip(" \t") + closer
         if moves_on(undo, (bracket_line, column)):
             work.repairs.closed.setdefault(bracket_line, len(work.original[bracket_line]))
             work.repairs.lines.setdefault(bracket_line, "close")
@@ -290,7 +322,7 @@ def _repair(
                 f"`{word}` is not a `key: value` pair: a key needs a `:` after it (read on as if the line "
                 "were not there)",
                 (first, indent_of(work.original[first])),
-                (first, len(work.original[first].rstrip())),
+                (first, len(work.original[first].rstrip(" \t"))),
             ),
             True,
         )
@@ -308,7 +340,9 @@ def _repair(
 def _repair_character(work: _Work, error: yaml.reader.ReaderError) -> tuple[SyntaxProblem, bool]:
     """A character YAML does not allow (a control character): replaced by a space."""
     text = "\n".join(work.lines)
-    position = error.position
+    # libyaml counts the position in bytes of the UTF-8 it was given: back to characters.
+    encoded = for_libyaml(text)[0].encode("utf-8", "surrogatepass")
+    position = len(encoded[: error.position].decode("utf-8", "ignore"))
     line = text.count("\n", 0, position)
     column = position - (text.rfind("\n", 0, position) + 1)
     code = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "\0")

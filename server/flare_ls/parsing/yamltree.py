@@ -231,7 +231,7 @@ def _parse_once(text: str, lines: list[str]) -> tuple[list[YDocument], BaseExcep
     builder = _Builder(lines)
     substituted = False
     if not text.isascii():
-        text, substituted = _for_libyaml(text)
+        text, substituted = for_libyaml(text)
     try:
         builder.run(text)
     except yaml.YAMLError as exc:  # MarkedYAMLError, or ReaderError for a character YAML forbids
@@ -251,7 +251,7 @@ _NOT_BREAKS_BACK = str.maketrans({v: k for k, v in _NOT_BREAKS.items()})
 _SUBSTITUTED = re.compile("[\x85\u2028\u2029\ud800-\udfff]")
 
 
-def _for_libyaml(text: str) -> tuple[str, bool]:
+def for_libyaml(text: str) -> tuple[str, bool]:
     """``text`` as libyaml must read it: NEL, LS and PS not as line breaks, and each lone surrogate
     (legal in a JSON-RPC string, not encodable in UTF-8) as U+FFFD; one character for one, so every
     position stays. Returns whether a break character was substituted (its values need restoring)."""
