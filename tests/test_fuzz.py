@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from flare_ls.analyze import analyze, fix_holds
@@ -69,6 +69,14 @@ def _inside(pos: tuple[int, int], lines: list[str]) -> bool:
 
 @FUZZ
 @given(text=damaged())
+# Found by this test: a key written twice beside an empty section, where indenting the last alone
+# left the first behind (FL105's fix).
+@example(
+    text="version: v1\nname: wf\ntype: workflow\nworkflow:\n  schedule:\n  cron: '* * * * *'\n"
+    "  cron: '* * * * *'\n  dag:\n    - name: a\n      spec:\n        stack: flare:7.0\n"
+)
+# A forbidden character after non-ASCII text: libyaml counts its position in bytes.
+@example(text="\x85version: v1\nname: x\ntype: workflow\ntags\x00:\n  - a\n")
 def test_damaged_manifests_give_findings_inside_the_text_and_fixes_that_hold(text: str) -> None:
     lines = split_lines(text.removeprefix("\ufeff"))
     findings = analyze(text)

@@ -173,6 +173,10 @@ def indent_under(lines: list[str], section_key: YScalar, strays: list[YScalar], 
     first = moved[0].start[0]
     if first <= section_key.start[0]:
         return None
+    # Only blank lines and comments between the section and its strays (a key written twice leaves
+    # its first occurrence there, out of the entries: indenting the last alone would not do).
+    if any(lines[n].strip() and not lines[n].lstrip().startswith("#") for n in range(section_key.start[0] + 1, first)):
+        return None
     after = keys[at + len(moved)] if at + len(moved) < len(keys) else None
     bound = after.start[0] if after is not None else len(lines)
     last = moved[-1].start[0]  # the strays are consecutive entries: only the last one's extent is unknown
