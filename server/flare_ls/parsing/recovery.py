@@ -250,6 +250,16 @@ def _repair(
         work.lines[:] = undo
         return False
 
+    def close_at_end(number: int, closer: str, beyond: Pos) -> bool:
+        """Close a quote or bracket at the end of line ``number``; kept if the parse gets past ``beyond``."""
+        undo = list(lines)
+        lines[number] = lines[number].rstrip(" \t") + closer
+        if not moves_on(undo, beyond):
+            return False
+        work.repairs.closed.setdefault(number, len(work.original[number]))
+        work.repairs.lines.setdefault(number, "close")
+        return True
+
     # Tabs in the indentation of this line (or of the line a plain scalar ran into).
     tab_line = _tab_indented_line(lines, line)
     if tab_line is not None:
@@ -268,13 +278,9 @@ def _repair(
     else:
         opener = _unclosed_quote_above(lines, line)
     if opener is not None:
-        undo = list(lines)
         quote_line, column = opener
         quote = lines[quote_line][column]  # the working line: columns are the repaired text's
-        lines[quote_line] = lines[quote_line].rstrip(" \t") + quote
-        if moves_on(undo, opener if named else progress):
-            work.repairs.closed.setdefault(quote_line, len(work.original[quote_line]))
-            work.repairs.lines.setdefault(quote_line, "close")
+        if close_at_end(quote_line, quote, opener if named else progress):
             kind = "double" if quote == '"' else "single"
             return (
                 _mapped_start(
@@ -290,25 +296,14 @@ def _repair(
             )
     closer = _FLOW_CONTEXTS.get(context)
     if closer is not None and context_mark is not None:
-        undo = list(lines)
-        bracket_line, column = context_mark.line, context_mark.column
-        lines[bracket_line] = lines[bracket_line].rstrip(" \t") + closer
-        if moves_on(undo, (bracket_line, column)):
-            work.repairs.closed.setdefault(bracket_line, len(work.original[bracket_line]))
-            work.repairs.lines.setdefault(bracket_line, "close")
+        bracket = (context_mark.line, context_mark.column)
+        if close_at_end(bracket[0], closer, bracket):
             opening = "[" if closer == "]" else "{"
-            return (
-                _mapped(
-                    SyntaxProblem(
-                        f"unclosed `{opening}`: the flow collection opened here has no closing `{closer}` "
-                        f"(the parser ran on to line {progress[0] + 1})",
-                        (bracket_line, column),
-                        (bracket_line, column + 1),
-                    ),
-                    work.repairs,
-                ),
-                True,
+            message = (
+                f"unclosed `{opening}`: the flow collection opened here has no closing `{closer}` "
+                f"(the parser ran on to line {progress[0] + 1})"
             )
+            return _mapped(SyntaxProblem(message, bracket, (bracket[0], bracket[1] + 1)), work.repairs), True
     # A plain scalar where a key was expected ran into the next line: a key typed without its colon.
     if (error.problem or "").startswith("could not find expected ':'") and context_mark is not None:
         first = context_mark.line
