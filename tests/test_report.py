@@ -15,11 +15,13 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from flare_ls import rule_docs
 from flare_ls.analyze import analyze
 from flare_ls.files import decode
 from flare_ls.findings import Severity
@@ -205,6 +207,8 @@ def test_sarif_run_tool_and_rules(results: list[FileResult]) -> None:
         "id": "FL003",
         "name": "unreadable-file",
         "shortDescription": {"text": "a file that cannot be read or decoded"},
+        "fullDescription": {"text": rule_docs.description(RULES["FL003"])},
+        "help": {"text": rule_docs.page(RULES["FL003"]), "markdown": rule_docs.page(RULES["FL003"])},
         "helpUri": "https://github.com/flare-ls/flare-ls/blob/main/docs/rules/FL003.md",
         "defaultConfiguration": {"level": "error"},
     }
@@ -305,6 +309,27 @@ def test_sarif_multitool_validates_the_log(results: list[FileResult], emoji: Fil
         if n.get("level", "warning") == "error"
     ]
     assert notifications == []
+    # GitHub's ingestion rules (GHxxxx: what code scanning accepts, e.g. GH2012 a rule's help).
+    github = tmp_path / "github.sarif"
+    done = subprocess.run(
+        [
+            str(MULTITOOL),
+            "validate",
+            str(sarif),
+            "--rule-kind",
+            "Gh",
+            "--output",
+            str(github),
+            "--log",
+            "ForceOverwrite",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    (run,) = json.loads(github.read_text(encoding="utf-8"))["runs"]
+    assert [(r["ruleId"], r["message"]) for r in run.get("results", [])] == []
 
 
 # -- JUnit --------------------------------------------------------------------------------------------
@@ -335,6 +360,56 @@ def test_junit(results: list[FileResult], emoji: FileResult) -> None:
     assert [f.text for f in emoji_case.findall("failure")] == [
         "tests/fixtures/positions/emoji-before-typo-flow.yaml:8:150"
     ]
+
+
+def test_junit_says_when_and_how_long(results: list[FileResult]) -> None:
+    timed = [replace(results[0], seconds=0.25), replace(results[1], seconds=0.5)]
+    root = ET.fromstring(render("junit", timed, tool_version=VERSION).encode("utf-8"))
+    assert root.get("time") == "0.750"
+    stamp = datetime.fromisoformat(root.get("timestamp"))
+    assert abs((datetime.now(timezone.utc).replace(tzinfo=None) - stamp).total_seconds()) < 3600
+    suites = root.findall("testsuite")
+    assert [(s.get("time"), s.get("timestamp")) for s in suites] == [
+        ("0.250", root.get("timestamp")),
+        ("0.500", root.get("timestamp")),
+    ]
+    assert [c.get("time") for c in root.iter("testcase")] == ["0.250", "0.500"]
+
+
+def test_sarif_rules_carry_their_page_for_github(results: list[FileResult]) -> None:
+    (run,) = sarif_of(results)["runs"]
+    rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    fl202 = rules["FL202"]
+    assert fl202["fullDescription"]["text"] == (
+        "A streaming job, that is a job with an input marked `isStream: true`, that gives no "
+        "`checkpointLocation` in any of the places Flare reads one: the job's `streaming` section, an output, "
+        "or an output's `options`."
+    )
+    assert fl202["help"]["markdown"].startswith("# FL202 missing-checkpoint-location")
+    assert all(r["fullDescription"]["text"] and r["help"]["text"] for r in rules.values())
+
+
+# -- GitLab Code Quality ----------------------------------------------------------------------------
+
+
+def test_gitlab_code_quality(results: list[FileResult], emoji: FileResult) -> None:
+    issues = json.loads(render("gitlab", [*results, emoji], tool_version=VERSION))
+    assert [i["check_name"] for i in issues] == ["FL306", "FL308", "FL102", "FL105", "FL102"]
+    typo = issues[2]
+    assert typo["severity"] == "major" and issues[0]["severity"] == "minor"
+    assert typo["location"] == {
+        "path": "examples/seed/06-kafka-lakehouse-insights.yaml",
+        "positions": {"begin": {"line": 22, "column": 28}, "end": {"line": 22, "column": 37}},
+    }
+    assert typo["description"].startswith("FL102 [invalid-value] `triggerMode` does not accept `Continous`")
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+    # The fingerprint follows the finding, not its line number: a line added above keeps it.
+    kafka_text = results[0].text
+    shifted_text = "# a comment\n" + kafka_text
+    shifted = FileResult(results[0].path, shifted_text, analyze(shifted_text))
+    moved = json.loads(render("gitlab", [shifted], tool_version=VERSION))
+    assert moved[2]["fingerprint"] == typo["fingerprint"]
+    assert moved[2]["location"]["positions"]["begin"]["line"] == 23
 
 
 def test_junit_escapes_markup_and_drops_what_xml_cannot_carry(results: list[FileResult]) -> None:

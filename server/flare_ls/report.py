@@ -8,7 +8,8 @@ format in :data:`FORMATS`:
 - ``concise``: ``path:line:col: CODE [name] message``, one line per finding, no summary;
 - ``github``: GitHub Actions workflow commands (``::error file=...::message``), one per finding;
 - ``sarif``: a SARIF 2.1.0 log with one run, every rule, and fixes as replacements;
-- ``junit``: JUnit XML, one test suite and one test case per file, a ``failure`` per finding.
+- ``junit``: JUnit XML, one test suite and one test case per file, a ``failure`` per finding;
+- ``gitlab``: a GitLab Code Quality report (a JSON array of issues with stable fingerprints).
 
 Rows and columns are 1-based everywhere. Columns count code points, except in SARIF, whose columns
 count UTF-16 code units (``columnKind: utf16CodeUnits``, SARIF's default); they are converted using the
@@ -17,22 +18,25 @@ file's text. Paths are printed as given: a relative path stays relative.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from . import analyze as _analyze  # noqa: F401  (importing registers the rules)
 from . import files as _files  # noqa: F401  (registers FL003, unreadable-file)
+from . import rule_docs
 from .findings import Finding, RuleInfo, Severity
 from .parsing.yamltree import split_lines
 from .rules.base import RULES
 
-FORMATS = ("json", "json-lines", "concise", "github", "sarif", "junit")
+FORMATS = ("json", "json-lines", "concise", "github", "sarif", "junit", "gitlab")
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -52,6 +56,8 @@ class FileResult:
     path: Path
     text: str | None
     findings: list[Finding] = field(default_factory=list)
+    #: How long the file took to check, for reports that say (JUnit's ``time``).
+    seconds: float = 0.0
 
 
 def render(fmt: str, results: list[FileResult], *, tool_version: str) -> str:
@@ -156,10 +162,14 @@ def _artifact_location(path: Path) -> dict[str, str]:
 
 
 def _sarif_rule(info: RuleInfo) -> dict[str, Any]:
+    """A rule as GitHub code scanning wants it: a full description and help from its page (GH2012)."""
+    page = rule_docs.page(info)
     return {
         "id": info.code,
         "name": info.name,
         "shortDescription": {"text": info.summary},
+        "fullDescription": {"text": rule_docs.description(info)},
+        "help": {"text": page, "markdown": page},
         "helpUri": info.url,
         "defaultConfiguration": {"level": _SARIF_LEVEL[info.severity]},
     }
@@ -246,7 +256,17 @@ def _junit(results: list[FileResult], tool_version: str) -> str:
     readers expect; the number of findings is the number of ``failure`` elements.
     """
     failed = sum(1 for r in results if r.findings)
-    root = ET.Element("testsuites", name="flare-ls", tests=str(len(results)), failures=str(failed), errors="0")
+    total = sum(r.seconds for r in results)
+    timestamp = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None).isoformat()
+    root = ET.Element(
+        "testsuites",
+        name="flare-ls",
+        tests=str(len(results)),
+        failures=str(failed),
+        errors="0",
+        time=f"{total:.3f}",
+        timestamp=timestamp,
+    )
     for r in results:
         name = _xml_text(str(r.path))
         suite = ET.SubElement(
@@ -257,8 +277,10 @@ def _junit(results: list[FileResult], tool_version: str) -> str:
             failures="1" if r.findings else "0",
             errors="0",
             skipped="0",
+            time=f"{r.seconds:.3f}",
+            timestamp=timestamp,
         )
-        case = ET.SubElement(suite, "testcase", name=name, classname="flare-ls")
+        case = ET.SubElement(suite, "testcase", name=name, classname="flare-ls", time=f"{r.seconds:.3f}")
         for f in r.findings:
             failure = ET.SubElement(
                 case, "failure", message=_xml_text(f"{f.code} {f.message}"), type=f"{f.code} {f.rule.name}"
@@ -268,6 +290,41 @@ def _junit(results: list[FileResult], tool_version: str) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+# -- gitlab -------------------------------------------------------------------------------------------
+
+#: GitLab Code Quality severities: info, minor, major, critical, blocker.
+_GITLAB_SEVERITY = {Severity.HINT: "info", Severity.INFO: "info", Severity.WARNING: "minor", Severity.ERROR: "major"}
+
+
+def _gitlab(results: list[FileResult], tool_version: str) -> str:
+    """A GitLab Code Quality report: a JSON array of issues, each with a fingerprint that stays the same
+    while the finding does (rule, file, message and the text of its line, not its line number, so that
+    an edit above it does not make it "new")."""
+    issues = []
+    for r in results:
+        lines = split_lines(r.text) if r.text is not None else []
+        path = r.path.as_posix()
+        for f in r.findings:
+            line_text = lines[f.start[0]].strip() if f.start[0] < len(lines) else ""
+            key = "\0".join((f.code, path, f.message, line_text))
+            issues.append(
+                {
+                    "description": f"{f.code} [{f.rule.name}] {f.message}",
+                    "check_name": f.code,
+                    "fingerprint": hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest(),
+                    "severity": _GITLAB_SEVERITY[f.severity],
+                    "location": {
+                        "path": path,
+                        "positions": {
+                            "begin": {"line": f.start[0] + 1, "column": f.start[1] + 1},
+                            "end": {"line": f.end[0] + 1, "column": f.end[1] + 1},
+                        },
+                    },
+                }
+            )
+    return json.dumps(issues, indent=2) + "\n"
+
+
 _RENDERERS: dict[str, Callable[[list[FileResult], str], str]] = {
     "json": _json,
     "json-lines": _json_lines,
@@ -275,4 +332,5 @@ _RENDERERS: dict[str, Callable[[list[FileResult], str], str]] = {
     "github": _github,
     "sarif": _sarif,
     "junit": _junit,
+    "gitlab": _gitlab,
 }

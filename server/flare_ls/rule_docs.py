@@ -28,6 +28,24 @@ def page(info: RuleInfo) -> str:
     return f"# {info.code} {info.name}\n\nSeverity: {info.severity.label}\n\n{info.summary}\n\nDocs: {info.url}\n"
 
 
+def description(info: RuleInfo) -> str:
+    """What the rule finds, in a paragraph: the first one of its page after the title and the table
+    (its summary when the page is not there)."""
+    paragraph: list[str] = []
+    for line in page(info).splitlines()[1:]:
+        text = line.strip()
+        if text.startswith("|") or text.startswith("#"):
+            if paragraph:
+                break
+            continue
+        if not text:
+            if paragraph:
+                break
+            continue
+        paragraph.append(text)
+    return " ".join(paragraph) or info.summary
+
+
 def rules_command(argv: list[str]) -> int:
     """Returns the exit code: 0, or 2 for a usage error or an unknown rule."""
     command, rest = argv[0], argv[1:]
