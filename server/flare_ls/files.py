@@ -1,4 +1,5 @@
-"""Manifests on disk: decoding them by their byte-order mark, and rewriting files atomically."""
+"""Manifests on disk: decoding them as YAML says (byte-order mark, else the pattern of NUL bytes), and
+rewriting files atomically."""
 
 from __future__ import annotations
 
@@ -29,26 +30,44 @@ YAML_SUFFIXES = (".yaml", ".yml")
 def decode(data: bytes) -> tuple[str | None, Finding | None]:
     """The text of a manifest, or a finding that says where decoding failed.
 
-    YAML files are UTF-8 unless a byte-order mark says UTF-16 or UTF-32 (YAML 1.2, 5.2).
+    YAML files are UTF-8 unless a byte-order mark or the NUL bytes of the first character say UTF-16
+    or UTF-32 (YAML 1.2, 5.2).
     """
     bom, encoding = encoding_of(data)
     body = data[len(bom) :]
     try:
         return body.decode(encoding), None
     except UnicodeDecodeError as exc:
-        before = body[: exc.start]
-        line = before.count(b"\n")
-        column = len(before[before.rfind(b"\n") + 1 :].decode(encoding, errors="replace"))
+        before = body[: exc.start].decode(encoding)  # decodes: the error is after it
+        line = before.count("\n")
+        column = len(before) - before.rfind("\n") - 1
         byte = body[exc.start : exc.start + 1].hex()
-        message = f"the file is not valid {encoding.upper()}: byte 0x{byte} cannot be decoded; save it as UTF-8"
+        detected = "" if bom or encoding == "utf-8" else " (detected from its NUL bytes, without a byte-order mark)"
+        message = (
+            f"the file is not valid {encoding.upper()}{detected}: byte 0x{byte} cannot be decoded; save it as UTF-8"
+        )
         return None, Finding(UNREADABLE, message, (line, column), (line, column + 1), UNREADABLE.severity)
 
 
 def encoding_of(data: bytes) -> tuple[bytes, str]:
-    """The byte-order mark ``data`` starts with (or b"") and the codec for the bytes after it."""
+    """The byte-order mark ``data`` starts with (or b"") and the codec for the bytes after it.
+
+    Without a mark, YAML 1.2 (5.2) tells the encoding from the NUL bytes around the first character,
+    which a YAML stream's first character (printable, never NUL) makes unambiguous: ``00 00 00 x`` is
+    UTF-32 BE, ``x 00 00 00`` UTF-32 LE, ``00 x`` UTF-16 BE, ``x 00`` UTF-16 LE; anything else UTF-8.
+    """
     for bom, encoding in BOMS:
         if data.startswith(bom):
             return bom, encoding
+    head = data[:4]
+    if len(head) == 4 and head[:3] == b"\0\0\0" and head[3]:
+        return b"", "utf-32-be"
+    if len(head) == 4 and head[0] and head[1:] == b"\0\0\0":
+        return b"", "utf-32-le"
+    if len(head) >= 2 and not head[0] and head[1]:
+        return b"", "utf-16-be"
+    if len(head) >= 2 and head[0] and not head[1]:
+        return b"", "utf-16-le"
     return b"", "utf-8"
 
 

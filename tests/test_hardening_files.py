@@ -1,0 +1,85 @@
+"""What flare-ls does with the file system it is pointed at: `--fix` keeps a file's mode, owner and
+hard links and refuses read-only files, nothing but regular files of a bounded size is read (a FIFO or
+`/dev/zero` never hangs it), globs never backtrack, and UTF-16/32 without a byte-order mark is decoded.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flare_ls.analyze import analyze
+from flare_ls.files import encoding_of, read_manifest
+from flare_ls.fixing import fix_file
+from golden import EXAMPLES, ROOT
+
+KAFKA = EXAMPLES / "seed" / "06-kafka-lakehouse-insights.yaml"
+TYPO, FIXED = b"triggerMode: Continous", b"triggerMode: Continuous"
+posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX file system")
+as_root = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
+OTHER_UID = 12345
+
+
+def run(*args: str, cwd: Path = ROOT, stdin: int | None = None) -> subprocess.CompletedProcess:
+    """`flare-ls` in a process of its own (a hang fails the test at the timeout instead of eating memory)."""
+    return subprocess.run(
+        [sys.executable, "-m", "flare_ls", "--no-cache", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        timeout=30,
+        stdin=stdin,
+        env={"PYTHONPATH": str(ROOT / "server"), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def manifest(path: Path) -> Path:
+    path.write_bytes(KAFKA.read_bytes())
+    return path
+
+
+# -- UTF-16 and UTF-32 without a byte-order mark -----------------------------------------------------
+NO_BOM = ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"]
+
+
+@pytest.mark.parametrize("encoding", NO_BOM)
+def test_utf16_and_utf32_without_a_byte_order_mark_are_decoded(tmp_path: Path, encoding: str) -> None:
+    text = KAFKA.read_text(encoding="utf-8")
+    path = tmp_path / "job.yaml"
+    path.write_bytes(text.encode(encoding))
+    assert encoding_of(path.read_bytes()) == (b"", encoding)
+    decoded, problem = read_manifest(path)
+    assert problem is None and decoded == text
+    assert "22:28: FL102" in run("--check", str(path)).stdout
+    expected = [(f.code, f.start) for f in analyze(text)]
+    assert [(f.code, f.start) for f in analyze(decoded)] == expected
+    fix_file(path)  # written back as it was read: the same encoding, still without a mark
+    fixed = path.read_bytes()
+    assert encoding_of(fixed) == (b"", encoding) and FIXED.decode() in fixed.decode(encoding)
+
+
+def test_a_broken_utf16_file_without_a_mark_is_reported_with_its_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "job.yaml"
+    path.write_bytes("name: x\nstack: flare:7.0\n".encode("utf-16-le") + b"\x00\xd8")  # a lone surrogate
+    text, problem = read_manifest(path)
+    assert text is None and problem is not None
+    assert problem.message.startswith(
+        "the file is not valid UTF-16-LE (detected from its NUL bytes, without a byte-order mark)"
+    )
+    assert problem.start == (2, 0)
+
+
+def test_encoding_detection_follows_yaml() -> None:
+    assert encoding_of(b"a: 1\n") == (b"", "utf-8")
+    assert encoding_of(b"a") == (b"", "utf-8")
+    assert encoding_of(b"") == (b"", "utf-8")
+    assert encoding_of("a".encode("utf-16-le")) == (b"", "utf-16-le")
+    assert encoding_of("\u00e9: 1".encode("utf-16-be")) == (b"", "utf-16-be")
+    assert encoding_of("a: 1".encode("utf-32-le")) == (b"", "utf-32-le")
+    assert encoding_of("a: 1".encode("utf-32-be")) == (b"", "utf-32-be")
+    assert encoding_of("a: 1".encode("utf-16")) == ("a: 1".encode("utf-16")[:2], "utf-16-le")
