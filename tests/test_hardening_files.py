@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from flare_ls.analyze import analyze
+from flare_ls.config import ConfigError, ConfigLoader, Glob
 from flare_ls.files import encoding_of, read_manifest
 from flare_ls.fixing import fix_file
 from golden import EXAMPLES, ROOT
@@ -41,6 +42,65 @@ def run(*args: str, cwd: Path = ROOT, stdin: int | None = None) -> subprocess.Co
 def manifest(path: Path) -> Path:
     path.write_bytes(KAFKA.read_bytes())
     return path
+
+
+# -- globs without backtracking ----------------------------------------------------------------------
+BACKTRACKING = "*a*a*a*a*a*a*a*a*a*b"
+
+
+@pytest.mark.timeout(20)
+def test_a_glob_that_would_backtrack_finishes() -> None:
+    # A regular expression takes about C(n, 9) steps on this: for n = 250, years.
+    name = "a" * 250 + ".yaml"
+    assert not Glob(BACKTRACKING).matches(None, name)
+    assert Glob(BACKTRACKING).matches(None, "a" * 250 + "b")
+    anchored = Glob("**/" + BACKTRACKING + "/**")
+    assert not anchored.matches("/".join(["a" * 200] * 20), "x")
+    assert anchored.matches("x/" + "a" * 9 + "b/y.yaml", "y.yaml")
+
+
+@pytest.mark.timeout(20)
+def test_a_backtracking_glob_in_a_project_file_does_not_stall_the_walk(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "flare-ls.toml").write_text(
+        f'exclude = ["{BACKTRACKING}"]\n[per-file-ignores]\n"**/{BACKTRACKING}" = ["FL102"]\n', encoding="utf-8"
+    )
+    job = manifest(tmp_path / ("a" * 240 + ".yaml"))
+    loader = ConfigLoader()
+    assert list(loader.iter_files([tmp_path])) == [(job, False)]
+    project = loader.load_for(job)
+    assert "FL102" not in project.config_for(job).ignore
+
+
+@pytest.mark.parametrize(
+    ("glob", "path", "matches"),
+    [
+        ("a/**/b", "a/b", True),
+        ("a/**/b", "a/x/y/b", True),
+        ("a/**/b", "a/x/y/c", False),
+        ("**", "any/thing", True),
+        ("a/**", "a", True),
+        ("a/**", "ab/c", False),
+        ("**/**/c", "x/c", True),
+        ("a/*/c", "a/x/y/c", False),
+        ("a?c/d", "a/c/d", False),  # `?` stays within a segment
+        ("[a-c]x/y", "bx/y", True),
+        ("[!a-c]x/y", "bx/y", False),
+        ("[^a-c]x/y", "dx/y", True),
+        ("[]]x/y", "]x/y", True),
+        ("[!]]x/y", "]x/y", False),
+        ("[ab/y", "[ab/y", True),  # an unclosed `[` is itself
+        ("*.y*ml/z", "a.yaml/z", True),
+    ],
+)
+def test_glob_meaning(glob: str, path: str, matches: bool) -> None:
+    assert Glob(glob).matches(path, path.rsplit("/", 1)[-1]) is matches
+
+
+def test_a_reversed_range_is_a_configuration_error(tmp_path: Path) -> None:
+    (tmp_path / "flare-ls.toml").write_text('exclude = ["[z-a].yaml"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"exclude: '\[z-a\]\.yaml' is not a valid glob \(bad character range z-a\)"):
+        ConfigLoader().load_for(tmp_path / "x.yaml")
 
 
 # -- UTF-16 and UTF-32 without a byte-order mark -----------------------------------------------------
