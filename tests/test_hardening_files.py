@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from flare_ls.analyze import analyze
-from flare_ls.config import ConfigError, ConfigLoader, Glob
+from flare_ls.config import ConfigError, ConfigLoader, Glob, parse_size
 from flare_ls.files import encoding_of, read_manifest
 from flare_ls.fixing import fix_file
 from golden import EXAMPLES, ROOT
@@ -42,6 +42,128 @@ def run(*args: str, cwd: Path = ROOT, stdin: int | None = None) -> subprocess.Co
 def manifest(path: Path) -> Path:
     path.write_bytes(KAFKA.read_bytes())
     return path
+
+
+# -- only regular files, of a bounded size -----------------------------------------------------------
+@posix_only
+@pytest.mark.timeout(60)
+def test_walking_a_tree_with_a_fifo_and_links_to_devices_does_not_hang(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "evil.yaml").symlink_to("/dev/zero")
+    (tmp_path / "random.yml").symlink_to("/dev/urandom")
+    manifest(tmp_path / "job.yaml")
+    result = run("--check", str(tmp_path), "--format", "concise")
+    out = result.stdout
+    assert result.returncode == 1
+    assert (
+        f"{tmp_path / 'pipe.yaml'}:1:1: FL003 [unreadable-file] cannot read the file: "
+        "it is a named pipe (FIFO), not a regular file" in out
+    )
+    assert (
+        f"{tmp_path / 'evil.yaml'}:1:1: FL003 [unreadable-file] cannot read the file: "
+        "it is a character device, not a regular file" in out
+    )
+    assert f"{tmp_path / 'random.yml'}:1:1: FL003" in out
+    assert f"{tmp_path / 'job.yaml'}:22:28: FL102" in out  # the rest is still checked
+    fixing = run("--check", str(tmp_path), "--fix")
+    assert fixing.returncode == 1 and FIXED in (tmp_path / "job.yaml").read_bytes()
+
+
+@posix_only
+@pytest.mark.timeout(60)
+def test_a_named_fifo_or_device_gets_a_clear_error_line(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.yaml")
+    result = run("--check", str(tmp_path / "pipe.yaml"), "/dev/zero", str(tmp_path))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert (
+        f"{tmp_path / 'pipe.yaml'}:1:1: FL003 [unreadable-file] cannot read the file: "
+        "it is a named pipe (FIFO), not a regular file" in lines
+    )
+    assert (
+        "/dev/zero:1:1: FL003 [unreadable-file] cannot read the file: it is a character device, not a regular file"
+        in lines
+    )
+
+
+@posix_only
+@pytest.mark.timeout(60)
+def test_standard_input_is_read_up_to_the_limit(tmp_path: Path) -> None:
+    with open("/dev/zero", "rb") as zeros:
+        result = run("--stdin-filename", "job.yaml", "--max-file-size", "64KB", stdin=zeros.fileno())
+    assert result.returncode == 1
+    assert (
+        "job.yaml:1:1: FL003 [unreadable-file] cannot read the file: it is larger than the 64 KiB flare-ls reads"
+        in result.stdout
+    )
+
+
+def test_a_file_over_the_limit_is_reported_with_the_limit_and_how_to_raise_it(tmp_path: Path) -> None:
+    project = tmp_path / "repo"
+    (project / ".git").mkdir(parents=True)
+    big = manifest(project / "job.yaml")
+    (project / "flare-ls.toml").write_text('max-file-size = "1KB"\n', encoding="utf-8")
+    result = run("--check", str(project), "--format", "concise")
+    assert (
+        f"{big}:1:1: FL003 [unreadable-file] cannot read the file: it is 2.1 KiB, more than the 1 KiB flare-ls "
+        "reads; to check it, raise `max-file-size` in flare-ls.toml (or pass --max-file-size)" in result.stdout
+    )
+    assert "FL102" not in result.stdout
+    raised = run("--check", str(project), "--format", "concise", "--max-file-size", "3kb")
+    assert "FL003" not in raised.stdout and "22:28: FL102" in raised.stdout  # the flag wins over the file
+    assert "max-file-size:    1 KiB (1024 bytes)" in run("--show-settings", str(big)).stdout
+
+
+def test_a_large_yaml_file_met_walking_is_reported_only_if_it_looks_like_flare(tmp_path: Path) -> None:
+    (tmp_path / "openapi.yaml").write_text("openapi: 3.0.0\npaths: {}\n" + "# padding\n" * 2000, encoding="utf-8")
+    big_flare = manifest(tmp_path / "job.yaml")
+    result = run("--check", str(tmp_path), "--max-file-size", "2KB", "--format", "concise")
+    assert f"{big_flare}:1:1: FL003" in result.stdout and "openapi.yaml" not in result.stdout
+
+
+def test_max_file_size_values(tmp_path: Path) -> None:
+    assert parse_size(1000) == 1000 and parse_size("5MB") == parse_size("5 MiB") == parse_size("5m") == 5 << 20
+    assert parse_size("512KB") == 512 << 10 and parse_size("1G") == 1 << 30 and parse_size("10b") == 10
+    for bad in ("0", "-1", "5XB", "five", "1.5MB"):
+        with pytest.raises(ValueError):
+            parse_size(bad)
+    for text, expected in (
+        ("max-file-size = 0\n", "max-file-size: 0: the size must be at least 1 byte"),
+        ('max-file-size = "lots"\n', "max-file-size: 'lots' is not a size such as 5242880, '512KB' or '5MB'"),
+        ("max-file-size = true\n", "max-file-size: True is not a size"),
+    ):
+        source = tmp_path / "flare-ls.toml"
+        source.write_text(text, encoding="utf-8")
+        with pytest.raises(ConfigError) as info:
+            ConfigLoader().load_for(tmp_path / "x.yaml")
+        assert expected in info.value.message
+
+
+@posix_only
+@pytest.mark.timeout(60)
+def test_a_configuration_file_that_is_a_fifo_or_a_device_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    os.mkfifo(tmp_path / "flare-ls.toml")
+    manifest(tmp_path / "job.yaml")
+    result = run("--check", str(tmp_path))
+    assert result.returncode == 2
+    assert (
+        f"flare-ls: error: {tmp_path / 'flare-ls.toml'}: cannot read the file: "
+        "it is a named pipe (FIFO), not a regular file" in result.stderr
+    )
+    explicit = run("--check", str(tmp_path / "job.yaml"), "--config", "/dev/zero")
+    assert explicit.returncode == 2 and "/dev/zero: cannot read the file: it is a character device" in explicit.stderr
+
+
+def test_read_manifest_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
+    text, problem = read_manifest(tmp_path)
+    assert text is None and problem is not None
+    assert problem.message == "cannot read the file: it is a directory, not a regular file"
+    small = tmp_path / "small.yaml"
+    small.write_bytes(b"a: 1\n")
+    assert read_manifest(small, limit=5) == ("a: 1\n", None)
+    text, problem = read_manifest(small, limit=4)
+    assert text is None and problem is not None and "it is 5 bytes, more than the 4 bytes" in problem.message
 
 
 # -- globs without backtracking ----------------------------------------------------------------------

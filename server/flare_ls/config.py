@@ -15,6 +15,7 @@ Keys (docs/configuration.md)::
     include = ["*.yaml", "*.yml"]         # files checked when a directory is walked
     exclude = ["generated", "build/**"]   # files and directories skipped (directories are not entered)
     default-stack = "flare:7.0"           # the stack version assumed for a bare `stack: flare`
+    max-file-size = "10MB"                # larger files are not read (FL003); default 5 MB
 
 Globs: ``*``, ``?`` and ``[...]`` match within one path segment, ``**`` matches any number of segments.
 A glob without ``/`` matches a file's (or directory's) name at any depth; a glob with ``/`` matches the
@@ -51,6 +52,10 @@ TABLE = "flare-ls"
 DEFAULT_INCLUDE = ("*.yaml", "*.yml")
 Level = Literal["error", "warning", "info", "hint"]
 _STACK = re.compile(r"^flare:\d+(\.\d+)*$")
+_SIZE = re.compile(r"\s*(\d+)\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)\s*", re.IGNORECASE)
+_SIZE_UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+#: A configuration file is a few hundred bytes; anything past this is not one.
+MAX_CONFIG_SIZE = 1 << 20
 
 
 class ConfigError(Exception):
@@ -103,6 +108,23 @@ def _check_rules(names: list[str]) -> list[str]:
     return names
 
 
+def parse_size(value: int | str) -> int:
+    """A size in bytes from ``5242880``, ``"5MB"``, ``"512 KiB"`` or ``"1G"`` (K, M, G are 1024-based,
+    with or without ``B``/``iB``); raises ValueError."""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a size")
+    if isinstance(value, int):
+        size = value
+    else:
+        match = _SIZE.fullmatch(value)
+        if match is None:
+            raise ValueError(f"{value!r} is not a size such as 5242880, '512KB' or '5MB'")
+        size = int(match.group(1)) * _SIZE_UNITS[match.group(2)[:1].lower()]
+    if size < 1:
+        raise ValueError(f"{value!r}: the size must be at least 1 byte")
+    return size
+
+
 # -- the file's contents ----------------------------------------------------------------------------
 @functools.cache
 def settings_model() -> Any:
@@ -122,6 +144,14 @@ def settings_model() -> Any:
         include: list[str] = list(DEFAULT_INCLUDE)
         exclude: list[str] = []
         default_stack: str | None = Field(default=None, alias="default-stack")
+        max_file_size: int = Field(default=files.DEFAULT_MAX_FILE_SIZE, alias="max-file-size")
+
+        @field_validator("max_file_size", mode="before")
+        @classmethod
+        def _size(cls, value: Any) -> int:
+            if not isinstance(value, (int, str)):
+                raise ValueError(f"{value!r} is not a size such as 5242880, '512KB' or '5MB'")
+            return parse_size(value)
 
         @field_validator("select", "ignore")
         @classmethod
@@ -171,6 +201,7 @@ DEFAULT_SETTINGS = SimpleNamespace(
     include=list(DEFAULT_INCLUDE),
     exclude=[],
     default_stack=None,
+    max_file_size=files.DEFAULT_MAX_FILE_SIZE,
 )
 
 
@@ -373,6 +404,11 @@ class ProjectConfig:
     def default_stack(self) -> str | None:
         return self.settings.default_stack
 
+    @property
+    def max_file_size(self) -> int:
+        """The largest file read under this configuration (``max-file-size``), in bytes."""
+        return int(self.settings.max_file_size)
+
     @cached_property
     def _include(self) -> tuple[Glob, ...]:
         return tuple(Glob(g) for g in self.settings.include)
@@ -533,8 +569,10 @@ class ConfigLoader:
             result = cached[1]
         else:
             try:
-                text = source.read_bytes().decode("utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
+                text = files.read_regular_file(source, MAX_CONFIG_SIZE).data.decode("utf-8")
+            except files.UnreadableFile as exc:
+                result = ConfigError(f"{source}: cannot read the file: {exc.reason}")
+            except UnicodeDecodeError as exc:
                 result = ConfigError(f"{source}: cannot read the file: {exc}")
             else:
                 try:
@@ -568,6 +606,8 @@ class ConfigLoader:
         for name in CONFIG_NAMES:
             candidate = directory / name
             if not candidate.is_file():
+                if name != PYPROJECT and candidate.exists() and not candidate.is_dir():
+                    return candidate  # a FIFO or device by that name: reading it says what is wrong
                 continue
             if name != PYPROJECT:
                 return candidate
@@ -654,6 +694,7 @@ def show_settings(path: Path, config_file: Path | None = None) -> str:
     lines.append(f"  include:          {', '.join(s.include) or 'none'}")
     lines.append(f"  exclude:          {', '.join(s.exclude) or 'none'}")
     lines.append(f"  default-stack:    {s.default_stack or 'none'}")
+    lines.append(f"  max-file-size:    {files.format_size(project.max_file_size)} ({project.max_file_size} bytes)")
     if not target.is_dir():
         config = project.config_for(target)
         found = "yes" if project.is_included(target) else "no"

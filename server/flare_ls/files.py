@@ -1,5 +1,5 @@
-"""Manifests on disk: decoding them as YAML says (byte-order mark, else the pattern of NUL bytes), and
-rewriting files atomically."""
+"""Manifests on disk: reading only regular files of a bounded size, decoding them as YAML says
+(byte-order mark, else the pattern of NUL bytes), and rewriting files atomically."""
 
 from __future__ import annotations
 
@@ -7,12 +7,19 @@ import codecs
 import os
 import stat
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .findings import Finding, Severity
 from .rules.base import declare
 
 UNREADABLE = declare("FL003", "unreadable-file", Severity.ERROR, "a file that cannot be read or decoded")
+
+#: The largest manifest read (``max-file-size`` in the configuration, ``--max-file-size``): a
+#: hand-written workflow is a few KB, analysing 5 MiB takes seconds, and a larger file is generated
+#: data or a mistake (a log, a dump) that would only cost time and memory.
+DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 
 #: Byte-order marks and the codec for what follows each (UTF-32 LE before UTF-16 LE: its mark begins
 #: with UTF-16 LE's). Explicit byte orders, so that ``--fix`` writes a file back as it was read.
@@ -25,6 +32,108 @@ BOMS = (
 )
 _SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
 YAML_SUFFIXES = (".yaml", ".yml")
+
+#: Opened without waiting: a FIFO put in place of a file between ``stat`` and ``open`` must not block.
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+
+
+class UnreadableFile(Exception):
+    """A file flare-ls does not read; ``reason`` completes "cannot read the file: ..."."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class FileTooLarge(UnreadableFile):
+    """A regular file above the size limit."""
+
+    def __init__(self, size: int | None, limit: int) -> None:
+        what = f"it is {format_size(size)}, more than" if size is not None else "it is larger than"
+        super().__init__(
+            f"{what} the {format_size(limit)} flare-ls reads; to check it, raise `max-file-size` in "
+            "flare-ls.toml (or pass --max-file-size)"
+        )
+        self.size = size
+        self.limit = limit
+
+
+@dataclass(frozen=True)
+class FileContent:
+    """A regular file's bytes and its status when they were read (to notice a change before writing)."""
+
+    data: bytes
+    status: os.stat_result
+
+
+def format_size(size: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def kind_of(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    return next((words for is_kind, words in _KINDS if is_kind(mode)), "a special file")
+
+
+def read_regular_file(path: Path | str, limit: int = DEFAULT_MAX_FILE_SIZE) -> FileContent:
+    """The bytes of a regular file (a symbolic link to one is followed) of at most ``limit`` bytes.
+
+    Anything else raises :class:`UnreadableFile` without reading it: a FIFO would block forever and
+    ``/dev/zero`` would fill memory, also when met as ``evil.yaml -> /dev/zero`` while walking a
+    repository. The type is checked before opening and again on the open file, and at most ``limit``
+    + 1 bytes are read, so a file that grows meanwhile is refused too.
+    """
+    try:
+        before = os.stat(path)
+        if not stat.S_ISREG(before.st_mode):
+            raise UnreadableFile(f"it is {kind_of(before.st_mode)}, not a regular file")
+        if before.st_size > limit:
+            raise FileTooLarge(before.st_size, limit)
+        fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_CLOEXEC | _O_BINARY)
+    except OSError as exc:
+        raise UnreadableFile(exc.strerror or str(exc)) from None
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise UnreadableFile(f"it is {kind_of(status.st_mode)}, not a regular file")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise FileTooLarge(status.st_size if status.st_size > limit else None, limit)
+        return FileContent(b"".join(chunks), status)
+    except OSError as exc:
+        raise UnreadableFile(exc.strerror or str(exc)) from None
+    finally:
+        os.close(fd)
+
+
+def read_limited(stream: BinaryIO, limit: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
+    """At most ``limit`` bytes of a binary stream (standard input); raises :class:`FileTooLarge` when
+    there are more, without reading them all."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(None, limit)
+    return data
 
 
 def decode(data: bytes) -> tuple[str | None, Finding | None]:
@@ -71,13 +180,37 @@ def encoding_of(data: bytes) -> tuple[bytes, str]:
     return b"", "utf-8"
 
 
-def read_manifest(path: Path) -> tuple[str | None, Finding | None]:
+def unreadable(reason: str) -> Finding:
+    """FL003 at the start of a file that could not be read."""
+    return Finding(UNREADABLE, f"cannot read the file: {reason}", (0, 0), (0, 0), UNREADABLE.severity)
+
+
+def read_manifest(path: Path, limit: int = DEFAULT_MAX_FILE_SIZE) -> tuple[str | None, Finding | None]:
+    """The decoded text of a manifest, or the FL003 finding that says why there is none."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return None, Finding(UNREADABLE, f"cannot read the file: {reason}", (0, 0), (0, 0), UNREADABLE.severity)
-    return decode(data)
+        content = read_regular_file(path, limit)
+    except UnreadableFile as exc:
+        return None, unreadable(exc.reason)
+    return decode(content.data)
+
+
+def sniff_text(path: Path, size: int = 64 * 1024) -> str | None:
+    """The start of a regular file as text (undecodable bytes replaced), for a guess at what it is;
+    None when it is not a regular file or cannot be read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_CLOEXEC | _O_BINARY)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        data = os.read(fd, size)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    bom, encoding = encoding_of(data)
+    return data[len(bom) :].decode(encoding, errors="replace")
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .analyze import Config, analyze
-from .files import decode, encoding_of, write_atomically
+from .files import DEFAULT_MAX_FILE_SIZE, UnreadableFile, decode, encoding_of, read_regular_file, write_atomically
 from .findings import Finding, TextEdit
 from .fixes import apply_edits
 from .parsing.yamltree import Pos
@@ -88,14 +88,22 @@ def choose_fixes(findings: list[Finding], unsafe: bool) -> list[tuple[TextEdit, 
     return chosen
 
 
-def fix_file(path: Path | str, *, unsafe: bool = False, write: bool = True, config: Config | None = None) -> FileFix:
+def fix_file(
+    path: Path | str,
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+    config: Config | None = None,
+    limit: int = DEFAULT_MAX_FILE_SIZE,
+) -> FileFix:
     """Fix one file; when ``write`` and something changed, replace it atomically, keeping its
-    permission bits, encoding and byte-order mark."""
+    permission bits, encoding and byte-order mark. Only a regular file of at most ``limit`` bytes is
+    read."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return FileFix(path, None, None, error=f"cannot read the file: {exc.strerror or exc}")
+        data = read_regular_file(path, limit).data
+    except UnreadableFile as exc:
+        return FileFix(path, None, None, error=f"cannot read the file: {exc.reason}")
     bom, encoding = encoding_of(data)
     text, problem = decode(data)
     if text is None:
