@@ -6,8 +6,11 @@ hard links and refuses read-only files, nothing but regular files of a bounded s
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -42,6 +45,110 @@ def run(*args: str, cwd: Path = ROOT, stdin: int | None = None) -> subprocess.Co
 def manifest(path: Path) -> Path:
     path.write_bytes(KAFKA.read_bytes())
     return path
+
+
+# -- --fix writes through the file ------------------------------------------------------------------
+@posix_only
+def test_fix_keeps_the_mode_the_inode_and_hard_links(tmp_path: Path) -> None:
+    path = manifest(tmp_path / "job.yaml")
+    os.chmod(path, 0o604)
+    link = tmp_path / "same-job.yaml"
+    os.link(path, link)
+    inode = path.stat().st_ino
+    assert run("--check", str(path), "--fix").returncode == 1  # other findings remain
+    after = path.stat()
+    assert FIXED in path.read_bytes() and TYPO not in path.read_bytes()
+    assert after.st_ino == inode and stat.S_IMODE(after.st_mode) == 0o604 and after.st_nlink == 2
+    assert link.read_bytes() == path.read_bytes()  # the other name sees the fix: the link is not broken
+
+
+@posix_only
+@as_root
+def test_fix_keeps_the_owner_of_a_file_root_fixes(tmp_path: Path) -> None:
+    path = manifest(tmp_path / "job.yaml")
+    os.chown(path, OTHER_UID, OTHER_UID)
+    run("--check", str(path), "--fix")
+    assert FIXED in path.read_bytes()
+    assert (path.stat().st_uid, path.stat().st_gid) == (OTHER_UID, OTHER_UID)
+
+
+@posix_only
+def test_fix_refuses_read_only_files_says_so_for_each_and_exits_two(tmp_path: Path) -> None:
+    read_only = [manifest(tmp_path / "a.yaml"), manifest(tmp_path / "b.yaml")]
+    for path in read_only:
+        os.chmod(path, 0o444)  # root could write them: the mode bits are what count
+    writable = manifest(tmp_path / "c.yaml")
+    result = run("--check", str(tmp_path), "--fix")
+    assert result.returncode == 2, result.stderr
+    for path in read_only:
+        assert path.read_bytes() == KAFKA.read_bytes()
+        assert (
+            f"flare-ls: error: {path}: cannot write the file: it is read-only (mode 0444); flare-ls does not "
+            "change read-only files: make it writable (chmod u+w) to fix it; its fixes were not applied"
+        ) in result.stderr
+    assert "2 file(s) could not be fixed" in result.stderr
+    assert FIXED in writable.read_bytes() and "applied 1 fix in 1 file(s)" in result.stderr
+    assert f"{read_only[0]}:22:28: FL102" in result.stdout  # still reported, unfixed
+    assert "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """A directory another user may enter (pytest's tmp_path is private to root)."""
+    directory = Path(tempfile.mkdtemp(prefix="flare-ls-other-user-"))
+    os.chmod(directory, 0o755)
+    try:
+        yield directory
+    finally:
+        os.chmod(directory, 0o700)
+        for path in directory.iterdir():
+            path.unlink()
+        directory.rmdir()
+
+
+@posix_only
+@as_root
+def test_a_user_fixes_own_files_in_a_directory_they_cannot_write(shared_dir: Path, capsys, monkeypatch) -> None:
+    """Writing through the file needs no temporary file beside it; a file the user may not write is
+    reported, not skipped."""
+    from flare_ls import cli
+
+    for setting in ("_NO_CACHE", "_MAX_FILE_SIZE"):  # main() sets them for the run: restore them after
+        monkeypatch.setattr(cli, setting, getattr(cli, setting))
+
+    own = manifest(shared_dir / "own.yaml")
+    os.chown(own, OTHER_UID, OTHER_UID)
+    roots = manifest(shared_dir / "roots.yaml")  # 0644, root's: not the user's to write
+    os.chmod(shared_dir, 0o555)
+    os.setegid(OTHER_UID)
+    os.seteuid(OTHER_UID)  # this process, as that user, until the check is done
+    try:
+        code = cli.main(["--no-cache", "--check", str(shared_dir), "--fix", "--format", "concise"])
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+    stderr = capsys.readouterr().err
+    assert FIXED in own.read_bytes() and own.stat().st_uid == OTHER_UID
+    assert roots.read_bytes() == KAFKA.read_bytes()
+    assert f"flare-ls: error: {roots}: cannot write the file: Permission denied" in stderr
+    assert code == 2 and "applied 1 fix in 1 file(s)" in stderr
+
+
+def test_fix_notices_a_file_changed_while_it_was_being_fixed(tmp_path: Path, monkeypatch) -> None:
+    path = manifest(tmp_path / "job.yaml")
+    import flare_ls.fixing as fixing
+
+    real_fix_text = fixing.fix_text
+
+    def edited_meanwhile(text, **kwargs):
+        with path.open("ab") as handle:  # someone saves the file while flare-ls works
+            handle.write(b"# saved in the editor\n")
+        return real_fix_text(text, **kwargs)
+
+    monkeypatch.setattr(fixing, "fix_text", edited_meanwhile)
+    result = fix_file(path)
+    assert result.not_written and result.error is not None and "changed while flare-ls was fixing it" in result.error
+    assert path.read_bytes() == KAFKA.read_bytes() + b"# saved in the editor\n"
 
 
 # -- only regular files, of a bounded size -----------------------------------------------------------

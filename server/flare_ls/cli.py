@@ -1,8 +1,8 @@
 """The ``flare-ls`` command.
 
 ``flare-ls --check PATH...``: the analyzer's findings in batch, for CI and pre-commit. Exit codes: 0
-nothing to report, 1 findings (errors or warnings), 2 usage error, 3 internal error. Info-level
-findings are printed but do not fail the run.
+nothing to report, 1 findings (errors or warnings), 2 usage error (or a file ``--fix`` could not
+write), 3 internal error. Info-level findings are printed but do not fail the run.
 
 ``flare-ls`` (or ``--stdio``, ``--tcp``, ``--ws``): the language server. The LSP stack is imported only
 then, so ``--check`` starts without it.
@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="flare-ls",
         description="Language server and linter for DataOS Flare workflow manifests. "
         "Also: `flare-ls rules` lists the rules, `flare-ls rule ID` prints one rule's page.",
-        epilog="Exit codes: 0 clean, 1 findings, 2 usage error, 3 internal error.",
+        epilog="Exit codes: 0 clean, 1 findings, 2 usage error or a file --fix could not write, 3 internal error.",
     )
     parser.add_argument("--version", action="version", version=f"flare-ls {__version__}")
     parser.add_argument(
@@ -397,14 +397,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.output_file is not None:
             out = open(args.output_file, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        not_written = 0
         if args.fix or args.diff:
-            changed = apply_fixes(list(args.check or []), args.config, unsafe=args.unsafe_fixes, write=not args.diff)
+            changed, not_written = apply_fixes(
+                list(args.check or []), args.config, unsafe=args.unsafe_fixes, write=not args.diff
+            )
             if args.diff:
                 return EXIT_FINDINGS if changed and not args.exit_zero else EXIT_CLEAN
         results = None
         if args.stdin_filename is not None:
             results = [_check_stdin(Path(args.stdin_filename), args.config)]
-        return run_check(
+        code = run_check(
             list(args.check or []),
             args.format,
             args.color,
@@ -415,6 +418,8 @@ def main(argv: list[str] | None = None) -> int:
             config_file=args.config,
             results=results,
         )
+        # A file --fix could not write is an error the user must act on, whatever was found.
+        return EXIT_USAGE if not_written and code != EXIT_INTERNAL else code
     except ConfigError as exc:
         sys.stderr.write(f"flare-ls: error: {exc.message}\n")
         return EXIT_USAGE
@@ -431,16 +436,22 @@ def main(argv: list[str] | None = None) -> int:
             out.close()
 
 
-def apply_fixes(paths: list[Path], config_file: Path | None, *, unsafe: bool, write: bool) -> int:
-    """Fix every file (or, without ``write``, print the diff); the number of files that change."""
+def apply_fixes(paths: list[Path], config_file: Path | None, *, unsafe: bool, write: bool) -> tuple[int, int]:
+    """Fix every file (or, without ``write``, print the diff): the number of files that change, and of
+    files with fixes that could not be written (each said on standard error). A file that cannot be
+    read is left to the check that follows, which reports it (FL003)."""
     from . import config
     from .fixing import fix_file, unified_diff
 
     project = config.load_file(config_file) if config_file is not None else None
-    changed = fixes = 0
+    changed = fixes = not_written = 0
     for path, _named in config.iter_files(paths, project):
         limit = _size_limit(path, config_file)
         result = fix_file(path, unsafe=unsafe, write=write, config=_config_for(path, config_file), limit=limit)
+        if result.not_written:
+            not_written += 1
+            sys.stderr.write(f"flare-ls: error: {path}: {result.error}; its fixes were not applied\n")
+            continue
         if result.error is not None or not result.changed:
             continue
         changed += 1
@@ -449,7 +460,9 @@ def apply_fixes(paths: list[Path], config_file: Path | None, *, unsafe: bool, wr
             sys.stdout.write(unified_diff(result))
     if write and changed:
         sys.stderr.write(f"flare-ls: applied {fixes} fix{'es' if fixes != 1 else ''} in {changed} file(s)\n")
-    return changed
+    if not_written:
+        sys.stderr.write(f"flare-ls: error: {not_written} file(s) could not be fixed (see above)\n")
+    return changed, not_written
 
 
 def _check_stdin(path: Path, config_file: Path | None) -> tuple[Path, str | None, list[Finding]]:

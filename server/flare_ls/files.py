@@ -1,12 +1,12 @@
 """Manifests on disk: reading only regular files of a bounded size, decoding them as YAML says
-(byte-order mark, else the pattern of NUL bytes), and rewriting files atomically."""
+(byte-order mark, else the pattern of NUL bytes), and rewriting a file's content in place."""
 
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -213,24 +213,99 @@ def sniff_text(path: Path, size: int = 64 * 1024) -> str | None:
     return data[len(bom) :].decode(encoding, errors="replace")
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same directory and ``os.replace``: readers see the old
-    file or the new one, never half of one. An existing file keeps its permission bits; a symbolic link
-    is followed (its target is rewritten)."""
-    target = Path(os.path.realpath(path))
-    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".flare-ls-tmp")
+class NotWritten(Exception):
+    """A file :func:`write_in_place` left as it was; ``reason`` completes "cannot write the file: ..."."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def is_read_only(mode: int) -> bool:
+    """No write permission bit at all (``chmod a-w``): the user's way of saying "do not change this",
+    which root would otherwise override (``os.access`` answers yes to root whatever the bits)."""
+    return not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
+def write_in_place(path: Path, data: bytes, expected: os.stat_result | None = None) -> None:
+    """Replace the content of the existing regular file ``path`` with ``data``, through the file itself.
+
+    The file stays the same inode, so its permission bits, owner, group, hard links, extended
+    attributes and the symbolic links that point at it are all kept, and the directory need not be
+    writable. A read-only file (no write bit) is refused, and so is a file that changed since
+    ``expected`` was taken (someone saved it meanwhile). Against a partial write: the space for a
+    longer file is reserved before anything is overwritten, the data is written whole and synced,
+    and if writing fails half-way the original bytes are put back. Raises :class:`NotWritten`.
+    """
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:  # a new file keeps mkstemp's owner-only mode
-            os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException:
+        status = os.stat(path)
+    except OSError as exc:
+        raise NotWritten(exc.strerror or str(exc)) from None
+    if not stat.S_ISREG(status.st_mode):
+        raise NotWritten(f"it is {kind_of(status.st_mode)}, not a regular file")
+    if is_read_only(status.st_mode):
+        raise NotWritten(
+            f"it is read-only (mode {stat.S_IMODE(status.st_mode):04o}); flare-ls does not change read-only "
+            "files: make it writable (chmod u+w) to fix it"
+        )
+    try:
+        fd = os.open(path, os.O_RDWR | _O_NONBLOCK | _O_CLOEXEC | _O_BINARY)
+    except OSError as exc:
+        raise NotWritten(exc.strerror or str(exc)) from None
+    try:
+        current = os.fstat(fd)
+        if expected is not None and _identity(current) != _identity(expected):
+            raise NotWritten("it changed while flare-ls was fixing it; run --fix again")
+        original = _read_all(fd, current.st_size)
+        _reserve(fd, len(data))
         try:
-            os.unlink(temp)
-        except OSError:
-            pass
+            _write_all(fd, data)
+            os.ftruncate(fd, len(data))
+            os.fsync(fd)
+        except OSError as exc:
+            try:  # put the original back rather than leave half of each
+                _write_all(fd, original)
+                os.ftruncate(fd, len(original))
+                os.fsync(fd)
+            except OSError:
+                pass
+            raise NotWritten(exc.strerror or str(exc)) from None
+    except OSError as exc:
+        raise NotWritten(exc.strerror or str(exc)) from None
+    finally:
+        os.close(fd)
+
+
+def _identity(status: os.stat_result) -> tuple[int, int, int, int]:
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks: list[bytes] = []
+    while True:
+        chunk = os.read(fd, max(size, 1 << 16))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _reserve(fd: int, size: int) -> None:
+    """Allocate ``size`` bytes for the file before overwriting it, so that a full disk stops the write
+    before it starts rather than half-way (where the file system can)."""
+    allocate = getattr(os, "posix_fallocate", None)
+    if allocate is None or size == 0:
+        return
+    try:
+        allocate(fd, 0, size)
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+            return  # the file system cannot reserve: write and see
         raise
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    os.lseek(fd, 0, os.SEEK_SET)
+    view, offset = memoryview(data), 0
+    while offset < len(data):
+        offset += os.write(fd, view[offset:])
