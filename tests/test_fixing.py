@@ -122,7 +122,7 @@ def test_fix_file_does_not_write_when_asked_not_to_or_when_nothing_changes(tmp_p
 
 
 @pytest.mark.skipif(os.name != "posix", reason="permission bits")
-def test_atomic_write_keeps_permissions_and_leaves_no_temporary_file(tmp_path) -> None:
+def test_the_file_is_rewritten_in_place_keeping_its_mode_and_leaving_no_temporary_file(tmp_path) -> None:
     path = tmp_path / "manifest.yaml"
     path.write_text(BASE, encoding="utf-8")
     os.chmod(path, 0o640)
@@ -130,7 +130,8 @@ def test_atomic_write_keeps_permissions_and_leaves_no_temporary_file(tmp_path) -
     result = fix_file(path)
     assert result.error is None and result.count == 1
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
-    assert path.stat().st_ino != inode  # replaced, not rewritten in place
+    assert path.stat().st_ino == inode  # the same file, its content replaced
+    assert FIXED in path.read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.yaml"]
 
 
@@ -160,16 +161,21 @@ def test_an_unreadable_file_is_reported(tmp_path) -> None:
     assert result.error is not None and result.error.startswith("cannot read the file")
 
 
-def test_a_failed_write_is_reported_and_the_file_is_kept(tmp_path, monkeypatch) -> None:
+def test_a_write_failing_half_way_is_reported_and_the_original_put_back(tmp_path, monkeypatch) -> None:
     path = tmp_path / "manifest.yaml"
     path.write_text(BASE, encoding="utf-8")
+    real_write, calls = os.write, []
 
-    def refuse(src, dst):
-        raise PermissionError(errno.EACCES, "Permission denied")
+    def disk_full_after_ten_bytes(fd, data):
+        calls.append(len(data))
+        if len(calls) == 1:  # the fixed text: ten bytes land, then the disk is full
+            real_write(fd, bytes(data[:10]))
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
 
-    monkeypatch.setattr("flare_ls.files.os.replace", refuse)
+    monkeypatch.setattr("flare_ls.files.os.write", disk_full_after_ten_bytes)
     result = fix_file(path)
-    assert result.error == "cannot write the file: Permission denied"
+    assert result.error == "cannot write the file: No space left on device" and result.not_written
     assert result.count == 1 and result.fixed is not None and FIXED in result.fixed
     assert path.read_text(encoding="utf-8") == BASE
     assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.yaml"]

@@ -3,10 +3,14 @@ sqlglot, a stale or broken cache is ignored, and --no-cache touches nothing."""
 
 from __future__ import annotations
 
+import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from flare_ls import cli, sql
 from flare_ls.sqlcache import FactsStore
@@ -37,7 +41,7 @@ def _probe(cache: Path, *extra: str) -> tuple[bool, str]:
 
 def test_a_rerun_reads_the_facts_and_never_loads_sqlglot(tmp_path: Path) -> None:
     loaded, first = _probe(tmp_path)
-    assert loaded and list(tmp_path.glob("sql-facts-*.pickle"))
+    assert loaded and list(tmp_path.glob("sql-facts-*.json"))
     loaded, second = _probe(tmp_path)
     assert not loaded
     assert second == first  # the same findings from the kept facts
@@ -45,8 +49,8 @@ def test_a_rerun_reads_the_facts_and_never_loads_sqlglot(tmp_path: Path) -> None
 
 def test_a_broken_cache_file_is_ignored_and_replaced(tmp_path: Path) -> None:
     _probe(tmp_path)
-    (kept,) = tmp_path.glob("sql-facts-*.pickle")
-    kept.write_bytes(b"not a pickle")
+    (kept,) = tmp_path.glob("sql-facts-*.json")
+    kept.write_bytes(b"not json")
     loaded, output = _probe(tmp_path)
     assert loaded and output == _probe(tmp_path / "fresh")[1]
     assert not _probe(tmp_path)[0]  # rewritten: good again
@@ -79,3 +83,135 @@ def test_parallel_workers_save_what_they_parsed(tmp_path: Path, monkeypatch) -> 
     sql.STORE = None
     kept = FactsStore(cache)
     assert sum(1 for text, _ in kept._load() if "/* " in text) == 6  # one query per file, each saved
+
+
+# -- a cache directory that came from elsewhere is data, never code --------------------------------
+def _fingerprinted_names(cache: Path) -> list[str]:
+    """The file name this version reads, and the name of the pickle earlier versions read."""
+    from flare_ls.sqlcache import _fingerprint
+
+    return [FactsStore(cache).name, f"sql-facts-{_fingerprint()}.pickle"]
+
+
+class _Payload:
+    """Unpickling this creates a directory: proof that the cache ran code."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.mkdir, (str(self.marker),))
+
+
+def test_a_planted_pickle_is_never_executed_and_the_run_still_works(tmp_path: Path) -> None:
+    import pickle
+
+    cache, marker = tmp_path / "cache", tmp_path / "code-ran"
+    cache.mkdir(mode=0o700)
+    for name in _fingerprinted_names(cache):
+        (cache / name).write_bytes(pickle.dumps({("SELECT 1", "spark"): _Payload(marker)}))
+    loaded, output = _probe(cache)
+    assert not marker.exists()
+    assert loaded and output == _probe(tmp_path / "fresh")[1]
+    assert not _probe(cache)[0]  # the planted file was replaced by a good one
+
+
+def test_a_symbolic_link_in_the_cache_is_replaced_not_written_through(tmp_path: Path) -> None:
+    cache, victim = tmp_path / "cache", tmp_path / "victim.txt"
+    cache.mkdir(mode=0o700)
+    victim.write_text("precious", encoding="utf-8")
+    for name in _fingerprinted_names(cache):
+        (cache / name).symlink_to(victim)
+    _probe(cache)
+    assert victim.read_text(encoding="utf-8") == "precious"
+    written = cache / FactsStore(cache).name
+    assert not written.is_symlink() and written.is_file()
+    assert not _probe(cache)[0]
+
+
+def test_a_symbolically_linked_or_shared_cache_directory_is_not_used(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir(mode=0o700)
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    assert _probe(link)[0] and not list(real.iterdir())
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)  # anyone could plant a file here
+    assert _probe(shared)[0] and not list(shared.iterdir())
+
+
+def test_the_cache_directory_and_file_are_private(tmp_path: Path) -> None:
+    cache = tmp_path / "new" / "flare-ls"
+    _probe(cache)
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    (kept,) = cache.glob("sql-facts-*.json")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+
+
+def test_facts_survive_the_json_round_trip() -> None:
+    from flare_ls.sqlcache import decode_facts, encode_facts
+
+    queries = [
+        "SELECT key, value FROM kafka_in k JOIN other o ON k.id = o.id ORDER BY 1 LIMIT 3",
+        "SELECT count(DISTINCT a), * FROM t GROUP BY b",
+        "SELECT FROM WHERE",
+        "",
+    ]
+    for query in queries:
+        facts = sql._analyze_masked(query, "spark")
+        assert decode_facts(json.loads(json.dumps(encode_facts(facts))), len(query)) == facts
+    assert any(sql._analyze_masked(q, "spark").binary_columns for q in queries)
+
+
+def _document(facts: dict) -> dict:
+    return {"format": "flare-ls-sql-facts", "version": 1, "entries": [["SELECT a FROM t", "spark", facts]]}
+
+
+GOOD = {
+    "parsed": True,
+    "error": None,
+    "reads": [["t", 14, 15]],
+    "operations": [],
+    "binary_columns": [],
+    "passes_through": [],
+}
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        [],
+        {"format": "flare-ls-sql-facts", "version": 2, "entries": []},
+        _document({**GOOD, "reads": [["t", 14, 99]]}),  # an offset past the query's end
+        _document({**GOOD, "reads": [["t", -1, 15]]}),
+        _document({**GOOD, "reads": [["t", True, 15]]}),  # a bool is not an offset
+        _document({**GOOD, "reads": [["t", 14]]}),
+        _document({**GOOD, "parsed": 1}),
+        _document({**GOOD, "extra": 1}),
+        _document({**GOOD, "passes_through": [None]}),
+        _document({**GOOD, "error": ["m", 0, 1, 2]}),
+        {"format": "flare-ls-sql-facts", "version": 1, "entries": [[1, "spark", GOOD]]},
+    ],
+    ids=lambda d: json.dumps(d)[-60:],
+)
+def test_a_malformed_entry_is_refused(document) -> None:
+    from flare_ls.sqlcache import Malformed, decode_document
+
+    assert decode_document(_document(GOOD))  # the unchanged entry is fine
+    with pytest.raises(Malformed):
+        decode_document(document)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"[" * 100_000 + b"]" * 100_000, b"\xff\xfe", json.dumps(_document({**GOOD, "reads": 7})).encode()],
+    ids=["deeply-nested", "not-utf8", "wrong-type"],
+)
+def test_a_hostile_cache_file_is_ignored_without_a_crash(tmp_path: Path, content: bytes) -> None:
+    store = FactsStore(tmp_path)
+    (tmp_path / store.name).write_bytes(content)
+    assert store.get(("SELECT a FROM t", "spark")) is None
+    store.put(("SELECT 1", "spark"), sql._analyze_masked("SELECT 1", "spark"))
+    store.save()
+    assert FactsStore(tmp_path).get(("SELECT 1", "spark")) is not None

@@ -1,8 +1,8 @@
 """The ``flare-ls`` command.
 
 ``flare-ls --check PATH...``: the analyzer's findings in batch, for CI and pre-commit. Exit codes: 0
-nothing to report, 1 findings (errors or warnings), 2 usage error, 3 internal error. Info-level
-findings are printed but do not fail the run.
+nothing to report, 1 findings (errors or warnings), 2 usage error (or a file ``--fix`` could not
+write), 3 internal error. Info-level findings are printed but do not fail the run.
 
 ``flare-ls`` (or ``--stdio``, ``--tcp``, ``--ws``): the language server. The LSP stack is imported only
 then, so ``--check`` starts without it.
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .analyze import Config, analyze, looks_like_flare_text
-from .files import read_manifest
+from .files import FileTooLarge, read_limited, read_manifest, sniff_text
 from .findings import Finding, Severity
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="flare-ls",
         description="Language server and linter for DataOS Flare workflow manifests. "
         "Also: `flare-ls rules` lists the rules, `flare-ls rule ID` prints one rule's page.",
-        epilog="Exit codes: 0 clean, 1 findings, 2 usage error, 3 internal error.",
+        epilog="Exit codes: 0 clean, 1 findings, 2 usage error or a file --fix could not write, 3 internal error.",
     )
     parser.add_argument("--version", action="version", version=f"flare-ls {__version__}")
     parser.add_argument(
@@ -78,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--show-settings", type=Path, metavar="PATH", help="print the settings that apply to PATH and exit"
     )
+    parser.add_argument(
+        "--max-file-size",
+        type=_size,
+        metavar="SIZE",
+        help="the largest file read, e.g. 5242880, 512KB or 10MB (default: max-file-size of the configuration, "
+        "else 5MB); larger files are reported (FL003)",
+    )
     parser.add_argument("--fix", action="store_true", help="apply the safe fixes to the files, then report the rest")
     parser.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: the unsafe fixes too")
     parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
@@ -96,6 +103,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _size(text: str) -> int:
+    from .config import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 FORMATS = ("text", *REPORT_FORMATS)
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 200
@@ -109,10 +125,24 @@ def _config_for(path: Path, config_file: Path | None) -> Config:
     return project.config_for(path)
 
 
+#: ``--max-file-size`` of the current run, over every configuration's (a global, like ``_NO_CACHE``).
+_MAX_FILE_SIZE: int | None = None
+
+
+def _size_limit(path: Path, config_file: Path | None) -> int:
+    """The largest file read for ``path``: ``--max-file-size``, else its configuration's ``max-file-size``."""
+    if _MAX_FILE_SIZE is not None:
+        return _MAX_FILE_SIZE
+    from . import config
+
+    project = config.load_file(config_file) if config_file is not None else config.load_for(path)
+    return project.max_file_size
+
+
 def _check_one(item: tuple[Path, bool, Path | None]) -> tuple[Path, str | None, list[Finding]] | None:
     """Read and analyse one file; None when it is not worth reporting (undecodable non-Flare YAML)."""
     path, named, config_file = item
-    text, problem = read_manifest(path)
+    text, problem = read_manifest(path, _size_limit(path, config_file))
     if problem is not None:
         # A file found in a directory is reported only when it could be a Flare manifest: other
         # YAML in a repository is not flare-ls's business, broken or not.
@@ -235,10 +265,9 @@ def exit_code(results: list[tuple[Path, str | None, list[Finding]]], fail_on: Se
 
 
 def looks_like_flare(path: Path) -> bool:
-    try:
-        return looks_like_flare_text(path.read_bytes().decode("utf-8", errors="replace"))
-    except OSError:
-        return True  # unreadable: say so rather than guess
+    """A guess from the start of the file, for one that could not be read whole or decoded."""
+    start = sniff_text(path)
+    return True if start is None else looks_like_flare_text(start)  # unreadable: say so rather than guess
 
 
 _COLORS = {
@@ -355,8 +384,9 @@ def main(argv: list[str] | None = None) -> int:
     checking = args.check is not None or args.stdin_filename is not None
     if not checking:
         return serve(args)
-    global _NO_CACHE
+    global _NO_CACHE, _MAX_FILE_SIZE
     _NO_CACHE = args.no_cache
+    _MAX_FILE_SIZE = args.max_file_size
     if args.stdio or args.tcp or args.ws:
         parser.print_usage(sys.stderr)
         sys.stderr.write("flare-ls: error: --check runs in batch; it does not combine with --stdio/--tcp/--ws\n")
@@ -367,14 +397,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.output_file is not None:
             out = open(args.output_file, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        not_written = 0
         if args.fix or args.diff:
-            changed = apply_fixes(list(args.check or []), args.config, unsafe=args.unsafe_fixes, write=not args.diff)
+            changed, not_written = apply_fixes(
+                list(args.check or []), args.config, unsafe=args.unsafe_fixes, write=not args.diff
+            )
             if args.diff:
                 return EXIT_FINDINGS if changed and not args.exit_zero else EXIT_CLEAN
         results = None
         if args.stdin_filename is not None:
             results = [_check_stdin(Path(args.stdin_filename), args.config)]
-        return run_check(
+        code = run_check(
             list(args.check or []),
             args.format,
             args.color,
@@ -385,6 +418,8 @@ def main(argv: list[str] | None = None) -> int:
             config_file=args.config,
             results=results,
         )
+        # A file --fix could not write is an error the user must act on, whatever was found.
+        return EXIT_USAGE if not_written and code != EXIT_INTERNAL else code
     except ConfigError as exc:
         sys.stderr.write(f"flare-ls: error: {exc.message}\n")
         return EXIT_USAGE
@@ -401,15 +436,22 @@ def main(argv: list[str] | None = None) -> int:
             out.close()
 
 
-def apply_fixes(paths: list[Path], config_file: Path | None, *, unsafe: bool, write: bool) -> int:
-    """Fix every file (or, without ``write``, print the diff); the number of files that change."""
+def apply_fixes(paths: list[Path], config_file: Path | None, *, unsafe: bool, write: bool) -> tuple[int, int]:
+    """Fix every file (or, without ``write``, print the diff): the number of files that change, and of
+    files with fixes that could not be written (each said on standard error). A file that cannot be
+    read is left to the check that follows, which reports it (FL003)."""
     from . import config
     from .fixing import fix_file, unified_diff
 
     project = config.load_file(config_file) if config_file is not None else None
-    changed = fixes = 0
+    changed = fixes = not_written = 0
     for path, _named in config.iter_files(paths, project):
-        result = fix_file(path, unsafe=unsafe, write=write, config=_config_for(path, config_file))
+        limit = _size_limit(path, config_file)
+        result = fix_file(path, unsafe=unsafe, write=write, config=_config_for(path, config_file), limit=limit)
+        if result.not_written:
+            not_written += 1
+            sys.stderr.write(f"flare-ls: error: {path}: {result.error}; its fixes were not applied\n")
+            continue
         if result.error is not None or not result.changed:
             continue
         changed += 1
@@ -418,13 +460,19 @@ def apply_fixes(paths: list[Path], config_file: Path | None, *, unsafe: bool, wr
             sys.stdout.write(unified_diff(result))
     if write and changed:
         sys.stderr.write(f"flare-ls: applied {fixes} fix{'es' if fixes != 1 else ''} in {changed} file(s)\n")
-    return changed
+    if not_written:
+        sys.stderr.write(f"flare-ls: error: {not_written} file(s) could not be fixed (see above)\n")
+    return changed, not_written
 
 
 def _check_stdin(path: Path, config_file: Path | None) -> tuple[Path, str | None, list[Finding]]:
-    from .files import decode
+    from .files import decode, unreadable
 
-    text, problem = decode(sys.stdin.buffer.read())
+    try:
+        data = read_limited(sys.stdin.buffer, _size_limit(path.resolve(), config_file))
+    except FileTooLarge as exc:
+        return (path, None, [unreadable(exc.reason)])
+    text, problem = decode(data)
     if problem is not None:
         return (path, None, [problem])
     assert text is not None

@@ -15,10 +15,12 @@ Keys (docs/configuration.md)::
     include = ["*.yaml", "*.yml"]         # files checked when a directory is walked
     exclude = ["generated", "build/**"]   # files and directories skipped (directories are not entered)
     default-stack = "flare:7.0"           # the stack version assumed for a bare `stack: flare`
+    max-file-size = "10MB"                # larger files are not read (FL003); default 5 MB
 
 Globs: ``*``, ``?`` and ``[...]`` match within one path segment, ``**`` matches any number of segments.
 A glob without ``/`` matches a file's (or directory's) name at any depth; a glob with ``/`` matches the
-path relative to the configuration file's directory.
+path relative to the configuration file's directory. They are matched without backtracking (a
+repository's configuration is untrusted input to the language server).
 """
 
 from __future__ import annotations
@@ -27,12 +29,12 @@ import functools
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from . import files
 from .analyze import Config
@@ -50,6 +52,10 @@ TABLE = "flare-ls"
 DEFAULT_INCLUDE = ("*.yaml", "*.yml")
 Level = Literal["error", "warning", "info", "hint"]
 _STACK = re.compile(r"^flare:\d+(\.\d+)*$")
+_SIZE = re.compile(r"\s*(\d+)\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)\s*", re.IGNORECASE)
+_SIZE_UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+#: A configuration file is a few hundred bytes; anything past this is not one.
+MAX_CONFIG_SIZE = 1 << 20
 
 
 class ConfigError(Exception):
@@ -102,6 +108,23 @@ def _check_rules(names: list[str]) -> list[str]:
     return names
 
 
+def parse_size(value: int | str) -> int:
+    """A size in bytes from ``5242880``, ``"5MB"``, ``"512 KiB"`` or ``"1G"`` (K, M, G are 1024-based,
+    with or without ``B``/``iB``); raises ValueError."""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a size")
+    if isinstance(value, int):
+        size = value
+    else:
+        match = _SIZE.fullmatch(value)
+        if match is None:
+            raise ValueError(f"{value!r} is not a size such as 5242880, '512KB' or '5MB'")
+        size = int(match.group(1)) * _SIZE_UNITS[match.group(2)[:1].lower()]
+    if size < 1:
+        raise ValueError(f"{value!r}: the size must be at least 1 byte")
+    return size
+
+
 # -- the file's contents ----------------------------------------------------------------------------
 @functools.cache
 def settings_model() -> Any:
@@ -121,6 +144,14 @@ def settings_model() -> Any:
         include: list[str] = list(DEFAULT_INCLUDE)
         exclude: list[str] = []
         default_stack: str | None = Field(default=None, alias="default-stack")
+        max_file_size: int = Field(default=files.DEFAULT_MAX_FILE_SIZE, alias="max-file-size")
+
+        @field_validator("max_file_size", mode="before")
+        @classmethod
+        def _size(cls, value: Any) -> int:
+            if not isinstance(value, (int, str)):
+                raise ValueError(f"{value!r} is not a size such as 5242880, '512KB' or '5MB'")
+            return parse_size(value)
 
         @field_validator("select", "ignore")
         @classmethod
@@ -170,58 +201,153 @@ DEFAULT_SETTINGS = SimpleNamespace(
     include=list(DEFAULT_INCLUDE),
     exclude=[],
     default_stack=None,
+    max_file_size=files.DEFAULT_MAX_FILE_SIZE,
 )
 
 
 # -- globs ------------------------------------------------------------------------------------------
+# A glob is matched by a wildcard matcher of our own, not translated to a regular expression: Python's
+# `re` backtracks, and a glob such as `*a*a*a*a*a*a*a*a*a*b` from a repository's configuration took
+# minutes per path in the CLI and the language server. The matcher below runs in time proportional to
+# the glob's length times the path's, whatever the glob.
+_LITERAL, _ONE, _CLASS, _STAR = range(4)
+#: One element of a segment's pattern: (_LITERAL, char), (_ONE, None), (_CLASS, _CharClass), (_STAR, None).
+Token = tuple[int, Any]
+#: A glob's segments: the tokens of one path segment each, or None for `**` (any number of segments).
+Segments = tuple["tuple[Token, ...] | None", ...]
+
+
+@dataclass(frozen=True)
+class _CharClass:
+    """``[abc]``, ``[a-z]``, ``[!abc]`` (or ``[^abc]``): one character of a set, or not of it."""
+
+    negated: bool
+    chars: frozenset[str]
+    ranges: tuple[tuple[str, str], ...]
+
+    def matches(self, char: str) -> bool:
+        hit = char in self.chars or any(low <= char <= high for low, high in self.ranges)
+        return hit != self.negated
+
+
+def _char_class(body: str) -> _CharClass:
+    negated = body[:1] in ("!", "^")
+    if negated:
+        body = body[1:]
+    chars: set[str] = set()
+    ranges: list[tuple[str, str]] = []
+    i = 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            low, high = body[i], body[i + 2]
+            if low > high:
+                raise ValueError(f"bad character range {low}-{high}")
+            ranges.append((low, high))
+            i += 3
+        else:
+            chars.add(body[i])
+            i += 1
+    return _CharClass(negated, frozenset(chars), tuple(ranges))
+
+
+def _segment_tokens(part: str) -> tuple[Token, ...]:
+    """The tokens of one segment of a glob: ``*`` (any run of characters), ``?`` (one), ``[...]``."""
+    out: list[Token] = []
+    i = 0
+    while i < len(part):
+        c = part[i]
+        if c == "*":
+            if not out or out[-1][0] != _STAR:  # `**` inside a segment is `*`
+                out.append((_STAR, None))
+        elif c == "?":
+            out.append((_ONE, None))
+        elif c == "[":
+            # A `]` right after `[` (or `[!`) belongs to the set; without a closing `]`, `[` is itself.
+            first = i + 2 if part[i + 1 : i + 2] in ("!", "^") else i + 1
+            end = part.find("]", first + 1 if part[first : first + 1] == "]" else first)
+            if end == -1:
+                out.append((_LITERAL, c))
+            else:
+                out.append((_CLASS, _char_class(part[i + 1 : end])))
+                i = end
+        else:
+            out.append((_LITERAL, c))
+        i += 1
+    return tuple(out)
+
+
+def _glob_segments(glob: str) -> Segments:
+    """The glob's segments; raises ValueError for a malformed one (a reversed range)."""
+    out: list[tuple[Token, ...] | None] = []
+    for part in glob.strip("/").removeprefix("./").split("/"):
+        if part == "**":
+            if not out or out[-1] is not None:  # `**/**` is `**`
+                out.append(None)
+        else:
+            out.append(_segment_tokens(part))
+    return tuple(out)
+
+
+T = TypeVar("T")
+P = TypeVar("P")
+
+
+def _wildcard_match(
+    pattern: Sequence[P], items: Sequence[T], is_star: Callable[[P], bool], one: Callable[[P, T], bool]
+) -> bool:
+    """Whether ``pattern`` matches all of ``items``: each star element matches any run of items, each
+    other element exactly one item it accepts (``one``).
+
+    Greedy, going back only to the latest star: a mismatch after a star lets that star take one more
+    item, and an earlier star never needs to take more (whatever it would take, the latest star can),
+    so the work is at most len(pattern) * len(items) comparisons, never exponential.
+    """
+    p = i = 0
+    star_p, star_i = -1, 0
+    while i < len(items):
+        if p < len(pattern) and is_star(pattern[p]):
+            star_p, star_i = p, i
+            p += 1
+        elif p < len(pattern) and one(pattern[p], items[i]):
+            p += 1
+            i += 1
+        elif star_p >= 0:
+            star_i += 1
+            p, i = star_p + 1, star_i
+        else:
+            return False
+    while p < len(pattern) and is_star(pattern[p]):
+        p += 1
+    return p == len(pattern)
+
+
+def _char_matches(token: Token, char: str) -> bool:
+    kind, value = token
+    if kind == _LITERAL:
+        return bool(value == char)
+    if kind == _ONE:
+        return char != "/"
+    return bool(value.matches(char)) and char != "/"
+
+
+def _segment_matches(tokens: tuple[Token, ...] | None, segment: str) -> bool:
+    assert tokens is not None  # `**` is a star: never compared with one segment
+    return _wildcard_match(tokens, segment, lambda token: token[0] == _STAR, _char_matches)
+
+
+def segments_match(segments: Segments, path: str) -> bool:
+    """Whether a glob's ``segments`` match the posix ``path`` (segment by segment; ``**`` matches any
+    number of whole segments)."""
+    return _wildcard_match(segments, path.split("/"), lambda tokens: tokens is None, _segment_matches)
+
+
 def _check_glob(glob: str) -> None:
     if not glob.strip("/"):
         raise ValueError(f"{glob!r} is not a glob")
     try:
-        _glob_regex(glob)
-    except re.error as exc:
+        _glob_segments(glob)
+    except ValueError as exc:
         raise ValueError(f"{glob!r} is not a valid glob ({exc})") from None
-
-
-def _segment(part: str) -> str:
-    out, i = "", 0
-    while i < len(part):
-        c = part[i]
-        if c == "*":
-            out += "[^/]*"
-        elif c == "?":
-            out += "[^/]"
-        elif c == "[":
-            end = part.find("]", i + 2 if part[i + 1 : i + 2] in ("!", "]") else i + 1)
-            if end == -1:
-                out += re.escape(c)
-            else:
-                body = part[i + 1 : end]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out += "[" + body.replace("\\", "\\\\") + "]"
-                i = end
-        else:
-            out += re.escape(c)
-        i += 1
-    return out
-
-
-def _glob_regex(glob: str) -> re.Pattern[str]:
-    parts = glob.strip("/").removeprefix("./").split("/")
-    out = ""
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        if part == "**":
-            if not last:
-                out += "(?:[^/]+/)*"
-            elif i == 0:
-                out += ".*"
-            else:  # `a/**`: `a` itself and everything below it
-                out = out[:-1] + "(?:/.*)?"
-        else:
-            out += _segment(part) + ("" if last else "/")
-    return re.compile(out, re.S)
 
 
 @dataclass(frozen=True)
@@ -235,14 +361,14 @@ class Glob:
         return "/" in self.pattern.strip("/")
 
     @cached_property
-    def regex(self) -> re.Pattern[str]:
-        return _glob_regex(self.pattern)
+    def segments(self) -> Segments:
+        return _glob_segments(self.pattern)
 
     def matches(self, relative: str | None, name: str) -> bool:
         """``relative`` is the posix path below the configuration's directory (None: outside it)."""
         if not self.anchored:
-            return self.regex.fullmatch(name) is not None
-        return relative is not None and self.regex.fullmatch(relative) is not None
+            return segments_match(self.segments, name)
+        return relative is not None and segments_match(self.segments, relative)
 
 
 # -- the resolved configuration ---------------------------------------------------------------------
@@ -277,6 +403,11 @@ class ProjectConfig:
     @property
     def default_stack(self) -> str | None:
         return self.settings.default_stack
+
+    @property
+    def max_file_size(self) -> int:
+        """The largest file read under this configuration (``max-file-size``), in bytes."""
+        return int(self.settings.max_file_size)
 
     @cached_property
     def _include(self) -> tuple[Glob, ...]:
@@ -438,8 +569,10 @@ class ConfigLoader:
             result = cached[1]
         else:
             try:
-                text = source.read_bytes().decode("utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
+                text = files.read_regular_file(source, MAX_CONFIG_SIZE).data.decode("utf-8")
+            except files.UnreadableFile as exc:
+                result = ConfigError(f"{source}: cannot read the file: {exc.reason}")
+            except UnicodeDecodeError as exc:
                 result = ConfigError(f"{source}: cannot read the file: {exc}")
             else:
                 try:
@@ -473,6 +606,8 @@ class ConfigLoader:
         for name in CONFIG_NAMES:
             candidate = directory / name
             if not candidate.is_file():
+                if name != PYPROJECT and candidate.exists() and not candidate.is_dir():
+                    return candidate  # a FIFO or device by that name: reading it says what is wrong
                 continue
             if name != PYPROJECT:
                 return candidate
@@ -559,6 +694,7 @@ def show_settings(path: Path, config_file: Path | None = None) -> str:
     lines.append(f"  include:          {', '.join(s.include) or 'none'}")
     lines.append(f"  exclude:          {', '.join(s.exclude) or 'none'}")
     lines.append(f"  default-stack:    {s.default_stack or 'none'}")
+    lines.append(f"  max-file-size:    {files.format_size(project.max_file_size)} ({project.max_file_size} bytes)")
     if not target.is_dir():
         config = project.config_for(target)
         found = "yes" if project.is_included(target) else "no"

@@ -2,7 +2,8 @@
 
 The edits are exactly the ones the language server offers (``Finding.fix``), applied to the decoded
 text as it is: line endings, encoding, byte-order mark and every character outside the edits stay as
-they were. Files are rewritten atomically (a temporary file beside them, then ``os.replace``).
+they were. A file's content is replaced through the file itself (``files.write_in_place``), so its
+mode, owner and hard links stay; a read-only file is refused, not changed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .analyze import Config, analyze
-from .files import decode, encoding_of, write_atomically
+from .files import (
+    DEFAULT_MAX_FILE_SIZE,
+    NotWritten,
+    UnreadableFile,
+    decode,
+    encoding_of,
+    read_regular_file,
+    write_in_place,
+)
 from .findings import Finding, TextEdit
 from .fixes import apply_edits
 from .parsing.yamltree import Pos
@@ -35,6 +44,11 @@ class FileFix:
     error: str | None = None
     encoding: str = "utf-8"
     bom: bytes = b""
+
+    @property
+    def not_written(self) -> bool:
+        """Fixes were found but the file could not be written (``error`` says why)."""
+        return self.error is not None and self.fixed is not None
 
     @property
     def changed(self) -> bool:
@@ -88,14 +102,23 @@ def choose_fixes(findings: list[Finding], unsafe: bool) -> list[tuple[TextEdit, 
     return chosen
 
 
-def fix_file(path: Path | str, *, unsafe: bool = False, write: bool = True, config: Config | None = None) -> FileFix:
-    """Fix one file; when ``write`` and something changed, replace it atomically, keeping its
-    permission bits, encoding and byte-order mark."""
+def fix_file(
+    path: Path | str,
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+    config: Config | None = None,
+    limit: int = DEFAULT_MAX_FILE_SIZE,
+) -> FileFix:
+    """Fix one file; when ``write`` and something changed, replace its content in place, keeping its
+    mode, owner, hard links, encoding and byte-order mark. Only a regular file of at most ``limit``
+    bytes is read."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return FileFix(path, None, None, error=f"cannot read the file: {exc.strerror or exc}")
+        content = read_regular_file(path, limit)
+    except UnreadableFile as exc:
+        return FileFix(path, None, None, error=f"cannot read the file: {exc.reason}")
+    data = content.data
     bom, encoding = encoding_of(data)
     text, problem = decode(data)
     if text is None:
@@ -106,10 +129,11 @@ def fix_file(path: Path | str, *, unsafe: bool = False, write: bool = True, conf
     result = FileFix(path, text, fixed, count, encoding=encoding, bom=bom)
     if write and fixed != text:
         try:
-            write_atomically(path, bom + fixed.encode(encoding))
-        except (OSError, UnicodeEncodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            return FileFix(path, text, fixed, count, f"cannot write the file: {reason}", encoding, bom)
+            write_in_place(path, bom + fixed.encode(encoding), expected=content.status)
+        except NotWritten as exc:
+            return FileFix(path, text, fixed, count, f"cannot write the file: {exc.reason}", encoding, bom)
+        except UnicodeEncodeError as exc:
+            return FileFix(path, text, fixed, count, f"cannot write the file: {exc}", encoding, bom)
     return result
 
 
