@@ -372,11 +372,15 @@ def test_undefined_alias_placeholder_gives_none() -> None:
     assert scalar_map(node, lines) is None
 
 
-def test_line_breaks_split_lines_does_not_count_give_none() -> None:
-    # libyaml counts NEL as a line break, the editor's lines do not: positions cannot be trusted.
-    node, lines = load("sql: 'a\x85  b'\n")
-    assert node.value == "a b"
-    assert scalar_map(node, lines) is None
+def test_unicode_line_separators_are_ordinary_characters_and_map() -> None:
+    # NEL, U+2028 and U+2029 are no line breaks for editors, for LSP, or for YAML 1.2: the parser is
+    # told the same (yamltree.for_libyaml), so the value keeps them and every position still maps.
+    for separator in ("\x85", "\u2028", "\u2029"):
+        node, lines = load(f"sql: 'a{separator}  b'\n")
+        assert node.value == f"a{separator}  b"
+        mapped = scalar_map(node, lines)
+        assert mapped is not None
+        assert mapped.pos(len(node.value) - 1) == (0, len(f"sql: 'a{separator}  "))
 
 
 # Property: every style, SQL-like texts
