@@ -318,7 +318,11 @@ def _through_edits(pos: Pos, edits: tuple[TextEdit, ...]) -> Pos:
     return (line + line_delta, column + column_delta)
 
 
-def holding_fixes(text: str, findings: list[Finding], config: Config | None = None) -> list[Finding]:
-    """``findings`` with every fix that does not hold (:func:`fix_holds`) taken off its finding."""
-    before = analyze(text, config=config)
+def holding_fixes(
+    text: str, findings: list[Finding], config: Config | None = None, before: list[Finding] | None = None
+) -> list[Finding]:
+    """``findings`` with every fix that does not hold (:func:`fix_holds`) taken off its finding.
+    ``before``: the findings of ``text`` under ``config`` when the caller has them."""
+    if before is None:
+        before = analyze(text, config=config)
     return [f if f.fix is None or fix_holds(text, f, config, before) else replace(f, fix=None) for f in findings]

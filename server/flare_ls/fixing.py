@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .analyze import Config, analyze
+from .analyze import Config, analyze, holding_fixes
 from .files import (
     DEFAULT_MAX_FILE_SIZE,
     NotWritten,
@@ -26,6 +26,7 @@ from .files import (
 from .findings import Finding, TextEdit
 from .fixes import apply_edits
 from .parsing.yamltree import Pos
+from .rules.schema import SYNTAX
 
 MAX_ROUNDS = 10
 
@@ -58,21 +59,35 @@ class FileFix:
 def fix_text(text: str, *, unsafe: bool = False, config: Config | None = None) -> tuple[str, int]:
     """``text`` with its fixes applied, and how many were.
 
-    Each round analyses the text and applies every safe fix (and unsafe ones when ``unsafe``), in
+    Each round analyses the text and applies every safe fix (and unsafe ones when ``unsafe``) that
+    holds (its result reads as well as the text and its finding is gone: ``analyze.fix_holds``), in
     order of position, skipping a fix whose edits overlap one already taken in that round; rounds
     repeat (at most :data:`MAX_ROUNDS`) until none applies, since a fix may unmask another finding.
+    Fixes that hold one by one but not together (the round's result reads worse than the text) are
+    taken one per round instead.
     """
     total = 0
+    findings = analyze(text, config=config)
     for _ in range(MAX_ROUNDS):
-        edits = choose_fixes(analyze(text, config=config), unsafe)
+        wanted = [f for f in findings if f.fix is not None and f.fix.edits and (f.fix.safe or unsafe)]
+        edits = choose_fixes(holding_fixes(text, wanted, config, before=findings), unsafe)
         if not edits:
             break
         fixed = apply_edits(text, [e for group in edits for e in group])
+        after = analyze(fixed, config=config)
+        if len(edits) > 1 and _syntax_errors(after) > _syntax_errors(findings):
+            edits = edits[:1]
+            fixed = apply_edits(text, edits[0])
+            after = analyze(fixed, config=config)
         if fixed == text:
             break
-        text = fixed
+        text, findings = fixed, after
         total += len(edits)
     return text, total
+
+
+def _syntax_errors(findings: list[Finding]) -> int:
+    return sum(f.rule is SYNTAX for f in findings)
 
 
 def choose_fixes(findings: list[Finding], unsafe: bool) -> list[tuple[TextEdit, ...]]:
