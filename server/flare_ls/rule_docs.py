@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 from .analyze import analyze  # noqa: F401  (importing registers every rule)
 from .files import UNREADABLE  # noqa: F401  (registers FL003)
 from .findings import RuleInfo
 from .rules.base import RULES
-
-#: The pages of a checkout or an editable install; an installed copy without them prints the summary.
-PAGES = Path(__file__).resolve().parents[2] / "docs" / "rules"
+from .shipped import shipped
 
 
 def find(key: str) -> RuleInfo | None:
@@ -22,8 +19,8 @@ def find(key: str) -> RuleInfo | None:
 
 
 def page(info: RuleInfo) -> str:
-    path = PAGES / f"{info.code}.md"
-    if path.is_file():
+    path = shipped("rules", f"{info.code}.md")
+    if path is not None:
         return path.read_text(encoding="utf-8")
     return f"# {info.code} {info.name}\n\nSeverity: {info.severity.label}\n\n{info.summary}\n\nDocs: {info.url}\n"
 
