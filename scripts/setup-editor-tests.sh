@@ -9,7 +9,8 @@
 #   `apt-get update` runs only when one is missing;
 # - code-server (VS Code in the browser) and playwright-core, from the npm registry, into a cache directory
 #   outside the repository: ${FLARE_LS_EDITOR_CACHE:-$HOME/.cache/flare-ls-editors};
-# - the VS Code extension: `npm ci` and `npm run package` in vscode-client/ (-> vscode-client/flare-ls-<version>.vsix).
+# - the VS Code extension: `npm ci` and `npm run package` in vscode-client/ (-> vscode-client/flare-ls-<version>.vsix),
+#   which bundles the language server for this platform with the Python running this script (the venv's).
 #
 # Environment: FLARE_LS_EDITOR_CACHE (the cache directory). tests/editors/test_vscode.py finds the same
 # cache with the same default.
@@ -106,8 +107,10 @@ fi
 version=$(node -p 'require("./package.json").version')
 vsix=$EXT/flare-ls-$version.vsix
 # Rebuild when the .vsix is missing or older than anything that goes into it.
-if [ ! -f "$vsix" ] || [ -n "$(find src package.json package-lock.json tsconfig.json esbuild.mjs README.md \
-    CHANGELOG.md LICENSE .vscodeignore -newer "$vsix" 2>/dev/null | head -1)" ]; then
+# The .vsix carries the language server too (scripts/bundle_server.py): the server's sources count.
+if [ ! -f "$vsix" ] || [ -n "$(find src scripts package.json package-lock.json tsconfig.json esbuild.mjs README.md \
+    CHANGELOG.md LICENSE .vscodeignore ../server ../docs/rules ../schemas ../pyproject.toml -newer "$vsix" \
+    -not -name '*.pyc' 2>/dev/null | head -1)" ]; then
   log "npm run package in vscode-client/"
   npm run --silent package >/dev/null
 fi

@@ -27,6 +27,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,6 +112,8 @@ def _missing() -> list[str]:
         missing.append(f"the extension ({vsix.relative_to(ROOT)})")
     else:
         sources = [EXTENSION / "package.json", *(EXTENSION / "src").rglob("*.ts"), *(EXTENSION / "syntaxes").glob("*")]
+        # The .vsix carries the language server (bundled/): a change to the server makes it stale too.
+        sources += [*(ROOT / "server").rglob("*.py"), *(ROOT / "docs" / "rules").glob("*.md")]
         stale = [s for s in sources if s.stat().st_mtime > vsix.stat().st_mtime]
         if stale:
             missing.append(f"an up-to-date {vsix.name} (older than {stale[0].relative_to(ROOT)})")
@@ -172,6 +175,18 @@ def _clean_env(tmp: Path) -> dict[str, str]:
 
 @pytest.fixture
 def session(tools: Tools, tmp_path: Path) -> Iterator[Session]:
+    """code-server with the extension, running the flare-ls of this Python (the server command setting)."""
+    with _code_server(tools, tmp_path, {"flare-ls.server.command": [sys.executable, "-m", "flare_ls"]}) as started:
+        yield started
+
+
+@contextmanager
+def _code_server(
+    tools: Tools, tmp_path: Path, machine: dict[str, object], path: str | None = None
+) -> Iterator[Session]:
+    """code-server on a workspace of three manifests, the extension installed into a fresh profile whose
+    Remote (machine) settings are ``machine``; ``path``: the PATH that code-server, the extension and the
+    language server see (default: this process's)."""
     # The workspace: the seed's Kafka manifest, and a streaming job without checkpointLocation.
     workspace = tmp_path / "workspace"
     workspace.mkdir()
@@ -197,9 +212,7 @@ def session(tools: Tools, tmp_path: Path) -> Iterator[Session]:
     # it from the Remote settings (<user-data-dir>/Machine/settings.json), not from the User settings.
     (user / "Machine").mkdir()
     machine_settings = user / "Machine" / "settings.json"
-    machine_settings.write_text(
-        json.dumps({"flare-ls.server.command": [sys.executable, "-m", "flare_ls"]}, indent=2), encoding="utf-8"
-    )
+    machine_settings.write_text(json.dumps(machine, indent=2), encoding="utf-8")
     settings = {
         # Reaches the server through initializationOptions and workspace/configuration: the job-name
         # warning (FL306) must be absent from the Problems panel.
@@ -222,6 +235,8 @@ def session(tools: Tools, tmp_path: Path) -> Iterator[Session]:
     }
     (user / "User" / "settings.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
     env = _clean_env(tmp_path)
+    if path is not None:
+        env["PATH"] = path
     common = [str(tools.code_server), "--config", str(config), "--extensions-dir", str(extensions)]
     common += ["--user-data-dir", str(user)]
 
@@ -338,7 +353,7 @@ def test_vscode_extension_in_code_server(session: Session, tmp_path: Path) -> No
     assert not analyze(renamed), renamed
 
     missing = results["server-not-found"]
-    assert "pip install flare-ls" in missing["message"] and missing["missing"] in missing["message"], missing
+    assert "Correct the setting" in missing["message"] and missing["missing"] in missing["message"], missing
     assert missing["settingsOpened"], "Open Settings did not show the extension's settings"
     assert drive.returncode == 0, context
 
@@ -349,3 +364,70 @@ def test_vscode_extension_in_code_server(session: Session, tmp_path: Path) -> No
         images.mkdir(exist_ok=True)
         for name in README_SHOTS:
             shutil.copyfile(shots / name, images / name)
+
+
+def _path_without_flare_ls() -> str:
+    """PATH with every folder that holds a ``flare-ls`` left out (this virtual environment's ``bin``)."""
+    kept = [d for d in os.environ.get("PATH", "").split(os.pathsep) if d and not (Path(d) / "flare-ls").exists()]
+    return os.pathsep.join(kept)
+
+
+@pytest.mark.timeout(240)
+def test_the_vsix_alone_serves_with_the_server_it_carries(tools: Tools, tmp_path: Path) -> None:
+    """No server setting, no flare-ls on PATH, only a Python: the extension runs the server it carries."""
+    path = _path_without_flare_ls()
+    assert shutil.which("flare-ls", path=path) is None
+    assert shutil.which("python3", path=path), f"the test needs a python3 on PATH besides the venv's: {path}"
+    with _code_server(tools, tmp_path, {}, path=path) as started:
+        env = _clean_env(tmp_path) | {"NODE_PATH": str(PLAYWRIGHT), "CHROMIUM": CHROMIUM, "CHECKS": "diagnostic"}
+        shots = tmp_path / "screenshots"
+        shots.mkdir()
+        drive = subprocess.run(
+            ["node", str(DRIVER), started.url, str(shots), str(started.kafka), str(started.no_checkpoint),
+             str(started.settings), str(started.sql_views)],
+            capture_output=True, text=True, env=env, timeout=150,
+        )  # fmt: skip
+        results = [json.loads(line) for line in drive.stdout.splitlines() if line.startswith("{")]
+        context = f"driver exit {drive.returncode}; stderr:\n{drive.stderr}\n{started.diagnostics()}"
+        assert [r["check"] for r in results] == ["diagnostic"], context
+        assert results[0]["ok"], f"{results[0].get('error')}\n{context}"
+        assert "FL102" in results[0]["row"] and "Continous" in results[0]["row"], results[0]
+        logs = "".join(
+            p.read_text(encoding="utf-8", errors="replace") for p in started.profile.glob("user/logs/**/*flare-ls*.log")
+        )
+        assert "bundled/tool/flare_ls_server.py" in logs, context
+
+
+def _pythons() -> list[str]:
+    """Every CPython 3.10+ on this machine that runs: on PATH, and those pyenv keeps (its shims answer
+    only for the version selected)."""
+    import glob
+
+    found = {shutil.which(f"python3.{minor}") for minor in range(10, 14)}
+    found |= set(glob.glob(os.path.expanduser("~/.pyenv/versions/3.1[0-3].*/bin/python3.1[0-3]")))
+    found |= {"/usr/bin/python3"}
+    runs = [p for p in found if p and subprocess.run([p, "-c", ""], capture_output=True).returncode == 0]
+    return sorted(runs)
+
+
+def test_the_bundled_server_runs_on_every_python_it_carries_packages_for(tools: Tools, tmp_path: Path) -> None:
+    """The launcher the extension runs, with each Python here, isolated (``-I``) from any installed flare-ls."""
+    launcher = EXTENSION / "bundled" / "tool" / "flare_ls_server.py"
+    carried = {p.name for p in (EXTENSION / "bundled" / "libs").glob("cp3*")}
+    assert carried >= {"cp310", "cp311", "cp312", "cp313"}, carried
+    ran = []
+    for python in _pythons():
+        result = subprocess.run(
+            [python, "-I", str(launcher), "--check", str(SEED / "06-kafka-lakehouse-insights.yaml")],
+            capture_output=True, text=True, cwd=tmp_path, env={"PATH": "/usr/bin:/bin"}, timeout=120,
+        )  # fmt: skip
+        tag = subprocess.run(
+            [python, "-c", "import sys; print('cp%d%d' % sys.version_info[:2])"], capture_output=True, text=True
+        ).stdout.strip()
+        if tag in carried:
+            assert result.returncode == 1 and "FL102" in result.stdout, (python, result.stdout, result.stderr)
+            ran.append(tag)
+        else:
+            assert result.returncode == 4 and "no packages for Python" in result.stderr, (python, result.stderr)
+    assert ran, f"no Python here that the bundle carries packages for: {_pythons()}"
+    print("bundled server ran on", sorted(set(ran)))

@@ -9,7 +9,8 @@
 // is the profile's remote (machine) settings file, which holds flare-ls.server.command and which the last
 // check edits as a person would. Prints one
 // JSON object per check on stdout ({"check", "ok", ...}), in order; the log goes to stderr. Each step
-// saves a screenshot into SHOTS_DIR. Environment: CHROMIUM (default /usr/bin/chromium).
+// saves a screenshot into SHOTS_DIR. Environment: CHROMIUM (default /usr/bin/chromium), CHECKS (the checks to
+// run, comma-separated; default all).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -20,6 +21,8 @@ if (!SQL_VIEWS) {
   console.error('usage: node vscode_drive.js URL SHOTS_DIR KAFKA_YAML NO_CHECKPOINT_YAML SETTINGS_JSON SQL_VIEWS_YAML');
   process.exit(2);
 }
+// CHECKS=name,name runs only those checks (the bundled-server test needs the diagnostic alone).
+const ONLY = process.env.CHECKS ? process.env.CHECKS.split(',') : null;
 const t0 = Date.now();
 const log = (...a) => console.error(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 const report = (result) => console.log(JSON.stringify(result));
@@ -107,6 +110,7 @@ function find(file, needle) {
   }
 
   async function check(name, body) {
+    if (ONLY && !ONLY.includes(name)) return;
     const started = Date.now();
     try {
       const result = await body();
@@ -330,7 +334,7 @@ function find(file, needle) {
       return saved['flare-ls.server.command'][0] === missing;
     }, 10000);
     if (!written) throw new Error(`settings.json not saved: ${fs.readFileSync(SETTINGS, 'utf8')}`);
-    const toast = page.locator('.notification-toast', { hasText: 'pip install flare-ls' }).first();
+    const toast = page.locator('.notification-toast', { hasText: 'Correct the setting' }).first();
     await toast.waitFor({ state: 'visible', timeout: 20000 });
     const message = await toast.innerText();
     await shot('server-not-found.png');

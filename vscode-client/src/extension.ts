@@ -16,11 +16,21 @@ import {
 } from 'vscode-languageclient/node';
 
 const SECTION = 'flare-ls';
-const INSTALL_HINT = 'pip install flare-ls';
+/** What to do when no server can be found at all. */
+const INSTALL_HINT =
+  'Install Python 3.10 or newer for the server this extension carries, or install flare-ls ' +
+  '(`pipx install git+https://github.com/flare-ls/flare-ls`) and point the setting ' +
+  'flare-ls.server.command or flare-ls.server.pythonPath at it if it is not on PATH.';
+/** What to do when a setting names a server that cannot run. */
+const SETTING_HINT =
+  'Correct the setting, or clear flare-ls.server.command and flare-ls.server.pythonPath to use the server ' +
+  'this extension carries.';
 const SETTINGS_QUERY = '@ext:flare-ls.flare-ls';
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
+/** Where the extension is installed: its bundled server lives under `bundled/`. */
+let extensionPath = '';
 /** Serialises start, stop and restart so that two restarts never race. */
 let pending: Promise<void> = Promise.resolve();
 /** The client a restart is about to stop. */
@@ -28,6 +38,7 @@ let retiring: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('flare-ls');
+  extensionPath = context.extensionPath;
   context.subscriptions.push(
     output,
     vscode.commands.registerCommand('flare-ls.restartServer', () => enqueue(restart)),
@@ -75,24 +86,20 @@ async function stop(): Promise<void> {
 async function start(): Promise<void> {
   let command: ServerCommand;
   try {
-    command = serverCommand();
+    command = await serverCommand();
   } catch (error) {
-    reportMissing(errorText(error));
+    reportMissing(errorText(error), INSTALL_HINT);
     return;
   }
-  if (resolveExecutable(command.command) === undefined) {
-    reportMissing(
-      command.origin === 'default'
-        ? `cannot find the flare-ls language server: \`flare-ls\` is not on PATH.`
-        : `cannot find \`${command.command}\` (from the setting ${command.origin}).`,
-    );
+  if (command.origin !== 'bundled' && resolveExecutable(command.command) === undefined) {
+    reportMissing(`cannot find \`${command.command}\` (from ${command.origin}).`, SETTING_HINT);
     return;
   }
   if (command.args[0] === '-m' && command.args[1] === 'flare_ls') {
     // `python -m flare_ls` with a Python that lacks the package would die at once: say so plainly.
     const problem = await importProblem(command.command);
     if (problem !== undefined) {
-      reportMissing(`\`${command.command}\` (from the setting ${command.origin}) cannot run flare-ls: ${problem}.`);
+      reportMissing(`\`${command.command}\` (from ${command.origin}) cannot run flare-ls: ${problem}.`, SETTING_HINT);
       return;
     }
   }
@@ -143,6 +150,7 @@ async function start(): Promise<void> {
     await created.dispose().catch(() => undefined);
     reportMissing(
       `the language server \`${described}\` stopped before it started (${errorText(error)}); its log says why.`,
+      command.origin === 'bundled' || command.origin === 'PATH' ? INSTALL_HINT : SETTING_HINT,
       true,
     );
   }
@@ -169,11 +177,16 @@ function serverSettings(scopeUri?: string): ServerSettings {
 interface ServerCommand {
   command: string;
   args: string[];
-  /** Where the command came from: `default` or the setting's name. */
+  /** Where the command came from, for messages: a setting, `PATH` or `bundled`. */
   origin: string;
 }
 
-function serverCommand(): ServerCommand {
+/**
+ * The server to start: the one a setting names; else, by `flare-ls.server.importStrategy`, `flare-ls` from
+ * PATH (`fromEnvironment`, the default) or, when there is none or with `useBundled`, the server this
+ * extension carries, run by a Python it finds. Throws, with what was tried, when there is none.
+ */
+async function serverCommand(): Promise<ServerCommand> {
   const config = vscode.workspace.getConfiguration(SECTION);
   const setting = config.get<string[] | string>('server.command');
   if (Array.isArray(setting) && setting.length > 0) {
@@ -181,16 +194,90 @@ function serverCommand(): ServerCommand {
     if (!command) {
       throw new Error('the setting flare-ls.server.command starts with an empty string');
     }
-    return { command, args, origin: 'flare-ls.server.command' };
+    return { command, args, origin: 'the setting flare-ls.server.command' };
   }
   if (typeof setting === 'string' && setting.trim() !== '') {
-    return { command: expand(setting.trim()), args: [], origin: 'flare-ls.server.command' };
+    return { command: expand(setting.trim()), args: [], origin: 'the setting flare-ls.server.command' };
   }
   const python = config.get<string>('server.pythonPath', '').trim();
   if (python !== '') {
-    return { command: expand(python), args: ['-m', 'flare_ls'], origin: 'flare-ls.server.pythonPath' };
+    return { command: expand(python), args: ['-m', 'flare_ls'], origin: 'the setting flare-ls.server.pythonPath' };
   }
-  return { command: 'flare-ls', args: [], origin: 'default' };
+  const strategy = config.get<string>('server.importStrategy', 'fromEnvironment');
+  if (strategy !== 'useBundled' && resolveExecutable('flare-ls') !== undefined) {
+    return { command: 'flare-ls', args: [], origin: 'PATH' };
+  }
+  const bundled = await bundledServer();
+  if (typeof bundled === 'string') {
+    const onPath = strategy === 'useBundled' ? '' : '`flare-ls` is not on PATH, and ';
+    throw new Error(`cannot find the flare-ls language server: ${onPath}${bundled}.`);
+  }
+  return bundled;
+}
+
+/**
+ * The server in `bundled/` (its packages per CPython version in `bundled/libs/cpXY`, see
+ * scripts/bundle_server.py), run by the first Python that has packages there: the Python extension's
+ * interpreter for this workspace, then `python3` and `python` from PATH. A string says why there is none.
+ */
+async function bundledServer(): Promise<ServerCommand | string> {
+  const tool = path.join(extensionPath, 'bundled', 'tool', 'flare_ls_server.py');
+  let tags: string[];
+  try {
+    tags = fs.readdirSync(path.join(extensionPath, 'bundled', 'libs')).filter((name) => /^cp\d+$/.test(name));
+  } catch {
+    tags = [];
+  }
+  if (!fs.existsSync(tool) || tags.length === 0) {
+    return 'this build of the extension carries no server';
+  }
+  const versions = tags.map((tag) => `${tag[2]}.${tag.slice(3)}`).sort();
+  const tried: string[] = [];
+  for (const python of await pythonCandidates()) {
+    const tag = await pythonTag(python);
+    tried.push(`${python} (${tag === undefined ? 'does not run' : `Python ${tag.slice(2, 3)}.${tag.slice(3)}`})`);
+    if (tag !== undefined && tags.includes(tag)) {
+      // -I: neither PYTHONPATH nor the user's site-packages can shadow the bundled packages.
+      return { command: python, args: ['-I', tool], origin: 'bundled' };
+    }
+  }
+  const found = tried.length > 0 ? `found ${tried.join(', ')}` : 'found no Python';
+  return `the server this extension carries needs Python ${versions.join(', ')}; ${found}`;
+}
+
+async function pythonCandidates(): Promise<string[]> {
+  const candidates: string[] = [];
+  const pythonExtension = vscode.extensions.getExtension('ms-python.python');
+  if (pythonExtension !== undefined) {
+    try {
+      const api = pythonExtension.isActive ? pythonExtension.exports : await pythonExtension.activate();
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      const active = api?.environments?.getActiveEnvironmentPath?.(folder);
+      if (typeof active?.path === 'string' && active.path !== '') {
+        candidates.push(active.path);
+      }
+    } catch (error) {
+      output.appendLine(`the Python extension did not name an interpreter: ${errorText(error)}`);
+    }
+  }
+  for (const name of process.platform === 'win32' ? ['python', 'python3'] : ['python3', 'python']) {
+    const found = resolveExecutable(name);
+    if (found !== undefined && !candidates.includes(found)) {
+      candidates.push(found);
+    }
+  }
+  return candidates;
+}
+
+/** `cpXY` for the CPython that `python` runs, or undefined when it does not run (or is not CPython). */
+function pythonTag(python: string): Promise<string | undefined> {
+  const code = "import sys; print('cp%d%d' % sys.version_info[:2] if sys.implementation.name == 'cpython' else '')";
+  return new Promise((resolve) => {
+    cp.execFile(python, ['-I', '-c', code], { timeout: 20000 }, (error, stdout) => {
+      const tag = String(stdout).trim();
+      resolve(error === null && /^cp\d+$/.test(tag) ? tag : undefined);
+    });
+  });
 }
 
 function workspaceRoot(): string | undefined {
@@ -255,15 +342,14 @@ function isExecutableFile(file: string): boolean {
   }
 }
 
-/** Tells the user the server cannot be started, with the install hint; does not wait for an answer. */
-function reportMissing(problem: string, offerLog = false): void {
+/** Tells the user the server cannot be started, and what to do; does not wait for an answer. */
+function reportMissing(problem: string, hint: string, offerLog = false): void {
   output.appendLine(problem);
   const openSettings = 'Open Settings';
   const showLog = 'Show Log';
   void vscode.window
     .showErrorMessage(
-      `flare-ls: ${problem} Install it with \`${INSTALL_HINT}\` (in the Python environment you use), ` +
-        'or point the setting flare-ls.server.command or flare-ls.server.pythonPath at it.',
+      `flare-ls: ${problem} ${hint}`,
       openSettings,
       ...(offerLog ? [showLog] : []),
     )
