@@ -20,7 +20,7 @@ import os
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,7 +32,7 @@ from pygls.uris import to_fs_path
 from .. import __version__
 from ..analyze import Config, analyze_parsed
 from ..config import ConfigError, ConfigLoader
-from ..findings import Finding, Severity
+from ..findings import Finding, Fix, Severity, TextEdit
 from ..names import Name, names
 from ..parsing.yamltree import ParsedText, Pos, parse, split_lines
 from ..rules.schema import INTERNAL_ERROR
@@ -63,6 +63,10 @@ class Analysis:
     #: The views and jobs it defines and uses (``names.names``), computed at the first request that
     #: needs them (hover, highlight, navigation), not on every keystroke.
     names: list[Name] | None = None
+    #: Whether each fix offered holds (``analyze.fix_holds``), judged at the first code action asking.
+    holds: dict[Fix, bool] = field(default_factory=dict)
+    #: The edits of "fix all" (one round of ``--fix``), computed at the first code action asking.
+    fix_all: tuple[TextEdit, ...] | None = None
 
 
 class FlareServer(LanguageServer):
