@@ -92,12 +92,13 @@ def measure(source: Path, cycles: int) -> tuple[float, float, float]:
         uri = f"file:///tmp/bench-memory/{n}.yaml"
         document = {"uri": uri, "languageId": "yaml", "version": 1, "text": text}
         client.send({"method": "textDocument/didOpen", "params": {"textDocument": document}})
-        change = {"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}}, "text": " "}
+        at = {"line": line, "character": 0}
+        change = {"range": {"start": at, "end": at}, "text": " "}
         params = {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [change]}
         client.send({"method": "textDocument/didChange", "params": params})
-        client.wait(lambda: client.published.get(uri) == 2)
+        client.wait(lambda uri=uri: client.published.get(uri) == 2)
         client.send({"method": "textDocument/didClose", "params": {"textDocument": {"uri": uri}}})
-        client.wait(lambda: client.published.get(uri) == -1)
+        client.wait(lambda uri=uri: client.published.get(uri) == -1)
         del client.published[uri]
     end_rss, seconds = client.rss_mb(), time.perf_counter() - started
     client.send({"id": 1, "method": "shutdown"})
