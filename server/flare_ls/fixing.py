@@ -69,21 +69,30 @@ def fix_text(text: str, *, unsafe: bool = False, config: Config | None = None) -
     total = 0
     findings = analyze(text, config=config)
     for _ in range(MAX_ROUNDS):
-        wanted = [f for f in findings if f.fix is not None and f.fix.edits and (f.fix.safe or unsafe)]
-        edits = choose_fixes(holding_fixes(text, wanted, config, before=findings), unsafe)
-        if not edits:
-            break
-        fixed = apply_edits(text, [e for group in edits for e in group])
-        after = analyze(fixed, config=config)
-        if len(edits) > 1 and _syntax_errors(after) > _syntax_errors(findings):
-            edits = edits[:1]
-            fixed = apply_edits(text, edits[0])
-            after = analyze(fixed, config=config)
-        if fixed == text:
+        edits, fixed, after = fix_round(text, findings, config, unsafe)
+        if not edits or fixed == text:
             break
         text, findings = fixed, after
         total += len(edits)
     return text, total
+
+
+def fix_round(
+    text: str, findings: list[Finding], config: Config | None, unsafe: bool
+) -> tuple[list[tuple[TextEdit, ...]], str, list[Finding]]:
+    """One round of :func:`fix_text` (and the editor's "fix all"): the edits of each fix taken, the
+    text with them applied and its findings. ``findings`` are the findings of ``text``."""
+    wanted = [f for f in findings if f.fix is not None and f.fix.edits and (f.fix.safe or unsafe)]
+    edits = choose_fixes(holding_fixes(text, wanted, config, before=findings), unsafe)
+    if not edits:
+        return edits, text, findings
+    fixed = apply_edits(text, [e for group in edits for e in group])
+    after = analyze(fixed, config=config)
+    if len(edits) > 1 and _syntax_errors(after) > _syntax_errors(findings):
+        edits = edits[:1]
+        fixed = apply_edits(text, edits[0])
+        after = analyze(fixed, config=config)
+    return edits, fixed, after
 
 
 def _syntax_errors(findings: list[Finding]) -> int:

@@ -150,6 +150,26 @@ async def test_quick_fixes_fix_all_and_disable(client: LanguageClient) -> None:
     assert apply(KAFKA, fix_all.edit.changes[uri]) == fixed  # the only safe fix here is the typo
 
 
+async def test_a_fix_that_does_not_hold_is_not_offered(client: LanguageClient) -> None:
+    """A fix whose result would not parse (here: one a client changed in the diagnostic's data) is not
+    offered; the finding's own fix, which holds, is."""
+    uri = uri_for("holds.yaml")
+    open_document(client, uri, KAFKA)
+    typo = next(d for d in await diagnostics(client, uri, 1) if d.code == "FL102")
+    line, column = typo.range.start.line, typo.range.start.character
+    broken = {**typo.data, "fix": {**typo.data["fix"], "edits": [[line, column, line, column + 3, "[: {"]]}}
+    tampered = types.Diagnostic(range=typo.range, message=typo.message, code=typo.code, source=typo.source, data=broken)
+    for diag, offered in ((tampered, False), (typo, True)):
+        actions = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=doc(uri),
+                range=typo.range,
+                context=types.CodeActionContext(diagnostics=[diag], only=[types.CodeActionKind.QuickFix]),
+            )
+        )
+        assert ("Change to `Continuous`" in [a.title for a in actions]) is offered
+
+
 async def test_missing_checkpoint_quick_fix_inserts_it_in_streaming(client: LanguageClient) -> None:
     text = PROCESSING.replace("              checkpointLocation: dataos://lakehouse:stream/${CHECKPOINT_DATASET}\n", "")
     uri = uri_for("checkpoint.yaml")

@@ -1,14 +1,17 @@
-"""Code actions: each finding's fix, "fix all" for the safe ones, and silencing a rule on a line."""
+"""Code actions: each finding's fix, "fix all" for the safe ones, and silencing a rule on a line.
+
+A fix is offered only when it holds (``analyze.fix_holds``: its result reads as well as the text and
+its finding is gone), judged once per fix and version; "fix all" takes one round of ``--fix``."""
 
 from __future__ import annotations
 
 from lsprotocol import types
 
-from ..analyze import SUPPRESSION
+from ..analyze import SUPPRESSION, fix_holds
 from ..findings import Fix, TextEdit
-from ..fixing import choose_fixes
+from ..fixing import fix_round
 from .convert import SOURCE, Converter, fix_from_data
-from .server import FlareServer, guarded
+from .server import Analysis, FlareServer, guarded
 
 FIX_ALL = types.CodeActionKind.SourceFixAll
 
@@ -34,14 +37,30 @@ def register(server: FlareServer) -> None:
                     continue
                 data = diag.data if isinstance(diag.data, dict) else {}
                 fix = fix_from_data(data) if data.get("version") == version else None
-                if fix is not None:
+                if fix is not None and _holds(ls, uri, text, diag.code, fix):
                     actions.append(_quick_fix(uri, fix, diag, convert))
                 actions.append(_disable(uri, diag, convert))
         if not wanted or any(FIX_ALL.startswith(k) or k.startswith(FIX_ALL) for k in wanted):
-            fix_all = _fix_all(ls, uri, convert)
+            fix_all = _fix_all(ls, uri, text, convert)
             if fix_all is not None:
                 actions.append(fix_all)
         return actions
+
+
+def _current(ls: FlareServer, uri: str, text: str) -> Analysis | None:
+    result = ls.analysis(uri)
+    return result if result is not None and result.text == text else None
+
+
+def _holds(ls: FlareServer, uri: str, text: str, code: str, fix: Fix) -> bool:
+    """Whether the fix a diagnostic carries holds on the current text (judged once per version)."""
+    result = _current(ls, uri, text)
+    if result is None:
+        return False
+    if fix not in result.holds:
+        finding = next((f for f in result.findings if f.code == code and f.fix == fix), None)
+        result.holds[fix] = finding is not None and fix_holds(text, finding, result.config, result.findings)
+    return result.holds[fix]
 
 
 def _quick_fix(uri: str, fix: Fix, diag: types.Diagnostic, convert: Converter) -> types.CodeAction:
@@ -77,12 +96,15 @@ def _disable(uri: str, diag: types.Diagnostic, convert: Converter) -> types.Code
     )
 
 
-def _fix_all(ls: FlareServer, uri: str, convert: Converter) -> types.CodeAction | None:
-    """Every safe fix of the document at once, chosen as one round of ``flare-ls --fix`` chooses them."""
-    result = ls.analysis(uri)
+def _fix_all(ls: FlareServer, uri: str, text: str, convert: Converter) -> types.CodeAction | None:
+    """Every safe fix of the document that holds, as one round of ``flare-ls --fix`` takes them."""
+    result = _current(ls, uri, text)
     if result is None:
         return None
-    edits = tuple(edit for fix in choose_fixes(result.findings, unsafe=False) for edit in fix)
+    if result.fix_all is None:
+        chosen, _, _ = fix_round(text, result.findings, result.config, unsafe=False)
+        result.fix_all = tuple(edit for fix in chosen for edit in fix)
+    edits = result.fix_all
     if not edits:
         return None
     fix = Fix("Fix all safe flare-ls findings", edits, True)

@@ -8,6 +8,7 @@ from lsprotocol import types
 
 from .convert import diagnostic
 from .server import FlareServer, guarded
+from .worker import Superseded
 
 _EMPTY = types.RelatedFullDocumentDiagnosticReport(items=[])
 SETTINGS_WAIT_SECONDS = 2.0
@@ -26,12 +27,23 @@ def register(server: FlareServer) -> None:
                 await asyncio.wait_for(ls.settings_ready.wait(), SETTINGS_WAIT_SECONDS)
             except TimeoutError:
                 pass
-        result = ls.analysis(params.text_document.uri)
+        uri = params.text_document.uri
+        while True:
+            current = ls.text_of(uri)
+            try:
+                result = await ls.current_analysis(uri)
+                break
+            except Superseded:
+                continue  # the document changed meanwhile: answer for the newest version
+            except Exception as exc:  # noqa: BLE001 - answered with FL900, never with stale findings
+                ls.log_error(f"analysis of {uri}", exc)
+                version = current[1] if current else None
+                return types.RelatedFullDocumentDiagnosticReport(items=[ls.failure(exc, version)])
         if result is None:
             return _EMPTY
         result_id = f"{ls.generation}:{result.version}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-        convert = ls.converter(params.text_document.uri, result.text)
+        convert = ls.converter(uri, result.text)
         items = [diagnostic(f, convert, result.version) for f in result.findings]
         return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)

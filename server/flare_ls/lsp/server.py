@@ -1,10 +1,13 @@
 """The flare-ls language server: documents, settings, and when analysis runs.
 
-Analysis is synchronous and fast (well under a millisecond for a 100-line manifest), so it runs on the
-server's event loop: an edit schedules one analysis of its document unless one is already scheduled,
-and that analysis reads the document as it is when it runs. Several edits that arrive together are
-analysed once; a result is always for the newest text, so nothing stale is ever published; and there is
-no fixed delay when the author pauses.
+Analysis is fast (well under a millisecond for a 100-line manifest), so a document under
+:data:`BIG_TEXT` characters is analysed on the server's event loop; a bigger one in a thread
+(``worker.py``), so the loop keeps answering while it runs, and a newer version stops the older one.
+An edit schedules one analysis of its document unless one is already scheduled, and that analysis
+reads the document as it is when it runs. Several edits that arrive together are analysed once; a
+result is always for the newest text, so nothing stale is ever published; and there is no fixed delay
+when the author pauses. An analysis that fails publishes one FL900 finding instead, so the previous
+version's findings never stay on screen.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ import functools
 import inspect
 import logging
 import os
+import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,15 +32,21 @@ from pygls.uris import to_fs_path
 from .. import __version__
 from ..analyze import Config, analyze_parsed
 from ..config import ConfigError, ConfigLoader
-from ..findings import Finding
+from ..findings import Finding, Fix, Severity, TextEdit
 from ..names import Name, names
 from ..parsing.yamltree import ParsedText, Pos, parse, split_lines
+from ..rules.schema import INTERNAL_ERROR
+from . import transport
 from .convert import Converter, diagnostic
+from .protocol import FlareProtocol
 from .settings import Settings, parse_settings
+from .worker import Superseded, Worker
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
 PARENT_POLL_SECONDS = 2.0
+#: Documents of at least this many characters are analysed off the message loop (about 1,500 lines).
+BIG_TEXT = 64 * 1024
 
 
 @dataclass
@@ -53,11 +63,20 @@ class Analysis:
     #: The views and jobs it defines and uses (``names.names``), computed at the first request that
     #: needs them (hover, highlight, navigation), not on every keystroke.
     names: list[Name] | None = None
+    #: Whether each fix offered holds (``analyze.fix_holds``), judged at the first code action asking.
+    holds: dict[Fix, bool] = field(default_factory=dict)
+    #: The edits of "fix all" (one round of ``--fix``), computed at the first code action asking.
+    fix_all: tuple[TextEdit, ...] | None = None
 
 
 class FlareServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("flare-ls", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "flare-ls",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=FlareProtocol,
+        )
         self.settings = Settings()
         self.config: Config = self.settings.config()
         self.analyses: dict[str, Analysis] = {}
@@ -67,6 +86,7 @@ class FlareServer(LanguageServer):
         #: waits for it, since not every client can be asked to pull again afterwards.
         self.settings_ready = asyncio.Event()
         self.scheduled: set[str] = set()
+        self.worker = Worker()
         #: Project configuration files (flare-ls.toml, ...), found as ``flare-ls --check`` finds them.
         self.project_configs = ConfigLoader()
         #: Problems with project configuration files already shown to the user (each is shown once).
@@ -143,12 +163,24 @@ class FlareServer(LanguageServer):
         cached = self.analyses.get(uri)
         if cached is not None and cached.version == version and cached.text == text and cached.config == config:
             return cached
-        bom = text.startswith("\ufeff")
-        body = text[1:] if bom else text
-        lines = split_lines(body)
-        parsed = parse(body, lines)
-        findings = analyze_parsed(body, lines, parsed, config, bom)
-        result = Analysis(version, text, lines, parsed, findings, config)
+        result = _compute(text, version, config)
+        self.analyses[uri] = result
+        return result
+
+    async def current_analysis(self, uri: str) -> Analysis | None:
+        """:meth:`analysis`, in a thread for a big document; raises :class:`Superseded` when a newer
+        version stopped it (the caller asking for that version gets the result)."""
+        current = self.text_of(uri)
+        if current is None or len(current[0]) < BIG_TEXT:
+            return self.analysis(uri)
+        text, version = current
+        config = self.config_for(uri)
+        cached = self.analyses.get(uri)
+        if cached is not None and cached.version == version and cached.text == text and cached.config == config:
+            return cached
+        result = await self.worker.run(uri, (version, id(text), config), lambda: _compute(text, version, config))
+        if self.text_of(uri) != (text, version):
+            raise Superseded()
         self.analyses[uri] = result
         return result
 
@@ -180,25 +212,39 @@ class FlareServer(LanguageServer):
         if self.pulls_diagnostics or uri in self.scheduled:
             return
         self.scheduled.add(uri)
-        asyncio.get_running_loop().call_soon(self._publish, uri)
+        asyncio.ensure_future(self._publish(uri))
 
-    def _publish(self, uri: str) -> None:
+    async def _publish(self, uri: str) -> None:
         self.scheduled.discard(uri)
+        current = self.text_of(uri)
         try:
-            result = self.analysis(uri)
+            result = await self.current_analysis(uri)
             if result is None:
                 return
+            version = result.version
             convert = self.converter(uri, result.text)
-            diagnostics = [diagnostic(f, convert, result.version) for f in result.findings]
+            diagnostics = [diagnostic(f, convert, version) for f in result.findings]
+        except Superseded:
+            return  # a newer version is being analysed, and will be published
         except Exception as exc:  # noqa: BLE001 - a failing analysis must not take the server down
             self.log_error(f"analysis of {uri}", exc)
-            return
+            if current is None or self.text_of(uri) != current:
+                return
+            version = current[1]
+            diagnostics = [self.failure(exc, version)]
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=result.version)
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
+
+    def failure(self, exc: BaseException, version: int | None) -> types.Diagnostic:
+        """An FL900 diagnostic saying the analysis failed (published in place of its findings)."""
+        message = f"flare-ls failed on this document ({type(exc).__name__}: {exc}); please report it"
+        finding = Finding(INTERNAL_ERROR, message, (0, 0), (0, 0), Severity.ERROR)
+        return diagnostic(finding, Converter([""], self.encoding), version)
 
     def forget(self, uri: str) -> None:
         self.analyses.pop(uri, None)
+        self.worker.stop(uri)
         if not self.pulls_diagnostics:
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -237,6 +283,49 @@ class FlareServer(LanguageServer):
         except Exception:  # noqa: BLE001 - the transport itself may be gone
             pass
 
+    # -- transport --------------------------------------------------------------------------------
+    def start_io(self, stdin: Any = None, stdout: Any = None) -> None:
+        """Serve on standard input and output with our frame reader (``transport.py``)."""
+        import sys
+
+        from pygls.io_ import StdoutWriter
+
+        self._stop_event = stop = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        fd = (stdin or sys.stdin.buffer).fileno()
+
+        async def main() -> None:
+            await transport.serve(transport.FrameReader(transport.stdin_chunks(fd)), self.protocol, stop)
+
+        try:
+            asyncio.run(main())
+        except BrokenPipeError:
+            log.error("the connection to the client is lost")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
+
+    def start_tcp(self, host: str, port: int) -> None:
+        """Serve one client at a time on ``host:port`` with our frame reader."""
+        self._stop_event = stop = threading.Event()
+
+        async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            self.protocol.set_writer(writer)
+            frames = transport.FrameReader(lambda: reader.read(transport.CHUNK))
+            await transport.serve(frames, self.protocol, stop)
+            self.shutdown()
+
+        async def main() -> None:
+            self._server = await asyncio.start_server(connection, host, port)
+            async with self._server:
+                await self._server.serve_forever()
+
+        try:
+            asyncio.run(main())
+        except asyncio.CancelledError:
+            pass
+
     async def watch_parent(self, pid: int) -> None:
         """End the server when the editor that started it is gone (it may never send exit)."""
         while True:
@@ -250,6 +339,18 @@ class FlareServer(LanguageServer):
                 pass  # alive, owned by someone else
 
 
+def _compute(text: str, version: int | None, config: Config) -> Analysis:
+    """The analysis of one version of a document (the text may start with a byte-order mark)."""
+    if "analysis" in INJECTED_FAULTS:
+        raise RuntimeError("fault injected into the analysis")
+    bom = text.startswith("\ufeff")
+    body = text[1:] if bom else text
+    lines = split_lines(body)
+    parsed = parse(body, lines)
+    findings = analyze_parsed(body, lines, parsed, config, bom)
+    return Analysis(version, text, lines, parsed, findings, config)
+
+
 def _file_path(uri: str) -> Path | None:
     """The filesystem path of a ``file:`` URI (None for any other scheme, e.g. ``untitled:``)."""
     if not uri.startswith("file:"):
@@ -259,7 +360,8 @@ def _file_path(uri: str) -> Path | None:
 
 
 #: Handler names to fail on purpose (comma-separated), so the end-to-end tests can prove that a failing
-#: handler is logged and answered empty. Test-only: nothing sets it in normal use.
+#: handler is logged and answered empty (``analysis`` makes every analysis fail, which publishes FL900).
+#: Test-only: nothing sets it in normal use.
 INJECTED_FAULTS = frozenset(filter(None, os.environ.get("FLARE_LS_INJECT_FAULT", "").split(",")))
 
 

@@ -1,0 +1,40 @@
+"""pygls's protocol with the gaps that would leave a client waiting, or the server growing, closed.
+
+- After ``shutdown`` pygls drops every message but ``exit`` without a word, so a request would wait
+  forever; here it is answered with InvalidRequest, as the LSP specification asks.
+- pygls keeps the future of every notification whose handler is one of its own generators (didOpen,
+  didChange, didClose, ...) in ``_request_futures`` and never removes it: about one future per
+  notification for the life of the session. Here a future is removed when it is done.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidRequest
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.json_rpc import RPCRequest
+
+log = logging.getLogger(__name__)
+
+
+class FlareProtocol(LanguageServerProtocol):
+    def handle_message(self, message: Any) -> None:
+        if self._shutdown and isinstance(message, RPCRequest) and message.method != types.EXIT:
+            error = JsonRpcInvalidRequest(f"{message.method!r} after shutdown: the server only accepts exit now")
+            self._send_response(message.id, error=error.to_response_error())
+            return
+        super().handle_message(message)
+
+    def _execute_handler(self, msg_id: Any, handler: Any, callback: Any, args: Any = None, kwargs: Any = None) -> None:
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        future = self._request_futures.get(msg_id)
+        if future is not None:
+            future.add_done_callback(lambda done: self._forget_future(msg_id, done))
+
+    def _forget_future(self, msg_id: Any, future: Future[Any]) -> None:
+        if self._request_futures.get(msg_id) is future:
+            del self._request_futures[msg_id]
