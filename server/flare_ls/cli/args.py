@@ -210,13 +210,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def _long_options() -> dict[str, bool]:
-    """Every option of every command, and whether it takes a value."""
-    out: dict[str, bool] = {}
-    for command in (None, *COMMANDS):
-        for action in build_parser(command)._actions:
-            for option in action.option_strings:
-                out[option] = action.nargs != 0
-    return out
+    """Every option, and whether it takes a value: the parser without a command has every option of
+    ``check`` and ``server``, and the other commands' options are among them (``rules --format``)."""
+    return {option: action.nargs != 0 for action in build_parser()._actions for option in action.option_strings}
 
 
 def split_command(argv: list[str]) -> tuple[str | None, list[str]]:
