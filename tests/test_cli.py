@@ -81,9 +81,12 @@ def test_directories_recurse_into_yaml_files_and_skip_other_yaml(tmp_path) -> No
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "bad.yaml").write_text(KAFKA.read_text(encoding="utf-8"), encoding="utf-8")
     result = run("--check", str(tmp_path))
-    files = {line.split(":")[0] for line in result.stdout.splitlines()[:-1]}
+    files = {line.split(":")[0] for line in result.stdout.splitlines()[:-2]}
     assert files == {str(tmp_path / "nested" / "deeper" / "job.yml")}
-    assert result.stdout.splitlines()[-1].endswith("in 1 of 2 files; 2 with a fix.")
+    # The summary, then ruff's hint about --fix (which replaced "; 2 with a fix." on the summary line).
+    summary, hint = result.stdout.splitlines()[-2:]
+    assert summary.endswith("in 1 of 2 files.")
+    assert hint == "[*] 1 fixable with `--fix` (1 unsafe fix available with `--fix --unsafe-fixes`)."
 
 
 def test_unreadable_and_undecodable_files_are_reported_and_others_still_checked(tmp_path) -> None:
@@ -105,7 +108,15 @@ def test_utf16_with_bom_is_decoded(tmp_path) -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [("--check",), ("--format", "xml", "--check", "x"), ("--bogus",), ("--stdio", "--check", "x")]
+    "args",
+    [
+        # `--check` alone used to be one: it checks `.` now, as `flare-ls check` does.
+        ("check", "--select", "FL999"),
+        ("--format", "xml", "--check", "x"),
+        ("--bogus",),
+        ("--stdio", "--check", "x"),
+        ("nonsense", "x.yaml"),
+    ],
 )
 def test_usage_errors_exit_two(args) -> None:
     result = run(*args)

@@ -1,4 +1,4 @@
-"""``flare-ls``: the command. ``--check`` runs the linter; the language server is started elsewhere."""
+"""``flare-ls``: the command (``cli``): ``check`` runs the linter, ``server`` the language server."""
 
 from __future__ import annotations
 

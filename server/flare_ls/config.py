@@ -16,6 +16,7 @@ Keys (docs/configuration.md)::
     exclude = ["generated", "build/**"]   # files and directories skipped (directories are not entered)
     default-stack = "flare:7.0"           # the stack version assumed for a bare `stack: flare`
     max-file-size = "10MB"                # larger files are not read (FL003); default 5 MB
+    respect-gitignore = true              # walks skip what .gitignore and .ignore files ignore
 
 Globs: ``*``, ``?`` and ``[...]`` match within one path segment, ``**`` matches any number of segments.
 A glob without ``/`` matches a file's (or directory's) name at any depth; a glob with ``/`` matches the
@@ -145,6 +146,7 @@ def settings_model() -> Any:
         exclude: list[str] = []
         default_stack: str | None = Field(default=None, alias="default-stack")
         max_file_size: int = Field(default=files.DEFAULT_MAX_FILE_SIZE, alias="max-file-size")
+        respect_gitignore: bool = Field(default=True, alias="respect-gitignore")
 
         @field_validator("max_file_size", mode="before")
         @classmethod
@@ -202,6 +204,7 @@ DEFAULT_SETTINGS = SimpleNamespace(
     exclude=[],
     default_stack=None,
     max_file_size=files.DEFAULT_MAX_FILE_SIZE,
+    respect_gitignore=True,
 )
 
 
@@ -636,20 +639,47 @@ class ConfigLoader:
         assert project is not None
         return project
 
-    def iter_files(self, paths: list[Path], config: ProjectConfig | None = None) -> Iterator[tuple[Path, bool]]:
+    def iter_files(
+        self,
+        paths: list[Path],
+        config: ProjectConfig | None = None,
+        *,
+        force_exclude: bool = False,
+        respect_gitignore: bool = True,
+    ) -> Iterator[tuple[Path, bool]]:
         """The YAML files to check, honouring ``include``/``exclude``: ``(path, named)`` for
-        each path given (always yielded) and each included file below the directories given, in sorted
-        order. Each directory follows its own configuration, unless ``config`` is given (``--config``)."""
+        each path given and each included file below the directories given, in sorted order. Each
+        directory follows its own configuration, unless ``config`` is given (``--config``). A path
+        given is yielded even when ``exclude`` matches it, unless ``force_exclude`` (what pre-commit
+        needs: it names the files itself). Walks skip what ``.gitignore`` and ``.ignore`` files
+        ignore (``ignorefiles``) when ``respect_gitignore`` and the configuration's
+        ``respect-gitignore`` say so."""
+        from .ignorefiles import IgnoreFiles
+
         for path in paths:
+            if force_exclude and (config or self.load_for(path)).is_excluded(path):
+                continue
             if not path.is_dir():
                 yield path, True
                 continue
+            ignore = IgnoreFiles(path) if respect_gitignore else None
             found: list[Path] = []
             for folder, dirs, names in os.walk(path):
                 here = Path(folder)
                 project = config or self.load_for(here)
-                dirs[:] = sorted(d for d in dirs if d not in files._SKIP_DIRS and project.enters(here / d))
-                found += [here / n for n in names if project.is_included(here / n)]
+                honour = ignore if ignore is not None and project.settings.respect_gitignore else None
+                dirs[:] = sorted(
+                    d
+                    for d in dirs
+                    if d not in files._SKIP_DIRS
+                    and project.enters(here / d)
+                    and (honour is None or not honour.ignored(here / d, True))
+                )
+                found += [
+                    here / n
+                    for n in names
+                    if project.is_included(here / n) and (honour is None or not honour.ignored(here / n, False))
+                ]
             yield from ((f, False) for f in sorted(found))
 
 
@@ -666,9 +696,20 @@ def load_file(source: Path) -> ProjectConfig:
     return _LOADER.load_file(source)
 
 
-def iter_files(paths: list[Path], config: ProjectConfig | None = None) -> Iterator[tuple[Path, bool]]:
+def iter_files(
+    paths: list[Path],
+    config: ProjectConfig | None = None,
+    *,
+    force_exclude: bool = False,
+    respect_gitignore: bool = True,
+) -> Iterator[tuple[Path, bool]]:
     """:meth:`ConfigLoader.iter_files` with the shared cache."""
-    return _LOADER.iter_files(paths, config)
+    return _LOADER.iter_files(paths, config, force_exclude=force_exclude, respect_gitignore=respect_gitignore)
+
+
+def clear_cache() -> None:
+    """Forget what discovery found (``flare-ls check --watch`` calls it before each round)."""
+    _LOADER.clear()
 
 
 def _rules_text(rules: frozenset[str] | None) -> str:
@@ -695,6 +736,7 @@ def show_settings(path: Path, config_file: Path | None = None) -> str:
     lines.append(f"  exclude:          {', '.join(s.exclude) or 'none'}")
     lines.append(f"  default-stack:    {s.default_stack or 'none'}")
     lines.append(f"  max-file-size:    {files.format_size(project.max_file_size)} ({project.max_file_size} bytes)")
+    lines.append(f"  respect-gitignore: {'true' if s.respect_gitignore else 'false'}")
     if not target.is_dir():
         config = project.config_for(target)
         found = "yes" if project.is_included(target) else "no"

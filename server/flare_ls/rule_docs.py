@@ -43,25 +43,18 @@ def description(info: RuleInfo) -> str:
     return " ".join(paragraph) or info.summary
 
 
-def rules_command(argv: list[str]) -> int:
-    """Returns the exit code: 0, or 2 for a usage error or an unknown rule."""
-    command, rest = argv[0], argv[1:]
-    if command == "rule":
-        if len(rest) != 1:
-            sys.stderr.write("usage: flare-ls rule ID\n")
-            return 2
-        info = find(rest[0])
-        if info is None:
-            sys.stderr.write(f"flare-ls: no rule {rest[0]!r}; `flare-ls rules` lists them\n")
-            return 2
-        sys.stdout.write(page(info))
-        return 0
-    fmt = "text"
-    if rest[:1] == ["--format"] and len(rest) == 2 and rest[1] in ("text", "json"):
-        fmt = rest[1]
-    elif rest:
-        sys.stderr.write("usage: flare-ls rules [--format text|json]\n")
+def show_rule(key: str) -> int:
+    """``flare-ls rule ID``: the page of a rule (by id, any case, or name); 2 when there is no such rule."""
+    info = find(key)
+    if info is None:
+        sys.stderr.write(f"flare-ls: no rule {key!r}; `flare-ls rules` lists them\n")
         return 2
+    sys.stdout.write(page(info))
+    return 0
+
+
+def list_rules(fmt: str) -> int:
+    """``flare-ls rules [--format text|json]``: every rule, by id."""
     ordered = sorted(RULES.values(), key=lambda i: i.code)
     if fmt == "json":
         rows = [

@@ -2,6 +2,7 @@
 
     python -m flare_ls.schema.export           # rewrite schemas/flare-workflow.schema.json and shapes.pickle
     python -m flare_ls.schema.export --check   # exit 1 when either is stale
+    flare-ls schema                            # print the schema (any install, not only a checkout)
 
 For tools that speak JSON Schema (yaml-language-server, editors, CI validators). It carries each
 attribute's description (``markdownDescription``), value docs (``enumDescriptions``) and ``deprecated``
@@ -93,6 +94,10 @@ def main(argv: list[str]) -> int:
     from .shapes import cache_is_fresh, write_cache
 
     path = DEFAULT_PATH
+    if not (path.parents[1] / "pyproject.toml").is_file():
+        # An installed copy: parents[3] is somewhere in site-packages, not a checkout's schemas/.
+        print("not a flare-ls checkout: `flare-ls schema` prints the schema to stdout", file=sys.stderr)
+        return 2
     text = render()
     if "--check" in argv:
         current = path.read_text(encoding="utf-8") if path.exists() else ""

@@ -1,0 +1,397 @@
+"""The ``flare-ls`` command.
+
+``flare-ls check [PATH...]`` (or ``flare-ls --check [PATH...]``): the analyzer's findings in batch, for
+CI and pre-commit; no path means ``.``, ``-`` means standard input. Exit codes: 0 nothing to report,
+1 findings (errors or warnings, or what ``--fail-on`` says), 2 usage error (or a file ``--fix`` could not
+write), 3 internal error.
+
+``flare-ls server`` (or no arguments when standard input is not a terminal; ``--stdio``, ``--tcp``,
+``--ws``): the language server. The LSP stack is imported only then, so a check starts without it.
+``flare-ls rules`` / ``rule ID`` / ``schema`` print the rules, one rule's page, the JSON Schema. Bare
+``flare-ls`` on a terminal prints a short usage hint.
+
+The package: ``args`` reads the command line and runs the command; this module is the batch check
+(walking, analysing, fixing, exit codes); ``text`` what it prints for people; ``watch`` ``--watch``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from .. import __version__
+from ..analyze import Config, analyze, looks_like_flare_text
+from ..files import FileTooLarge, read_limited, read_manifest, sniff_text
+from ..findings import Finding, Severity
+from ..report import FORMATS as REPORT_FORMATS
+from ..report import FileResult, render
+from ..rules.schema import INTERNAL_ERROR
+from . import text as _text
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+    from ..sqlcache import FactsStore
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+FORMATS = ("text", *REPORT_FORMATS)
+#: Below this many files, starting worker processes costs more than it saves.
+PARALLEL_FROM = 200
+
+
+Result = tuple[Path, "str | None", list[Finding]]
+
+
+@dataclass(frozen=True)
+class RuleChoice:
+    """``--select``, ``--extend-select`` and ``--ignore`` of a run (rule ids, names and id prefixes,
+    expanded), over each file's configuration: ``select`` replaces its ``select``, ``extend_select`` adds
+    to it, ``ignore`` adds to its ``ignore``."""
+
+    select: frozenset[str] | None = None
+    extend_select: frozenset[str] = frozenset()
+    ignore: frozenset[str] = frozenset()
+
+    def apply(self, config: Config) -> Config:
+        select = self.select if self.select is not None else config.select
+        if select is not None:
+            select = select | self.extend_select
+        return replace(config, select=select, ignore=config.ignore | self.ignore)
+
+
+#: The rule choice of the current run (a global, like ``_NO_CACHE``, so that forked workers see it).
+_RULES = RuleChoice()
+
+
+def _config_for(path: Path, config_file: Path | None) -> Config:
+    """The configuration for ``path`` (discovered, or the ``--config`` file), with the run's rule choice."""
+    from .. import config
+
+    project = config.load_file(config_file) if config_file is not None else config.load_for(path)
+    return _RULES.apply(project.config_for(path))
+
+
+#: ``--max-file-size`` of the current run, over every configuration's (a global, like ``_NO_CACHE``).
+_MAX_FILE_SIZE: int | None = None
+
+
+def _size_limit(path: Path, config_file: Path | None) -> int:
+    """The largest file read for ``path``: ``--max-file-size``, else its configuration's ``max-file-size``."""
+    if _MAX_FILE_SIZE is not None:
+        return _MAX_FILE_SIZE
+    from .. import config
+
+    project = config.load_file(config_file) if config_file is not None else config.load_for(path)
+    return project.max_file_size
+
+
+def _check_one(item: tuple[Path, bool, Path | None]) -> tuple[Path, str | None, list[Finding]] | None:
+    """Read and analyse one file; None when it is not worth reporting (undecodable non-Flare YAML)."""
+    path, named, config_file = item
+    text, problem = read_manifest(path, _size_limit(path, config_file))
+    if problem is not None:
+        # A file found in a directory is reported only when it could be a Flare manifest: other
+        # YAML in a repository is not flare-ls's business, broken or not.
+        if named or looks_like_flare(path):
+            return (path, None, [problem])
+        return None
+    assert text is not None
+    try:
+        findings = analyze(
+            text, uri=path.as_uri() if path.is_absolute() else None, config=_config_for(path, config_file)
+        )
+    except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others
+        message = f"flare-ls failed on this file ({type(exc).__name__}: {exc}); please report it"
+        findings = [Finding(INTERNAL_ERROR, message, (0, 0), (0, 0), Severity.ERROR)]
+    return (path, text, findings)
+
+
+@dataclass(frozen=True)
+class Walk:
+    """How paths become files: ``--force-exclude`` (``exclude`` applies to the paths given too) and
+    ``--no-respect-gitignore``."""
+
+    force_exclude: bool = False
+    respect_gitignore: bool = True
+
+    def files(self, paths: list[Path], config_file: Path | None) -> list[tuple[Path, bool]]:
+        """``(path, named)`` for each file to check (``config.iter_files``); raises ConfigError."""
+        from .. import config
+
+        project = config.load_file(config_file) if config_file is not None else None
+        return list(
+            config.iter_files(
+                paths, project, force_exclude=self.force_exclude, respect_gitignore=self.respect_gitignore
+            )
+        )
+
+
+def collect(paths: list[Path], jobs: int = 0, config_file: Path | None = None, walk: Walk = Walk()) -> list[Result]:
+    """Every file's findings, in walking order; in parallel across cores for large trees. Each file is
+    checked with its project configuration, whose include/exclude also decide what is walked.
+    Raises config.ConfigError for a bad configuration file."""
+    items = [(path, named, config_file) for path, named in walk.files(paths, config_file)]
+    workers = jobs or (os.cpu_count() or 1)
+    from .. import sql
+
+    previous, store = sql.STORE, _facts_store()
+    try:
+        done = _check_all(items, workers, store)
+    finally:
+        sql.STORE = previous  # the store serves this run only (in-process callers, tests)
+    return [result for result in done if result is not None]
+
+
+def _check_all(
+    items: list[tuple[Path, bool, Path | None]], workers: int, store: FactsStore | None
+) -> list[tuple[Path, str | None, list[Finding]] | None]:
+    if workers > 1 and len(items) >= PARALLEL_FROM:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+        pool = context.Pool(workers, initializer=_worker_start, initargs=(store is not None,))
+        try:
+            done = pool.map(_check_one, items, chunksize=max(1, len(items) // (workers * 8)))
+            # Let the workers exit on their own (not terminated, as leaving a `with` block does), so
+            # that each saves the SQL facts it added.
+            pool.close()
+            pool.join()
+        finally:
+            pool.terminate()
+        return done
+    done = [_check_one(item) for item in items]
+    if store is not None:
+        store.save()
+    return done
+
+
+#: ``--no-cache`` of the current run (a global, so that forked workers see it too).
+_NO_CACHE = False
+
+
+def _facts_store() -> FactsStore | None:
+    """The SQL facts kept between runs (``sqlcache``), unless ``FLARE_LS_NO_CACHE`` is set."""
+    from .. import sql
+
+    if _NO_CACHE or os.environ.get("FLARE_LS_NO_CACHE"):
+        sql.STORE = None
+        return None
+    if sql.STORE is None:
+        from ..sqlcache import FactsStore, default_dir
+
+        sql.STORE = FactsStore(default_dir())
+    return sql.STORE
+
+
+def _worker_start(cached: bool) -> None:
+    """A worker process of the pool: it saves the SQL facts it added when the pool shuts it down."""
+    from multiprocessing.util import Finalize
+
+    if cached:
+        store = _facts_store()
+        if store is not None:
+            Finalize(None, store.save, exitpriority=10)
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a check prints besides the findings: ``--statistics`` (instead of the findings),
+    ``--quiet`` (no summary or hint), ``--silent`` (nothing), ``--unsafe-fixes`` (for the hint) and the
+    fixes ``--show-fixes`` lists."""
+
+    statistics: bool = False
+    quiet: bool = False
+    silent: bool = False
+    unsafe_fixes: bool = False
+    fixed: dict[Path, Counter[str]] | None = field(default=None)
+
+
+def run_check(
+    paths: list[Path],
+    fmt: str,
+    color: str,
+    out: TextIO,
+    *,
+    fail_on: Severity = Severity.WARNING,
+    exit_zero: bool = False,
+    jobs: int = 0,
+    config_file: Path | None = None,
+    results: list[Result] | None = None,
+    output: Output = Output(),
+    walk: Walk = Walk(),
+) -> int:
+    if results is None:
+        results = collect(paths, jobs, config_file, walk)
+    if not output.silent:
+        _report(results, fmt, color, out, output)
+    return exit_code(results, fail_on, exit_zero)
+
+
+def _report(results: list[Result], fmt: str, color: str, out: TextIO, output: Output) -> None:
+    fixed = _text.fixed_report(output.fixed or {})
+    if fmt != "text":
+        if output.statistics:
+            out.write(_text.statistics(results, fmt, output.unsafe_fixes))
+        else:
+            out.write(render(fmt, [FileResult(p, t, fs) for p, t, fs in results], tool_version=__version__))
+        sys.stderr.write(fixed)  # a machine-readable report stays one document
+        return
+    if output.statistics:
+        out.write(_text.statistics(results, fmt, output.unsafe_fixes))
+    else:
+        _text.write_findings(results, out, _text.use_color(color, out))
+    if not output.quiet:
+        out.write(fixed + _text.summary(results, output.unsafe_fixes))
+
+
+def exit_code(results: list[Result], fail_on: Severity, exit_zero: bool) -> int:
+    every = [f for _, _, fs in results for f in fs]
+    # Compared by code, not identity: findings from worker processes carry copies of the rule.
+    if any(f.rule.code == INTERNAL_ERROR.code for f in every):
+        return EXIT_INTERNAL
+    if not exit_zero and any(f.severity >= fail_on for f in every):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def looks_like_flare(path: Path) -> bool:
+    """A guess from the start of the file, for one that could not be read whole or decoded."""
+    start = sniff_text(path)
+    return True if start is None else looks_like_flare_text(start)  # unreadable: say so rather than guess
+
+
+def _tune_garbage_collector() -> None:
+    """Keep collector pauses out of keystroke latency.
+
+    Analysing a 2,000-line manifest allocates tens of thousands of short-lived nodes; with Python's
+    default thresholds that triggers full collections that rescan every long-lived object (the
+    compiled schema, pygls, pydantic) and took 60-80 ms every sixth keystroke. Freezing what exists after
+    start-up takes those objects out of every scan, and a larger first threshold lets a whole analysis
+    finish between collections.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
+def serve(args: Namespace) -> int:
+    import logging
+
+    from ..lsp.server import create_server
+
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="flare-ls: %(message)s")
+    server = create_server()
+    # Load sqlglot and its Spark dialect now rather than on the first manifest with SQL (a 60-70 ms
+    # pause there), and before the collector freezes what exists, so its many objects are frozen too.
+    from ..sql import analyze_sql
+
+    analyze_sql("SELECT 1")
+    _tune_garbage_collector()
+    try:
+        if args.tcp:
+            server.start_tcp(args.host, args.port)
+        elif args.ws:
+            server.start_ws(args.host, args.port)
+        else:
+            server.start_io()
+    except SystemExit:
+        pass
+    # The protocol: exit after shutdown ends with 0, exit without it (or a lost client) with 1.
+    return EXIT_CLEAN if getattr(server.protocol, "_shutdown", False) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``flare-ls`` with ``argv`` (default: the process's arguments); returns the exit code."""
+    from .args import main as run
+
+    return run(argv)
+
+
+@dataclass
+class Fixed:
+    """What ``apply_fixes`` did: files changed, files with fixes that could not be written, and (with
+    ``show``) how many findings of each rule each file's fixes removed."""
+
+    changed: int = 0
+    not_written: int = 0
+    codes: dict[Path, Counter[str]] = field(default_factory=dict)
+
+
+def apply_fixes(
+    paths: list[Path],
+    config_file: Path | None,
+    *,
+    unsafe: bool,
+    write: bool,
+    walk: Walk = Walk(),
+    show: bool = False,
+    quiet: bool = False,
+) -> Fixed:
+    """Fix every file (or, without ``write``, print the diff); each file with fixes that could not be
+    written is said on standard error. A file that cannot be read is left to the check that follows,
+    which reports it (FL003)."""
+    from ..fixing import fix_file, unified_diff
+
+    done = Fixed()
+    fixes = 0
+    for path, _named in walk.files(paths, config_file):
+        limit = _size_limit(path, config_file)
+        config = _config_for(path, config_file)
+        result = fix_file(path, unsafe=unsafe, write=write, config=config, limit=limit)
+        if result.not_written:
+            done.not_written += 1
+            sys.stderr.write(f"flare-ls: error: {path}: {result.error}; its fixes were not applied\n")
+            continue
+        if result.error is not None or not result.changed:
+            continue
+        done.changed += 1
+        fixes += result.count
+        if show:
+            assert result.original is not None and result.fixed is not None
+            before = Counter(f.code for f in analyze(result.original, config=config))
+            done.codes[path] = before - Counter(f.code for f in analyze(result.fixed, config=config))
+        if not write:
+            sys.stdout.write(unified_diff(result))
+    if write and done.changed and not quiet:
+        sys.stderr.write(f"flare-ls: applied {fixes} fix{'es' if fixes != 1 else ''} in {done.changed} file(s)\n")
+    if done.not_written:
+        sys.stderr.write(f"flare-ls: error: {done.not_written} file(s) could not be fixed (see above)\n")
+    return done
+
+
+def fix_stdin(text: str, path: Path, config_file: Path | None, *, unsafe: bool) -> str:
+    """``flare-ls check --fix -``: the fixed text (written to standard output, as ruff does)."""
+    from ..fixing import fix_text
+
+    return fix_text(text, unsafe=unsafe, config=_config_for(path.resolve(), config_file))[0]
+
+
+def check_stdin(path: Path, config_file: Path | None, *, fix: bool = False, unsafe: bool = False) -> Result:
+    """Standard input, checked (and configured) as ``path``. With ``fix``, the fixed text goes to standard
+    output (the input as it came when it cannot be read) and the findings left are returned."""
+    from ..files import decode, unreadable
+
+    try:
+        data = read_limited(sys.stdin.buffer, _size_limit(path.resolve(), config_file))
+    except FileTooLarge as exc:
+        return (path, None, [unreadable(exc.reason)])
+    text, problem = decode(data)
+    if problem is not None:
+        if fix:
+            sys.stdout.buffer.write(data)
+        return (path, None, [problem])
+    assert text is not None
+    if fix:
+        text = fix_stdin(text, path, config_file, unsafe=unsafe)
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    uri = path.resolve().as_uri()
+    return (path, text, analyze(text, uri=uri, config=_config_for(path.resolve(), config_file)))
