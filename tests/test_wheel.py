@@ -113,7 +113,7 @@ def test_rule_prints_the_whole_page(installed: Path) -> None:
 
 
 def test_check_reports_the_seed_typo(installed: Path) -> None:
-    result = run(installed, "--check", str(KAFKA), "--format", "json")
+    result = run(installed, "check", str(KAFKA), "--output-format", "json")
     assert result.returncode == 1, result.stderr
     assert "FL102" in {finding["code"] for finding in json.loads(result.stdout)}
 
@@ -134,12 +134,32 @@ def test_the_schema_and_the_licence_ship(installed: Path) -> None:
     assert licence.read_text(encoding="utf-8") == (ROOT / "LICENSE").read_text(encoding="utf-8")
 
 
+def test_schema_prints_the_json_schema(installed: Path) -> None:
+    result = run(installed, "schema")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == json.loads(
+        (ROOT / "schemas" / "flare-workflow.schema.json").read_text(encoding="utf-8")
+    )
+
+
+def test_the_export_does_not_write_into_the_installed_package(installed: Path) -> None:
+    result = subprocess.run(
+        [str(installed / "python"), "-m", "flare_ls.schema.export"],
+        capture_output=True,
+        text=True,
+        cwd=installed.parent,
+    )
+    assert result.returncode != 0 and "checkout" in result.stderr, (result.stdout, result.stderr)
+    written = [p for p in installed.parent.rglob("*.schema.json") if "_shipped" not in p.parts]
+    assert written == [], written
+
+
 def test_server_answers_initialize(installed: Path) -> None:
     body = json.dumps(
         {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": None, "capabilities": {}}}
     )
     exit_ = json.dumps({"jsonrpc": "2.0", "method": "exit"})
     frames = "".join(f"Content-Length: {len(b.encode())}\r\n\r\n{b}" for b in (body, exit_))
-    result = run(installed, "--stdio", stdin=frames)
+    result = run(installed, "server", stdin=frames)
     assert '"id":1' in result.stdout.replace(" ", ""), result.stderr
     assert '"textDocumentSync"' in result.stdout
