@@ -144,24 +144,31 @@ def _report_cycles(doc: DocumentView, ctx: Context) -> None:
         if own is not None:
             edges[own] = [n for n in nodes if isinstance(n, YScalar) and n.value != own]
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-
-    def visit(name: str, path: list[str]) -> None:
-        state[name] = 1
-        for dep in edges.get(name, ()):
+    # Depth-first with an explicit stack: a chain of jobs is as long as the manifest makes it, far
+    # longer than Python's recursion allows.
+    for root in edges:
+        if root in state:
+            continue
+        state[root] = 1
+        path = [root]  # the jobs on the current path, each waiting for the next
+        pending = [iter(edges[root])]
+        while pending:
+            dep = next(pending[-1], None)
+            if dep is None:
+                state[path.pop()] = 2
+                pending.pop()
+                continue
             target = dep.value
             if target not in edges:
                 continue
             if state.get(target) == 1:
-                ring = path[path.index(target) :] + [name, target] if target in path else [name, target]
+                ring = path[path.index(target) :] + [target]
                 shown = " -> ".join(f"`{n}`" for n in dict.fromkeys(ring)) + f" -> `{target}`"
                 ctx.report(unknown_dependency, dep, f"jobs depend on each other in a cycle ({shown}); none can start")
             elif target not in state:
-                visit(target, path + [name])
-        state[name] = 2
-
-    for name in edges:
-        if name not in state:
-            visit(name, [])
+                state[target] = 1
+                path.append(target)
+                pending.append(iter(edges[target]))
 
 
 # dataos://depot[:collection][/path][?query]; depot names are resource names (letters, digits, hyphens).
