@@ -481,19 +481,22 @@ def complete(
 
 
 def _node_at(node: YNode, pos: Pos) -> tuple[str, YScalar] | None:
-    """The key or value scalar under ``pos``: ("key", key node) or ("value", value node)."""
-    if isinstance(node, YMap):
-        for key, value in node.entries.values():
-            if key.start <= pos <= key.end:
-                return "key", key
-            if value.start <= pos <= value.end and value.parent is node:
-                return _node_at(value, pos)
-    elif isinstance(node, YSeq):
-        for item in node.items:
-            if item.start <= pos <= item.end and item.parent is node:
-                return _node_at(item, pos)
-    elif isinstance(node, YScalar):
-        return "value", node
+    """The key or value scalar under ``pos``: ("key", key node) or ("value", value node). A loop
+    down the tree, not recursion: YAML nests deeper than Python's recursion limit."""
+    current: YNode | None = node
+    while current is not None:
+        if isinstance(current, YScalar):
+            return "value", current
+        inside, current = current, None
+        if isinstance(inside, YMap):
+            for key, value in inside.entries.values():
+                if key.start <= pos <= key.end:
+                    return "key", key
+                if value.start <= pos <= value.end and value.parent is inside:
+                    current = value
+                    break
+        elif isinstance(inside, YSeq):
+            current = next((i for i in inside.items if i.start <= pos <= i.end and i.parent is inside), None)
     return None
 
 

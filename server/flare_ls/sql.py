@@ -275,12 +275,17 @@ def _facts(text: str, tokens: list[Any], statements: list[Any]) -> SqlFacts:
 
 
 def _result_selects(node: Any, exp: Any) -> list[Any]:
-    """The SELECTs whose rows are the statement's result (both sides of a UNION)."""
-    if isinstance(node, exp.Select):
-        return [node]
-    if isinstance(node, exp.SetOperation):
-        return _result_selects(node.left, exp) + _result_selects(node.right, exp)
-    return []
+    """The SELECTs whose rows are the statement's result (both sides of a UNION), left to right;
+    with a stack, since a chain of UNIONs nests one level per SELECT."""
+    selects: list[Any] = []
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, exp.Select):
+            selects.append(node)
+        elif isinstance(node, exp.SetOperation):
+            stack += (node.right, node.left)
+    return selects
 
 
 def _direct_sources(select: Any, exp: Any) -> list[tuple[str, str]]:

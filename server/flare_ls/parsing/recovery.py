@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .yamltree import Pos, SyntaxProblem, YDocument, YMap, YNode, YSeq, describe_error, for_libyaml, indent_of
+from .yamltree import Pos, SyntaxProblem, YDocument, describe_error, for_libyaml, indent_of, walk
 
 #: How many errors one text may have repaired; past that the parse keeps what it read.
 MAX_ROUNDS = 24
@@ -487,26 +487,9 @@ def _map_back(documents: list[YDocument], repairs: Repairs, lines: list[str]) ->
     if not repairs.indents and not repairs.closed:
         return
     touched = set(repairs.indents) | set(repairs.closed)
-    seen: set[int] = set()
-
-    def visit(node: YNode | None) -> None:
-        if node is None or id(node) in seen:
-            return
-        seen.add(id(node))
+    roots = [node for document in documents for pair in document.duplicates for node in pair]
+    for node in walk(*(document.root for document in documents), *roots):
         if node.start[0] in touched:
             node.start = _column_back(node.start, repairs)
         if node.end[0] in touched:
             node.end = _column_back(node.end, repairs)
-        if isinstance(node, YMap):
-            for key, value in node.entries.values():
-                visit(key)
-                visit(value)
-        elif isinstance(node, YSeq):
-            for item in node.items:
-                visit(item)
-
-    for document in documents:
-        visit(document.root)
-        for repeated, first in document.duplicates:
-            visit(repeated)
-            visit(first)

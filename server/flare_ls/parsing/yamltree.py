@@ -12,6 +12,7 @@ Converting to UTF-16 or UTF-8 columns is the job of the adapter that talks to an
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,9 @@ except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml on every pl
     from yaml.loader import SafeLoader as _Parser  # type: ignore[assignment]
 
 Pos = tuple[int, int]
+
+#: The deepest nesting libyaml reads (its ``MAX_NESTING_LEVEL``): deeper is a syntax error.
+MAX_NESTING = 1000
 
 
 class YNode:
@@ -267,31 +271,37 @@ def for_libyaml(text: str) -> tuple[str, bool]:
     return text, substituted
 
 
+def walk(*roots: YNode | None) -> Iterator[YNode]:
+    """Every node under ``roots`` once (keys too), each before what it holds, in reading order.
+
+    With a stack, not recursion: libyaml nests up to 1,000 levels, more than Python's recursion
+    limit leaves room for, and an alias may hold an anchor that holds another alias, nesting
+    without end (or hold itself: ``a: &a [*a]``)."""
+    stack = [root for root in reversed(roots) if root is not None]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        if isinstance(node, YMap):
+            for key, value in reversed(node.entries.values()):
+                stack += (value, key)
+        elif isinstance(node, YSeq):
+            stack += reversed(node.items)
+
+
 def _restore(documents: list[YDocument]) -> None:
     """Put NEL, LS and PS back into the scalars libyaml read (keys included)."""
-    seen: set[int] = set()
-
-    def visit(node: YNode | None) -> None:
-        if node is None or id(node) in seen:
-            return
-        seen.add(id(node))
+    for node in walk(*(document.root for document in documents)):
         if isinstance(node, YScalar):
             node.value = node.value.translate(_NOT_BREAKS_BACK)
         elif isinstance(node, YMap):
-            entries = list(node.entries.items())
-            node.entries = {}
-            for name, (key, value) in entries:
-                visit(key)
-                visit(value)
-                node.entries[name.translate(_NOT_BREAKS_BACK)] = (key, value)
+            node.entries = {name.translate(_NOT_BREAKS_BACK): entry for name, entry in node.entries.items()}
+            for key, value in node.entries.values():
                 if value.parent is node:
-                    value.key = key.value
-        elif isinstance(node, YSeq):
-            for item in node.items:
-                visit(item)
-
-    for document in documents:
-        visit(document.root)
+                    value.key = key.value.translate(_NOT_BREAKS_BACK)
 
 
 class _Builder:
@@ -482,6 +492,12 @@ def describe_error(exc: yaml.MarkedYAMLError, lines: list[str]) -> SyntaxProblem
         message = f"alias `{text[col:end]}` refers to no anchor defined before it"
     elif problem.startswith("found duplicate anchor"):
         message = "anchor defined twice"
+    elif problem.startswith("exceeded maximum nesting depth"):
+        # libyaml's own bound (yaml_maximum_level_reached), counting block and flow levels alike.
+        message = (
+            f"nested too deep: libyaml reads at most {MAX_NESTING} levels of lists and mappings; "
+            "flatten the value or move it to a file of its own"
+        )
     else:
         detail = f"{problem} ({context}" + (f" started on line {ctx_line})" if ctx_line else ")")
         message = "YAML cannot be parsed: " + (detail if context else problem)
@@ -523,11 +539,32 @@ def _token_end(text: str, col: int) -> int:
 
 def to_data(node: YNode | None) -> object:
     """Plain Python data for a node, read as the analyzer reads it (YAML 1.2 core schema: no
-    timestamps, ``yes`` is a string). For validating with other tools, e.g. the JSON Schema export."""
-    if isinstance(node, YMap):
-        return {key: to_data(value) for key, (_, value) in node.entries.items()}
-    if isinstance(node, YSeq):
-        return [to_data(item) for item in node.items]
+    timestamps, ``yes`` is a string). For validating with other tools, e.g. the JSON Schema export.
+
+    Built with a stack, not recursion (see `walk`). As with ``yaml.safe_load``, the nodes an alias
+    repeats become one shared object, so an alias that holds itself gives data that holds itself."""
+    made: dict[int, object] = {}
+    top: list[object] = [None]
+    stack: list[tuple[YNode, Any, Any]] = [(node, top, 0)] if node is not None else []
+    while stack:
+        current, holder, slot = stack.pop()
+        if id(current) in made:
+            holder[slot] = made[id(current)]
+            continue
+        data: Any
+        if isinstance(current, YMap):
+            data = dict.fromkeys(current.entries)  # the keys in their order; values filled below
+            stack += ((value, data, key) for key, (_, value) in current.entries.items())
+        elif isinstance(current, YSeq):
+            data = [None] * len(current.items)
+            stack += ((item, data, i) for i, item in enumerate(current.items))
+        else:
+            data = _scalar_data(current)
+        made[id(current)] = holder[slot] = data
+    return top[0]
+
+
+def _scalar_data(node: YNode) -> object:
     if not isinstance(node, YScalar):
         return None
     kind = node.kind

@@ -11,6 +11,7 @@ from ..parsing.yamltree import YMap, YNode, YScalar, YSeq
 from ..schema.attrdoc import LEGACY_LAYOUT_UNTIL
 from ..schema.docs import shape_at
 from ..schema.shapes import MapShape
+from ..secrets import find_secret, mask
 from ..suggest import best, rank
 from ..views import DocumentView, JobView, entry, is_placeholder
 from .base import Context, checks, rule
@@ -144,24 +145,31 @@ def _report_cycles(doc: DocumentView, ctx: Context) -> None:
         if own is not None:
             edges[own] = [n for n in nodes if isinstance(n, YScalar) and n.value != own]
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-
-    def visit(name: str, path: list[str]) -> None:
-        state[name] = 1
-        for dep in edges.get(name, ()):
+    # Depth-first with an explicit stack: a chain of jobs is as long as the manifest makes it, far
+    # longer than Python's recursion allows.
+    for root in edges:
+        if root in state:
+            continue
+        state[root] = 1
+        path = [root]  # the jobs on the current path, each waiting for the next
+        pending = [iter(edges[root])]
+        while pending:
+            dep = next(pending[-1], None)
+            if dep is None:
+                state[path.pop()] = 2
+                pending.pop()
+                continue
             target = dep.value
             if target not in edges:
                 continue
             if state.get(target) == 1:
-                ring = path[path.index(target) :] + [name, target] if target in path else [name, target]
+                ring = path[path.index(target) :] + [target]
                 shown = " -> ".join(f"`{n}`" for n in dict.fromkeys(ring)) + f" -> `{target}`"
                 ctx.report(unknown_dependency, dep, f"jobs depend on each other in a cycle ({shown}); none can start")
             elif target not in state:
-                visit(target, path + [name])
-        state[name] = 2
-
-    for name in edges:
-        if name not in state:
-            visit(name, [])
+                state[target] = 1
+                path.append(target)
+                pending.append(iter(edges[target]))
 
 
 # dataos://depot[:collection][/path][?query]; depot names are resource names (letters, digits, hyphens).
@@ -298,8 +306,11 @@ _SECRET_KEY = re.compile(
 _JAAS_PASSWORD = re.compile(r"""password\s*=\s*(["'])(?P<value>[^"']*)\1""", re.I)
 # Keys that name or locate a secret rather than hold one (`passwordFile`, `tokenEndpoint`, `saslMechanism`).
 _NOT_SECRET_KEYS = re.compile(
-    r"(name|path|file|location|type|mechanism|provider|enabled|endpoint|url|uri|host|length|policy)$", re.I
+    r"(name|path|file|location|type|mechanism|provider|enabled|endpoint|url|uri|host|length|policy|ref|refs)$", re.I
 )
+# Keys whose content names DataOS secrets (or Kubernetes ones) rather than holding them: under them a
+# key's name says nothing, and only a value shaped like a secret is one.
+_REFERENCE_KEYS = frozenset(("dataosSecrets", "secrets", "secretRef", "secretKeyRef", "valueFrom"))
 
 
 _PLAIN, _JAAS, _SECRET = 0, 1, 2
@@ -310,7 +321,7 @@ def _key_role(key: str) -> int:
     """Whether a key may hold a JAAS config and whether it names a secret; cached because a
     manifest repeats the same few dozen keys, and this rule looks at every scalar of every input."""
     jaas = _JAAS if "jaas" in key.lower() else _PLAIN
-    secret = bool(_SECRET_KEY.search(key)) and not _NOT_SECRET_KEYS.search(key)
+    secret = bool(_SECRET_KEY.search(key)) and not _NOT_SECRET_KEYS.search(key) and key not in _REFERENCE_KEYS
     return jaas | (_SECRET if secret else _PLAIN)
 
 
@@ -347,39 +358,58 @@ def _secret_holders(doc: DocumentView) -> list[YNode]:
     scope="document",
 )
 def literal_credential(doc: DocumentView, ctx: Context) -> None:
-    stack = _secret_holders(doc)
+    stack: list[tuple[YNode, bool]] = [(node, False) for node in _secret_holders(doc)]
     seen: set[int] = set()
     while stack:
-        node = stack.pop()
+        node, named_only = stack.pop()  # named_only: under a key that names secrets (`dataosSecrets`)
         if id(node) in seen:
             continue
         seen.add(id(node))
         if isinstance(node, YSeq):
-            stack.extend(node.items)
+            for item in node.items:
+                if isinstance(item, YScalar):
+                    _check_credential(ctx, str(node.key or "a list"), item, _PLAIN)
+                else:
+                    stack.append((item, named_only))
             continue
         if not isinstance(node, YMap):
             continue
         for key, (_, value) in node.entries.items():
             if not isinstance(value, YScalar):
-                stack.append(value)
-                continue
-            role = _key_role(key)
-            if role == _PLAIN or value.kind != "str" or not _literal(value.value):
-                continue
-            jaas = _JAAS_PASSWORD.search(value.value) if role & _JAAS else None
-            if jaas is not None and _literal(jaas.group("value")):
-                ctx.report(
-                    literal_credential,
-                    value,
-                    f"`{key}` holds a literal password; reference a DataOS secret or `${{VAR}}` instead",
-                )
-            elif role & _SECRET:
-                ctx.report(
-                    literal_credential,
-                    value,
-                    f"`{key}` holds a literal secret; anyone who can read the manifest can use it: "
-                    "reference a DataOS secret or `${VAR}` instead",
-                )
+                stack.append((value, named_only or key in _REFERENCE_KEYS))
+            else:
+                _check_credential(ctx, key, value, _PLAIN if named_only else _key_role(key))
+
+
+def _check_credential(ctx: Context, key: str, value: YScalar, role: int) -> None:
+    """A secret in one value: by its key's name (``role``), a JAAS password, or the value's shape."""
+    if value.kind != "str" or not _literal(value.value):
+        return
+    jaas = _JAAS_PASSWORD.search(value.value) if role & _JAAS else None
+    if jaas is not None and _literal(jaas.group("value")):
+        ctx.report(
+            literal_credential,
+            value,
+            f"`{key}` holds a literal password; reference a DataOS secret or `${{VAR}}` instead",
+        )
+        return
+    secret = find_secret(value.value) if len(value.value) >= 6 else None
+    if secret is not None:
+        ctx.report_in(
+            literal_credential,
+            value,
+            secret.start,
+            secret.end,
+            f"`{key}` holds {secret.detector.what} (`{mask(secret.text)}`); anyone who can read the manifest "
+            "can use it: reference a DataOS secret or `${VAR}` instead",
+        )
+    elif role & _SECRET:
+        ctx.report(
+            literal_credential,
+            value,
+            f"`{key}` holds a literal secret; anyone who can read the manifest can use it: "
+            "reference a DataOS secret or `${VAR}` instead",
+        )
 
 
 @checks(MISSING_KEY, scope="document")
