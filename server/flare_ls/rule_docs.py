@@ -7,7 +7,7 @@ import sys
 
 from .analyze import analyze  # noqa: F401  (importing registers every rule)
 from .files import UNREADABLE  # noqa: F401  (registers FL003)
-from .findings import RuleInfo
+from .findings import Finding, RuleInfo
 from .rules.base import RULES
 from .shipped import shipped
 
@@ -67,3 +67,18 @@ def list_rules(fmt: str) -> int:
         for i in ordered:
             sys.stdout.write(f"{i.code}  {i.name:<{width}}  {i.severity.label:<7}  {i.summary}\n")
     return 0
+
+
+def explain(findings: list[Finding]) -> str | None:
+    """Markdown that says what each rule behind ``findings`` finds (its page's first paragraph) and
+    links its whole page: shown on hover over a finding, beside the finding's own message."""
+    seen: list[RuleInfo] = []
+    for finding in findings:
+        if finding.rule not in seen:
+            seen.append(finding.rule)
+    if not seen:
+        return None
+    return "\n\n".join(
+        f"**{info.code} {info.name}** ({info.severity.label}): {description(info)} [Rule page]({info.url})"
+        for info in seen
+    )

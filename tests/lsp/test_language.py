@@ -120,6 +120,24 @@ async def test_hover_on_keys_and_values(client: LanguageClient) -> None:
     assert nothing is None
 
 
+async def test_hover_on_a_finding_says_what_its_rule_finds_and_links_its_page(client: LanguageClient) -> None:
+    uri = uri_for("hover-finding.yaml")
+    # Non-ASCII text before the finding on its line: the hover's range is in the client's units.
+    text = KAFKA.replace("triggerMode: Continous", "triggerMode: Continous  # é😀", 1)
+    open_document(client, uri, text)
+    await diagnostics(client, uri, 1)
+    line = next(i for i, row in enumerate(text.splitlines()) if "Continous" in row)
+    column = text.splitlines()[line].index("Continous") + 2
+    shown = await client.text_document_hover_async(
+        types.HoverParams(text_document=doc(uri), position=types.Position(line, column))
+    )
+    assert shown is not None
+    attribute, rule = shown.contents.value.split("\n\n---\n\n")
+    assert attribute.startswith("**`triggerMode")
+    assert rule.startswith("**FL102 invalid-value** (error): ")
+    assert "[Rule page](https://github.com/flare-ls/flare-ls/blob/main/docs/rules/FL102.md)" in rule
+
+
 async def test_quick_fixes_fix_all_and_disable(client: LanguageClient) -> None:
     uri = uri_for("actions.yaml")
     open_document(client, uri, KAFKA)

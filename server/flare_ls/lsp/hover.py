@@ -1,4 +1,5 @@
-"""Hover: the model's documentation for the key or value under the cursor (``assist.hover``)."""
+"""Hover: the model's documentation for the key or value under the cursor (``assist.hover``), and what
+the rule behind each finding there finds, with a link to its page (``rule_docs.explain``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from lsprotocol import types
 
 from ..assist import hover as hover_text
 from ..names import describe, name_at, related
+from ..parsing.yamltree import Pos
+from ..rule_docs import explain
 from .server import FlareServer, guarded
 
 
@@ -28,10 +31,25 @@ def register(server: FlareServer) -> None:
                     range=convert.range_to_client(here.start, here.end),
                 )
         shown = hover_text(text, line, column, parsed)
-        if shown is None:
+        analysis = ls._analysis_of(params.text_document.uri, text, compute=False)
+        here_findings = [f for f in analysis.findings if _covers(f.start, f.end, (line, column))] if analysis else []
+        rules = explain(here_findings)
+        if shown is None and rules is None:
             return None
+        if shown is None:
+            first = here_findings[0]
+            return types.Hover(
+                contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=rules or ""),
+                range=convert.range_to_client(first.start, first.end),
+            )
         markdown, start, end = shown
         return types.Hover(
-            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown),
+            contents=types.MarkupContent(
+                kind=types.MarkupKind.Markdown, value=markdown if rules is None else f"{markdown}\n\n---\n\n{rules}"
+            ),
             range=convert.range_to_client((line, start), (line, end)),
         )
+
+
+def _covers(start: Pos, end: Pos, at: Pos) -> bool:
+    return start <= at <= end
