@@ -246,7 +246,7 @@ class EncodeFunction(_CodecFunction):
 
 
 class EpochToTimestampFunction(Section):
-    """Converts epoch seconds (as text or a number) into a timestamp."""
+    """Converts epoch seconds, written as text, into a timestamp."""
 
     name: Literal["epoch_to_timestamp"] = _name("epoch_to_timestamp", "Converts epoch seconds into a timestamp.")
     column: str = _column("Column holding epoch seconds.")
