@@ -5,7 +5,9 @@
 
 - docs/rules/README.md: the table of rules, from the rule registry;
 - docs/rules/FL106.md, between its ``legacy-keys`` markers: every legacy key and its replacement, from
-  the schema model's ``Legacy`` markers.
+  the schema model's ``Legacy`` markers;
+- docs/functions.md, between its ``functions`` markers: every Flare function and its parameters, from
+  the function models.
 """
 
 from __future__ import annotations
@@ -20,10 +22,14 @@ sys.path.insert(0, str(ROOT / "server"))
 from flare_ls.analyze import ROOT_SHAPE  # noqa: E402
 from flare_ls.files import UNREADABLE  # noqa: E402,F401  (registers FL003)
 from flare_ls.rules.base import RULES  # noqa: E402
-from flare_ls.schema.shapes import key_places, render_path  # noqa: E402
+from flare_ls.schema.docs import shape_at  # noqa: E402
+from flare_ls.schema.shapes import TaggedShape, key_places, render_path  # noqa: E402
 
 RULES_DIR = ROOT / "docs" / "rules"
 _MARKERS = re.compile(r"(<!-- legacy-keys -->\n).*?(<!-- /legacy-keys -->)", re.S)
+_FUNCTION_MARKERS = re.compile(r"(<!-- functions -->\n).*?(<!-- /functions -->)", re.S)
+FUNCTIONS_PAGE = ROOT / "docs" / "functions.md"
+_FUNCTIONS_PATH = ("workflow", "dag", 0, "spec", "stackSpec", "job", "steps", 0, "sequence", 0, "functions", 0)
 
 
 def rules_table() -> str:
@@ -58,12 +64,40 @@ def legacy_keys() -> str:
     return "\n".join(dict.fromkeys(lines)) + "\n"
 
 
+def functions_table() -> str:
+    """One row per function: what it does, its parameters (required ones in bold) and their values."""
+    functions = shape_at(_FUNCTIONS_PATH, ROOT_SHAPE)
+    assert isinstance(functions, TaggedShape)
+    rows = [
+        f"{len(functions.variants)} functions.",
+        "",
+        "| Function | What it does | Parameters (**required**) |",
+        "|---|---|---|",
+    ]
+    for name, variant in sorted(functions.variants.items()):
+        params = []
+        for field in variant.fields.values():
+            if field.key == functions.tag:
+                continue
+            text = f"**`{field.key}`**" if field.required else f"`{field.key}`"
+            if field.doc is not None and field.doc.values:  # a closed set, or known values ("...")
+                more = "" if field.doc.closed else ", ..."
+                text += " (" + ", ".join(f"`{v}`" for v in field.doc.values) + more + ")"
+            params.append(text)
+        doc = " ".join(variant.doc.split()).replace("|", "\\|")
+        rows.append(f"| `{name}` | {doc} | {', '.join(params) or '(none)'} |")
+    return "\n".join(rows) + "\n"
+
+
 def expected_files() -> dict[Path, str]:
     files = {RULES_DIR / "README.md": rules_table()}
     page = RULES_DIR / "FL106.md"
     if page.exists():
         text = page.read_text(encoding="utf-8")
         files[page] = _MARKERS.sub(lambda m: m.group(1) + legacy_keys() + m.group(2), text)
+    if FUNCTIONS_PAGE.exists():
+        text = FUNCTIONS_PAGE.read_text(encoding="utf-8")
+        files[FUNCTIONS_PAGE] = _FUNCTION_MARKERS.sub(lambda m: m.group(1) + functions_table() + m.group(2), text)
     return files
 
 

@@ -84,3 +84,74 @@ def test_the_stack_is_the_one_of_the_job_under_the_cursor() -> None:
     assert first is not None and second is not None
     assert {i.label: i.deprecated for i in first.items}["tier"] is False
     assert {i.label: i.deprecated for i in second.items}["tier"] is True
+
+
+# The same job with a step that applies functions (functions are alike in every layout).
+FUNCTIONS = (
+    FLARE3_STANDALONE.split("            inputs:")[0]
+    + """\
+            steps:
+              - sequence:
+                  - name: finalDf
+                    sql: SELECT * FROM customers
+                    functions:
+                      - name: hash
+                        column: phone
+{cursor}
+                      - name: drop
+                        columns: [__metadata]
+""".format(cursor=" " * 24)
+)  # an empty line of the `hash` item, where its next parameter goes
+
+
+def test_function_names_are_proposed_with_what_each_does() -> None:
+    text = FUNCTIONS.replace("- name: hash", "- name: ha")
+    line = _line_of(text, "- name: ha")
+    found = complete(text, line, len(text.splitlines()[line]))
+    assert found is not None
+    items = {item.label: item for item in found.items}
+    assert len(items) == 42 and {"hash", "set_column", "flatten_outer", "unpivot"} <= set(items)
+    assert "MD5 or SHA digest" in items["hash"].documentation
+
+
+def test_parameters_of_the_function_named_by_the_item_are_proposed() -> None:
+    line = _line_of(FUNCTIONS, "column: phone") + 1
+    found = complete(FUNCTIONS, line, 24)
+    assert found is not None
+    items = {item.label: item for item in found.items}
+    assert set(items) == {"algo"}  # `name` and `column` are written; `columns` is `drop`'s, below
+    assert items["algo"].detail.startswith("required") and "SHA-256" in items["algo"].documentation
+    values = complete(FUNCTIONS.replace(" " * 24 + "\n", " " * 24 + "algo: SHA\n", 1), line, 33)
+    assert values is not None and [item.label for item in values.items][:2] == ["MD5", "SHA-1"]
+
+
+def test_a_new_function_item_offers_its_name_first() -> None:
+    text = FUNCTIONS.replace(" " * 24 + "\n", " " * 22 + "- \n", 1)
+    line = _line_of(FUNCTIONS, "column: phone") + 1
+    found = complete(text, line, 24)
+    assert found is not None and [item.label for item in found.items] == ["name"]
+
+
+def test_hover_on_a_function_name_shows_the_function_and_its_parameters() -> None:
+    line = _line_of(FUNCTIONS, "- name: hash")
+    shown = hover(FUNCTIONS, line, 32)
+    assert shown is not None
+    markdown, start, end = shown
+    assert markdown.startswith("**`hash`**: a Flare function")
+    assert "- `algo` (required): Digest algorithm. One of `MD5`, `SHA-1`" in markdown
+    assert (start, end) == (30, 34)
+
+
+def test_hover_on_a_parameter_follows_the_function_of_its_item() -> None:
+    line = _line_of(FUNCTIONS, "column: phone")
+    shown = hover(FUNCTIONS, line, 26)
+    assert (
+        shown is not None
+        and shown[0] == "**`column`**\n\nColumn whose values are hashed in place.\n\nExamples: `customer_name`"
+    )
+    drop = _line_of(FUNCTIONS, "columns: [__metadata]")
+    shown = hover(FUNCTIONS, drop, 26)
+    assert shown is not None and "Columns to remove." in shown[0]
+    broken = FUNCTIONS.replace("columns: [__metadata]", "columns: [__metadata")  # hover from the lines
+    shown = hover(broken, drop, 26)
+    assert shown is not None and "Columns to remove." in shown[0]

@@ -63,3 +63,20 @@ def test_hover_follows_a_concrete_yaml_path() -> None:
     assert legacy is not None and "flare:1.0-4.0 layout" in legacy and "From flare:5.0 on, use `stackSpec`" in legacy
     assert field_at(("workflow", "dag", 0, "spec", "stackSpec", "job", "inputs", 2, "isStream")) is not None
     assert hover_markdown(("workflow", "nonsense")) is None
+
+
+def test_every_function_is_modelled_and_used_in_the_clean_fixture() -> None:
+    """The 41 functions of the DataOS list page, plus `flatten_outer` (named in flatten's note), each a
+    model selected by `name`; the clean fixture uses every one of them and has no finding."""
+    from flare_ls.analyze import analyze
+    from flare_ls.schema.docs import shape_at
+    from flare_ls.schema.shapes import TaggedShape
+    from golden import FIXTURES
+
+    functions = shape_at(("workflow", "dag", 0, "spec", "stackSpec", "job", "steps", 0, "sequence", 0, "functions", 0))
+    assert isinstance(functions, TaggedShape) and functions.tag == "name"
+    assert len(functions.variants) == 42 and {"set_column", "flatten_outer"} <= set(functions.variants)
+    text = (FIXTURES / "functions" / "all-functions-ok.yaml").read_text(encoding="utf-8")
+    used = {line.split("- name:")[1].strip() for line in text.splitlines() if line.startswith(" " * 22 + "- name:")}
+    assert used == set(functions.variants)
+    assert analyze(text) == []

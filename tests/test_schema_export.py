@@ -36,7 +36,12 @@ def _flare_documents(paths):
                 yield path, text, document
 
 
-MANIFESTS = sorted(CORPUS.glob("*.yaml")) + sorted(EXAMPLES.rglob("*.yaml")) + sorted(FIXTURES.glob("clean/*.yaml"))
+MANIFESTS = (
+    sorted(CORPUS.glob("*.yaml"))
+    + sorted(EXAMPLES.rglob("*.yaml"))
+    + sorted(FIXTURES.glob("clean/*.yaml"))
+    + sorted(FIXTURES.glob("functions/*-ok.yaml"))
+)
 
 
 def test_manifests_without_errors_validate(validator) -> None:
@@ -59,6 +64,10 @@ def test_manifests_without_errors_validate(validator) -> None:
         "wrong-type/quoted-booleans-and-numbers",
         "misplaced-key/show-preview-lines-in-streaming",
         "missing-key/no-job-section",
+        "functions/unknown-function",
+        "functions/unknown-parameter",
+        "functions/missing-parameter",
+        "functions/bad-value",
     ],
 )
 def test_schema_rejects_what_the_analyzer_calls_errors(validator, fixture) -> None:

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from .parsing.yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, indent_of, parse, split_lines
 from .schema.attrdoc import LEGACY_LAYOUT_UNTIL, AttrDoc
-from .schema.docs import field_at
+from .schema.docs import field_at, variant_markdown
 from .schema.docs import shape_at as docs_shape_at
-from .schema.shapes import AnyShape, FieldShape, ListShape, MapShape, ScalarShape, Shape, UnionShape
+from .schema.shapes import AnyShape, FieldShape, ListShape, MapShape, ScalarShape, Shape, TaggedShape, UnionShape
 from .views import build_view, stack_version
 
 _KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dash>-\s+)?(?P<key>[^\s:#'\"{\[-][^:#]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
@@ -136,10 +136,18 @@ def enclosing_path(lines: list[str], line: int, column: int, dash_owner: bool = 
     return path
 
 
-def _sibling_keys(lines: list[str], line: int, column: int) -> set[str]:
-    """Keys already present in the mapping whose keys start at ``column`` around ``line``."""
-    found: set[str] = set()
-    for step in (-1, 1):
+def _sibling_keys(lines: list[str], line: int, column: int, steps: tuple[int, ...] = (-1, 1)) -> dict[str, str]:
+    """Keys already present in the mapping whose keys start at ``column`` around ``line``, each with the
+    value written on its line (``""`` for a block). ``steps``: look above (-1) and below (1) the line."""
+    found: dict[str, str] = {}
+
+    def add(text: str) -> None:
+        match = _KEY_LINE.match(text)
+        if match:
+            value = text[match.end() :].split(" #")[0].strip().strip("'\"")
+            found[match.group("key").strip("'\"")] = value
+
+    for step in steps:
         number = line + step
         while 0 <= number < len(lines):
             text = lines[number]
@@ -151,9 +159,8 @@ def _sibling_keys(lines: list[str], line: int, column: int) -> set[str]:
             if stripped.startswith("- "):
                 content = indent + (len(stripped) - len(stripped[1:].lstrip()))
                 if content == column:
-                    match = _KEY_LINE.match(text)
-                    if match:
-                        found.add(match.group("key").strip("'\""))
+                    if step < 0:  # the item's first line; below, a dash starts the next item
+                        add(text)
                     break  # the item's first line: the mapping starts here (going up) or a new item begins
                 if indent < column:
                     break
@@ -161,9 +168,7 @@ def _sibling_keys(lines: list[str], line: int, column: int) -> set[str]:
             if indent < column:
                 break
             if indent == column:
-                match = _KEY_LINE.match(text)
-                if match:
-                    found.add(match.group("key").strip("'\""))
+                add(text)
     return found
 
 
@@ -198,11 +203,21 @@ def locate(lines: list[str], line: int, column: int) -> Place | None:
             return None  # right after ``key:``: a space comes first
         path = _mapping_path(lines, line, indent, key_col, bool(dash))
         key = value.group("key").strip("'\"")
-        return Place(path, "value", line, partial, column - len(partial), word_end, key=key, indent=key_col)
+        return Place(
+            path,
+            "value",
+            line,
+            partial,
+            column - len(partial),
+            word_end,
+            key=key,
+            indent=key_col,
+            in_new_item=bool(dash),
+        )
     if not _PARTIAL_KEY.match(body):
         return None
     path = _mapping_path(lines, line, indent, key_col, bool(dash))
-    siblings = set() if dash else _sibling_keys(lines, line, key_col)
+    siblings = set() if dash else set(_sibling_keys(lines, line, key_col))
     return Place(
         path, "key", line, body, column - len(body), word_end, indent=key_col, in_new_item=bool(dash), siblings=siblings
     )
@@ -226,12 +241,26 @@ def _model_path(path: list[str]) -> tuple[str | int, ...]:
     return tuple(0 if part == "[]" else part for part in path)
 
 
-def shape_at(path: list[str]) -> Shape | None:
-    return docs_shape_at(_model_path(path))
+def shape_at(path: list[str], tag: str | None = None) -> Shape | None:
+    """The shape at ``path``; for a tagged mapping (a function) whose ``tag`` value is known, its variant."""
+    shape = docs_shape_at(_model_path(path))
+    if isinstance(shape, TaggedShape) and tag is not None:
+        return shape.variants.get(tag, shape)
+    return shape
 
 
-def field_for(path: list[str], key: str) -> FieldShape | None:
-    return field_at(_model_path(path) + (key,))
+def field_for(path: list[str], key: str, tag: str | None = None) -> FieldShape | None:
+    return field_at(_model_path(path) + (key,), tag=tag)
+
+
+def _tag_in_lines(lines: list[str], path: list[str], line: int, column: int, dash: bool) -> str | None:
+    """In a tagged mapping at ``path`` (a function), the value of its tag (``name``) read from the
+    lines of the mapping whose keys start at ``column`` around ``line`` (below it only when ``line``
+    is the item's first, ``dash``); None elsewhere or when it is not written."""
+    shape = shape_at(path)
+    if not isinstance(shape, TaggedShape):
+        return None
+    return _sibling_keys(lines, line, column, (1,) if dash else (-1, 1)).get(shape.tag) or None
 
 
 # -- completion -----------------------------------------------------------------------------------
@@ -453,11 +482,14 @@ def complete(
         kind = _reference_kind(place.path, place.key)
         if kind is not None:
             items = _reference_items(text, place, kind, tree)
-        fs = field_for(place.path, place.key)
+        tag = _tag_in_lines(lines, place.path, line, place.indent, place.in_new_item)
+        fs = field_for(place.path, place.key, tag)
         if fs is not None:
             items += _value_items(fs)
     else:
-        shape = shape_at(place.path)
+        shape = shape_at(place.path, _tag_in_lines(lines, place.path, line, place.indent, place.in_new_item))
+        if isinstance(shape, TaggedShape):  # a function whose name is not written yet: that comes first
+            items += _key_items(MapShape(shape.noun, {shape.tag: shape.tag_field}, section=True), place)
         list_item = _reference_kind(place.path, None) if place.in_new_item else None
         if list_item is not None:  # ``dependencies:`` items are names, not keys
             items = _reference_items(text, place, list_item, tree)
@@ -512,20 +544,34 @@ def _hover_in_tree(parsed: ParsedText, line: int, column: int) -> tuple[str, int
         if found is None:
             return None
         what, node = found
+        owner = node.parent if isinstance(node.parent, YMap) else None
+        tagged = docs_shape_at(owner.path) if owner is not None else None
+        tag = owner.text(tagged.tag) if owner is not None and isinstance(tagged, TaggedShape) else None
         if what == "key":
             parent = node.parent.path if node.parent is not None else ()
-            fs = field_at(parent + (node.value,))
+            fs = field_at(parent + (node.value,), tag=tag)
             if fs is None or fs.doc is None:
                 return None
             return fs.doc.markdown(fs.key), node.start[1], node.end[1]
-        fs = field_at(node.path) if node.key_node is not None else None
+        fs = field_at(node.path, tag=tag) if node.key_node is not None else None
         if fs is None or fs.doc is None or node.start[0] != node.end[0]:
             return None
         value = node.value.strip()
+        function = _variant_hover(node.path[:-1], fs, value)
+        if function is not None:
+            return function, node.start[1], node.end[1]
         values = fs.doc.values
         hit = values.get(value) or next((d for v, d in values.items() if v.lower() == value.lower()), None)
         markdown = _value_doc(fs.key, value, hit, fs.doc) if hit is not None else fs.doc.markdown(fs.key)
         return markdown, node.start[1], node.end[1]
+    return None
+
+
+def _variant_hover(path: tuple[str | int, ...], fs: FieldShape, value: str) -> str | None:
+    """For the tag of a tagged mapping (a function's ``name``), the page of the variant it names."""
+    shape = docs_shape_at(path)
+    if isinstance(shape, TaggedShape) and fs is shape.tag_field:
+        return variant_markdown(shape, value)
     return None
 
 
@@ -546,8 +592,9 @@ def hover(text: str, line: int, column: int, parsed: ParsedText | None = None) -
         return None
     key = match.group("key").strip("'\"")
     key_start, key_end = match.start("key"), match.end("key")
-    path = _mapping_path(lines, line, len(match.group("indent")), key_start, bool(match.group("dash")))
-    fs = field_for(path, key)
+    dash = bool(match.group("dash"))
+    path = _mapping_path(lines, line, len(match.group("indent")), key_start, dash)
+    fs = field_for(path, key, _tag_in_lines(lines, path, line, key_start, dash))
     if fs is None or fs.doc is None:
         return None
     if key_start <= column <= key_end:
@@ -557,6 +604,9 @@ def hover(text: str, line: int, column: int, parsed: ParsedText | None = None) -
     value_start = match.end() + (len(value_text) - len(value_text.lstrip()))
     value_end = value_start + len(value_text.split(" #")[0].strip())
     if stripped and value_start <= column <= value_end:
+        function = _variant_hover(_model_path(path), fs, stripped)
+        if function is not None:
+            return function, value_start, value_end
         values = fs.doc.values
         hit = values.get(stripped) or next((d for v, d in values.items() if v.lower() == stripped.lower()), None)
         if hit is not None:

@@ -18,6 +18,7 @@ from ..schema.shapes import (
     MapShape,
     ScalarShape,
     Shape,
+    TaggedShape,
     UnionShape,
     key_places,
     render_path,
@@ -116,13 +117,39 @@ class SchemaWalk:
             if not _is_null(node):
                 wanted = " or ".join(_shape_name(o) for o in shape.options)
                 self.wrong_type(node, wanted)
+        elif isinstance(shape, TaggedShape):
+            if isinstance(node, YMap):
+                self.tagged(node, shape, spath)
+            elif not _is_null(node):
+                self.wrong_type(node, "a mapping")
+
+    def tagged(self, node: YMap, shape: TaggedShape, spath: tuple[str, ...]) -> None:
+        """A mapping whose tag (a function's ``name``) selects the shape it is checked against."""
+        entry = node.entries.get(shape.tag)
+        if entry is None:
+            self.missing(node, shape.tag_field)
+            return
+        tag = entry[1]
+        if not isinstance(tag, YScalar):
+            self.wrong_type(tag, f"the name of a {shape.noun}")
+            return
+        variant = shape.variants.get(tag.value.strip())
+        if variant is not None:
+            self.mapping(node, variant, spath)
+        elif tag.kind != "null" and not is_placeholder(tag.value):
+            value = tag.value.strip()
+            noun = shape.noun
+            self.enum_value(
+                tag, tuple(shape.variants), None, False, True, f"the {noun}", f"`{value}` is not a Flare {noun}"
+            )
 
     # -- mappings -------------------------------------------------------------------------------
     def mapping(self, node: YMap, shape: MapShape, spath: tuple[str, ...]) -> None:
         fields = shape.fields
         skip = self._skipped_keys(node) if shape.name == "JobSpec" else frozenset()
         misplaced: list[tuple[YScalar, KeyPlace]] = []
-        #: Fields given under a key spelt in another case (``stackspec``): reported, then read as meant.
+        #: Fields given under a key spelt in another case (``stackspec``), read as meant, or misspelt
+        #: (``colum``): reported once, as the unknown key, not also as missing.
         respelt: set[str] = set()
         for key, (key_node, value) in node.entries.items():
             field = fields.get(key)
@@ -141,8 +168,8 @@ class SchemaWalk:
                     place = self._likely_place(key, spath)
                     if place is not None:
                         misplaced.append((key_node, place))
-                    else:
-                        self.unknown_key(key_node, shape)
+                    elif (suggested := self.unknown_key(key_node, shape, node)) is not None:
+                        respelt.add(suggested)
                 continue
             if field.doc is not None and field.doc.legacy is not None:
                 self.legacy.append((key_node, field.doc.legacy))
@@ -154,7 +181,7 @@ class SchemaWalk:
         if misplaced:
             misplaced, lacking = self.gather_strays(node, shape, spath, misplaced, lacking)
         for field in lacking:
-            self.missing(node, field)
+            self.missing(node, field, shape)
         for key_node, place in misplaced:
             where = render_path(key_node.parent.path) if key_node.parent is not None else "the top level"
             self.ctx.report(
@@ -254,25 +281,39 @@ class SchemaWalk:
             return frozenset(spec.entries)
         return frozenset()
 
-    def unknown_key(self, key: YScalar, shape: MapShape) -> None:
+    def unknown_key(self, key: YScalar, shape: MapShape, node: YMap | None = None) -> str | None:
+        """Report ``key``, unknown in ``shape``; returns the key suggested instead, if any. Keys the
+        mapping (``node``) already has are never suggested: renaming to one would duplicate it."""
         name = key.value
-        where = render_path(key.parent.path) if key.parent is not None else "the top level"
-        suggestion, unique = best(name, shape.fields)
+        if shape.title:  # "the function `hash` has no parameter `colum`"
+            problem = f"{shape.title} has no {shape.member} `{name}`"
+        else:
+            where = render_path(key.parent.path) if key.parent is not None else "the top level"
+            problem = f"unknown key `{name}` in `{where}`"
+        present = node.entries if node is not None else {}
+        suggestion, unique = best(name, [k for k in shape.fields if k not in present])
         if suggestion is None:
-            self.ctx.report(UNKNOWN_KEY, key, f"unknown key `{name}` in `{where}`")
-            return
+            self.ctx.report(UNKNOWN_KEY, key, problem)
+            return None
         distance = rank(name, [suggestion])[0][1]
         self.ctx.report(
             UNKNOWN_KEY,
             key,
-            f"unknown key `{name}` in `{where}`; did you mean `{suggestion}`?",
+            f"{problem}; did you mean `{suggestion}`?",
             fix=rename_key(key, suggestion, f"Rename to `{suggestion}`", safe=unique and distance <= 1),
         )
+        return suggestion
 
     def _likely_place(self, name: str, spath: tuple[str, ...]) -> KeyPlace | None:
         """Where an unknown key most likely belongs: the only few places it is valid, or a section
         just below this mapping (``driver`` on an input belongs in the input's ``options``)."""
-        places = self.places.get(name, ())
+        # One place per path: the variants of a tagged mapping (every function taking `column`) are one
+        # place. A key of another variant (``asColumn`` on `hash`) is unknown here, not misplaced.
+        by_path: dict[tuple[str, ...], KeyPlace] = {}
+        for found in self.places.get(name, ()):
+            if found.path != spath:
+                by_path.setdefault(found.path, found)
+        places = tuple(by_path.values())
         if not places:
             return None
         place = max(places, key=lambda p: (_shared_prefix(p.path, spath), -len(p.path)))
@@ -314,9 +355,12 @@ class SchemaWalk:
             fix=rename_key(key, suggestion, f"Rename to `{suggestion}`", safe=ranked[0][1] == 0),
         )
 
-    def missing(self, node: YMap, field: FieldShape) -> None:
-        where = render_path(node.path)
-        self.ctx.report(MISSING_KEY, anchor_of(node), f"`{where}` is missing the required key `{field.key}`")
+    def missing(self, node: YMap, field: FieldShape, shape: MapShape | None = None) -> None:
+        if shape is not None and shape.title:
+            message = f"{shape.title} is missing its required {shape.member} `{field.key}`"
+        else:
+            message = f"`{render_path(node.path)}` is missing the required key `{field.key}`"
+        self.ctx.report(MISSING_KEY, anchor_of(node), message)
 
     # -- scalars --------------------------------------------------------------------------------
     def scalar(self, node: YScalar, shape: ScalarShape, doc: AttrDoc | None) -> None:
@@ -356,11 +400,15 @@ class SchemaWalk:
         doc: AttrDoc | None,
         case_insensitive: bool,
         closed: bool,
+        owner: str | None = None,
+        problem: str | None = None,
     ) -> None:
+        """Judge a value against ``allowed``. ``owner`` names the value in messages (its key by default),
+        ``problem`` says what is wrong with a value outside the set (that ``owner`` does not accept it)."""
         value = node.value.strip()
         if value in allowed or (case_insensitive and value.lower() in {a.lower() for a in allowed}):
             return
-        owner = _owner(node)
+        owner = owner or _owner(node)
         same_case = [a for a in allowed if a.lower() == value.lower()]
         if same_case:
             self.ctx.report(
@@ -372,19 +420,20 @@ class SchemaWalk:
             return
         suggestion, unique = best(value, allowed)
         rule = INVALID_VALUE if closed else UNKNOWN_VALUE
+        if problem is None:
+            problem = f"{owner} does not accept `{value}`" if closed else f"{owner} `{value}` is not one flare-ls knows"
         if suggestion is not None:
-            problem = f"does not accept `{value}`" if closed else f"`{value}` is not one flare-ls knows"
             self.ctx.report(
                 rule,
                 node,
-                f"{owner} {problem}; did you mean `{suggestion}`?",
+                f"{problem}; did you mean `{suggestion}`?",
                 fix=replace_scalar(node, suggestion, f"Change to `{suggestion}`", safe=unique),
             )
         elif closed:
             listed = ", ".join(f"`{a}`" for a in allowed) if len(allowed) <= 8 else "the documented values"
-            self.ctx.report(rule, node, f"{owner} does not accept `{value}`; use one of {listed}")
+            self.ctx.report(rule, node, f"{problem}; use one of {listed}")
         else:
-            self.ctx.report(rule, node, f"{owner} `{value}` is not one flare-ls knows; check its spelling")
+            self.ctx.report(rule, node, f"{problem}; check its spelling")
 
 
 def _owner(node: YNode) -> str:

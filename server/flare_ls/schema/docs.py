@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from .attrdoc import TRIGGER_MODES, AttrDoc
-from .shapes import FieldShape, ListShape, MapShape, Shape, UnionShape, compile_model, root_shape
+from .shapes import FieldShape, ListShape, MapShape, Shape, TaggedShape, UnionShape, compile_model, root_shape
 
 
 def _step(shape: Shape, part: str | int) -> Shape | None:
-    """The shape one key or index below ``shape``."""
+    """The shape one key or index below ``shape`` (below a tagged mapping whose tag is not known, the
+    first variant that has the key)."""
+    if isinstance(shape, TaggedShape):
+        if part == shape.tag:
+            return shape.tag_field.shape
+        return next((v.fields[part].shape for v in shape.variants.values() if part in v.fields), None)
     if isinstance(shape, UnionShape):
         for option in shape.options:
             found = _step(option, part)
@@ -32,18 +37,52 @@ def shape_at(path: tuple[str | int, ...], root: MapShape | None = None) -> Shape
     return shape
 
 
-def field_at(path: tuple[str | int, ...], root: MapShape | None = None) -> FieldShape | None:
-    """The documented attribute a YAML path ends at (``workflow.dag[0].spec.stackSpec.job.explain``)."""
+def field_at(path: tuple[str | int, ...], root: MapShape | None = None, tag: str | None = None) -> FieldShape | None:
+    """The documented attribute a YAML path ends at (``workflow.dag[0].spec.stackSpec.job.explain``).
+
+    ``tag``: in a tagged mapping (a function), the value of its tag (``name``), which selects the
+    variant whose parameters are looked up."""
     if not path or not isinstance(path[-1], str):
         return None
     shape = shape_at(path[:-1], root)
     if shape is None:
         return None
+    if isinstance(shape, TaggedShape):
+        if path[-1] == shape.tag:
+            return shape.tag_field
+        shape = shape.variants.get(tag or "", shape)
     holders = shape.options if isinstance(shape, UnionShape) else (shape,)
     for holder in holders:
         if isinstance(holder, MapShape) and path[-1] in holder.fields:
             return holder.fields[path[-1]]
     return None
+
+
+def variant_markdown(shape: TaggedShape, tag: str) -> str | None:
+    """Hover text for one variant of a tagged mapping (a function: what it does and its parameters)."""
+    variant = shape.variants.get(tag)
+    if variant is None:
+        return None
+    parts = [f"**`{tag}`**: a Flare {shape.noun}", "", variant.doc]
+    members = [f for f in variant.fields.values() if f.key != shape.tag]
+    if members:
+        parts += ["", f"{variant.member.capitalize()}s:"]
+    for member in members:
+        doc = member.doc
+        line = f"- `{member.key}`" + (" (required)" if member.required else "")
+        if doc is not None:
+            line += f": {doc.description}"
+            if doc.values:
+                line += (
+                    " "
+                    + ("One of " if doc.closed else "Known values: ")
+                    + ", ".join(f"`{v}`" for v in doc.values)
+                    + "."
+                )
+        parts.append(line)
+    if not members:
+        parts += ["", f"No {variant.member}s."]
+    return "\n".join(parts)
 
 
 def hover_markdown(path: tuple[str | int, ...]) -> str | None:

@@ -41,6 +41,7 @@ from flare_ls.schema.attrs import (  # noqa: F401  (LEGACY_LAYOUT_UNTIL: see the
     Section,
     attr,
 )
+from flare_ls.schema.functions import Function
 
 #: Any YAML scalar.
 Scalar = str | int | float | bool
@@ -66,50 +67,6 @@ STACK_VERSIONS: dict[str, str] = {
 # CURRENT_STACK (the stack the documentation targets) and LEGACY_LAYOUT_UNTIL (the last version whose
 # documented layout is `spec.flare`) live in `attrdoc.py`, which the analyzer imports without pydantic;
 # they are imported here because the model's documentation is written against them.
-
-#: Flare functions usable in ``steps[].sequence[].functions[]``: name -> parameters and what it does.
-FLARE_FUNCTIONS: dict[str, str] = {
-    "add_column": "`column`, `value`, `type`: adds a column holding a constant of the given type.",
-    "any_date": "`column`, `asColumn`, `rules`: parses free-form dates into a date column.",
-    "any_timestamp": "`column`, `asColumn`, `timezone`, `rules`: parses free-form timestamps.",
-    "change_case": "`column`, `case` (lower/upper/title): changes the case of a column's values.",
-    "change_column_case": "`case`: changes the case of every column name.",
-    "cleanse_column_names": "(no parameters): makes column names safe identifiers.",
-    "columns_replace": "`sedExpression`: renames columns with a sed-style expression.",
-    "copy": "`fromColumn`, `toColumn`: copies a column's values into another column.",
-    "cut_character": "`column`, `asColumn`, `startIndex`, `endIndex`: keeps a substring.",
-    "decode": "`column`, `asColumn`, `algo` (base64): decodes values.",
-    "encode": "`column`, `asColumn`, `algo`: encodes values.",
-    "diff_date": "`columnA`, `columnB`, `asColumn`: difference between two dates.",
-    "drop": "`columns[]`: removes columns.",
-    "drop_duplicates": "`columns[]`: removes rows duplicated on these columns.",
-    "epoch_to_timestamp": "`column`, `asColumn`: converts epoch values to timestamps.",
-    "fill_null_or_empty": "`columns` (map column -> string value): fills nulls and empty strings.",
-    "find_and_replace": "`column`, `sedExpression`: rewrites values with a sed-style expression.",
-    "flatten": "`column`, `asColumn`: flattens a struct or array column.",
-    "format_date": "`column`, `format`: formats a date column as text.",
-    "format_unix_date": "`column`, `format`: formats a Unix time column as text.",
-    "generate_uuid": "`asColumn`: adds a column of random UUIDs.",
-    "hash": "`column`, `algo` (MD5, SHA-1, SHA-256, SHA-384, SHA-512): hashes values in place.",
-    "increment_variable": "`column`: increments a counter variable.",
-    "mask_number": "`column`, `pattern`: masks digits of a number.",
-    "merge": "`columns[]`, `separator`, `asColumn`: concatenates columns.",
-    "parse_as_json": "`column`, `asColumn`, `sparkSchema` or `avroSchema`: parses JSON text into a struct.",
-    "parse_html": "`column`, `asColumn`: extracts text from HTML.",
-    "pivot": "`groupBy[]`, `column`, `values[]`, `aggregateExpression`, `approach`: pivots rows to columns.",
-    "rename": "`column`, `asColumn`: renames a column.",
-    "rename_all": "`columns` (map old -> new): renames several columns.",
-    "select": "`columns[]`: keeps only these columns.",
-    "set_type": "`columns` (map column -> Spark type): casts columns.",
-    "set_variable": "`column`, `expression`: sets a column from an expression.",
-    "snake_case": "(no parameters): converts column names to snake_case; batch jobs only.",
-    "split_email": "`column`: splits an e-mail address into its parts.",
-    "split_url": "`column`: splits a URL into its parts.",
-    "swap": "`columnA`, `columnB`: swaps the values of two columns.",
-    "trim": "`column`, `method` (trim, ltrim, rtrim): strips whitespace.",
-    "unfurl": "`expression`: expands a nested column by an expression.",
-    "unpivot": "`columns[]`, `pivotColumns[]`, `keyColumnName`, `valueColumnName`: columns to rows.",
-}
 
 # Trigger-mode applicability, as the streaming specification's attribute table gives it.
 _ALL_TRIGGERS = TRIGGER_MODES
@@ -1081,12 +1038,12 @@ class SequenceItem(Section):
         examples=("flare/queries/transform.sql",),
     )
     classpath: str = attr("Fully qualified class of a custom step implementation.")
-    functions: list[dict[str, Any]] = attr(
+    functions: list[Function] = attr(
         "List of Flare functions applied in order to the step's result; each item has `name` plus that "
         "function's parameters.",
         notes=(
-            "Function names and parameters are listed in `FLARE_FUNCTIONS` (e.g. `drop`, `rename`, "
-            "`set_type`, `change_case`).",
+            "An item's `name` selects the function and so its parameters: hover the name for them. The "
+            "functions are described at https://dataos.info/resources/stacks/flare/functions/list/.",
             "`snake_case` only works in batch jobs.",
         ),
         examples=("- name: drop\n  columns: [__metadata]",),

@@ -81,11 +81,41 @@ class MapShape(Shape):
     #: Compiled from a model section (not a free ``dict[str, X]``).
     section: bool = False
     doc: str = ""
+    #: How messages name a mapping of this shape, for one variant of a :class:`TaggedShape`
+    #: ("the function `hash`"); empty: by its place in the manifest.
+    title: str = ""
+    #: What its keys are called in messages ("parameter" for a function's).
+    member: str = "key"
 
     @cached_property
     def required(self) -> list[FieldShape]:
         # Cached: the schema walk asks it of every mapping it visits, and fields are complete by then.
         return [f for f in self.fields.values() if f.required]
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """Marks a discriminated union in the model: ``Annotated[A | B, Field(discriminator="name"),
+    Tagged("function", "parameter")]``. Says what a variant is (``noun``), what its keys are (``member``)
+    and documents the tag key."""
+
+    noun: str
+    member: str
+    description: str
+
+
+@dataclass(eq=False)
+class TaggedShape(Shape):
+    """Mappings told apart by the value of one key: each Flare function is a mapping whose ``name``
+    selects its parameters. The walk checks a mapping against the variant its tag names."""
+
+    #: The key whose value selects the variant (``name``).
+    tag: str
+    #: The tag key itself, documented with every variant as a value (completion, hover).
+    tag_field: FieldShape
+    #: Tag value -> the variant's shape.
+    variants: dict[str, MapShape]
+    noun: str
 
 
 _ANY = AnyShape()
@@ -126,8 +156,29 @@ def shape_of(annotation: Any) -> Shape:
             return others[0]
         return UnionShape(tuple(others))
     if typing.get_origin(annotation) is typing.Annotated:
+        tagged = next((m for m in annotation.__metadata__ if isinstance(m, Tagged)), None)
+        tag = next((m.discriminator for m in annotation.__metadata__ if getattr(m, "discriminator", None)), None)
+        if tagged is not None and isinstance(tag, str):
+            return _tagged_shape(args[0], tag, tagged)
         return shape_of(args[0])
     raise TypeError(f"flare-ls schema: unsupported annotation {annotation!r}")
+
+
+def _tagged_shape(union: Any, tag: str, tagged: Tagged) -> TaggedShape:
+    """The shape of a discriminated union of models, each with a one-value ``Literal`` as its ``tag``."""
+    variants: dict[str, MapShape] = {}
+    for model in typing.get_args(union):
+        shape = compile_model(model)
+        literal = shape.fields[tag].shape
+        assert isinstance(literal, ScalarShape) and literal.literal is not None and len(literal.literal) == 1
+        name = literal.literal[0]
+        shape.title = f"the {tagged.noun} `{name}`"
+        shape.member = tagged.member
+        variants[name] = shape
+    values = {name: doc.description if (doc := v.fields[tag].doc) else "" for name, v in variants.items()}
+    doc = AttrDoc(description=tagged.description, values=values)
+    tag_field = FieldShape(tag, ScalarShape(frozenset({"str"}), tuple(variants)), True, doc)
+    return TaggedShape(tag, tag_field, variants, tagged.noun)
 
 
 _COMPILED: dict[type, MapShape] = {}
@@ -177,6 +228,9 @@ def key_places(root: MapShape) -> dict[str, tuple[KeyPlace, ...]]:
         elif isinstance(shape, UnionShape):
             for option in shape.options:
                 visit(option, path)
+        elif isinstance(shape, TaggedShape):
+            for variant in shape.variants.values():
+                visit(variant, path)
         elif isinstance(shape, MapShape):
             marker = (id(shape), path)
             if marker in seen:
@@ -214,7 +268,7 @@ def render_path(path: tuple[str | int, ...]) -> str:
 
 #: The compiled shapes of ``model.Manifest``, pickled with a fingerprint of the sources they come from.
 CACHE = Path(__file__).with_name("shapes.pickle")
-_SOURCES = ("model.py", "attrs.py", "attrdoc.py", "shapes.py")
+_SOURCES = ("model.py", "functions.py", "attrs.py", "attrdoc.py", "shapes.py")
 
 
 def _fingerprint() -> str:
