@@ -77,6 +77,14 @@ def _inside(pos: tuple[int, int], lines: list[str]) -> bool:
 )
 # A forbidden character after non-ASCII text: libyaml counts its position in bytes.
 @example(text="\x85version: v1\nname: x\ntype: workflow\ntags\x00:\n  - a\n")
+# Found by the long run: FL105's indent of a whole block around tab-indented lines that recovery
+# re-indented; they were left behind at their old width.
+@example(
+    text="version: v1\nname: wf\ntype: workflow\nworkflow:\ndag:\n    - name: a\n      spec:\n"
+    "        stack: flare:7.0\n        compute: runnable-default\n        stackSpec:\n          job:\n"
+    "            inputs:\n              - name: i\n\t\t\t\t\t\t\t\tdataset: dataos://a:b/c\n"
+    "                format: avro\n"
+)
 def test_damaged_manifests_give_findings_inside_the_text_and_fixes_that_hold(text: str) -> None:
     lines = split_lines(text.removeprefix("\ufeff"))
     findings = analyze(text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from . import suppressions
@@ -115,7 +115,8 @@ def _trusted(findings: list[Finding], root: YMap, view: DocumentView, repairs: R
       to a blanked line: the author may well have written what it would call missing.
     - On a re-indented line the content is the author's but its place is recovery's guess: findings
       about placement are dropped.
-    - No fix touches a repaired line; elsewhere fixes stay, since every other line is the author's.
+    - No fix touches a repaired line, or spans one (a block indented around a re-indented tab line would
+      leave that line behind); elsewhere fixes stay, since every other line is the author's.
     """
     lossy = repairs.lossy
     # A job's lines run to the next job: a blanked line after its last key may have been its own.
@@ -133,12 +134,17 @@ def _trusted(findings: list[Finding], root: YMap, view: DocumentView, repairs: R
         if finding.code in _PLACEMENT_RULES and any(line in repairs.indents for line in (first, last)):
             continue
         fix = finding.fix
-        if fix is not None and any(
-            line in repairs.lines for edit in fix.edits for line in range(edit.start[0], edit.end[0] + 1)
-        ):
+        if fix is not None and fix.edits and _spans_repair(fix.edits, repairs.lines):
             finding = replace(finding, fix=None)
         kept.append(finding)
     return kept
+
+
+def _spans_repair(edits: tuple[TextEdit, ...], repaired: Iterable[int]) -> bool:
+    """Whether the lines from the first edit's to the last edit's hold a repaired line."""
+    first = min(edit.start[0] for edit in edits)
+    last = max(edit.end[0] for edit in edits)
+    return any(first <= line <= last for line in repaired)
 
 
 def _configured(

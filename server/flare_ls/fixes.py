@@ -186,6 +186,8 @@ def indent_under(lines: list[str], section_key: YScalar, strays: list[YScalar], 
         depth = len(text) - len(content)
         if not content.strip() or (content.startswith("#") and depth <= column):
             continue  # blank, or a comment at the strays' level or left of it: neither ends nor extends them
+        if content.startswith("\t"):
+            return None  # indented with tabs: where the block ends, and by how much to indent it, is unknowable
         if depth < column or (depth == column and not content.startswith("-")):
             break  # the enclosing block goes on (a list at the strays' column is a value of theirs)
         last = number
