@@ -81,8 +81,9 @@ def test_schema_carries_the_attribute_docs() -> None:
     trigger = schema["$defs"]["Streaming"]["properties"]["triggerMode"]
     assert trigger["description"].startswith("When and how the streaming query processes data")
     values = trigger["anyOf"][0]
-    assert values["enum"] == ["ProcessingTime", "Once", "AvailableNow", "Continuous"]
-    assert len(values["enumDescriptions"]) == 4
+    assert values["enum"] == ["ProcessingTime", "Once", "AvailableNow", "Continuous", "OneTime"]
+    assert len(values["enumDescriptions"]) == 5
+    assert set(trigger["x-flare-doubtful-values"]) == {"OneTime"}
     assert schema["$defs"]["JobSpec"]["properties"]["flare"]["deprecated"] is True
 
 

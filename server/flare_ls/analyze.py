@@ -188,6 +188,8 @@ def _analyze_document(document: YDocument, root: YMap, view: DocumentView, lines
     _guarded(ctx, root, walk.walk, (root, ROOT_SHAPE, ()))
     if walk.legacy:
         _report_legacy(ctx, walk, view)
+    if walk.versioned:
+        _guarded(ctx, root, schema.report_stacks, (ctx, walk, view), "FL110")
     for check in CHECKS:
         if check.scope == "document":
             _guarded(ctx, root, check.run, (view, ctx), check.info.code)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from ..findings import Severity
 from ..fixes import indent_under, rename_key, replace_scalar, unquote
 from ..parsing.yamltree import YMap, YNode, YScalar, YSeq
-from ..schema.attrdoc import AttrDoc, Legacy
+from ..schema.attrdoc import STACKS, AttrDoc, Legacy, describe_stacks, stack_tuple
 from ..schema.shapes import (
     AnyShape,
     FieldShape,
+    KeyedShape,
     KeyPlace,
     ListShape,
     MapShape,
@@ -24,7 +25,7 @@ from ..schema.shapes import (
     render_path,
 )
 from ..suggest import best, rank
-from ..views import is_flare_stack, is_placeholder
+from ..views import DocumentView, is_flare_stack, is_placeholder
 from .base import Context, declare
 
 SYNTAX = declare("FL001", "yaml-syntax", Severity.ERROR, "the text is not valid YAML")
@@ -38,7 +39,15 @@ LEGACY_LAYOUT = declare(
     "FL106", "legacy-layout", Severity.WARNING, "a job uses the flare:1.0-4.0 layout on a later stack"
 )
 VALUE_CASING = declare("FL107", "value-casing", Severity.WARNING, "a value spelt with the wrong case")
-UNKNOWN_VALUE = declare("FL108", "unknown-value", Severity.WARNING, "a value flare-ls does not recognise")
+UNKNOWN_VALUE = declare(
+    "FL108", "unknown-value", Severity.WARNING, "a value flare-ls does not recognise, or one the sources dispute"
+)
+UNLISTED_VALUE = declare(
+    "FL109", "unlisted-value", Severity.INFO, "a value Flare or Spark accepts that Flare's docs do not list"
+)
+NOT_IN_STACK = declare(
+    "FL110", "not-in-stack", Severity.WARNING, "an attribute or value the job's Flare stack version does not have"
+)
 INTERNAL_ERROR = declare("FL900", "internal-error", Severity.ERROR, "flare-ls failed on this document")
 
 #: A key declared in more places than this is too common to say where it "belongs".
@@ -65,6 +74,57 @@ def describe_node(node: YNode) -> str:
     return f"{_KIND_NAMES[kind]} `{node.value}`"
 
 
+class _Family:
+    """The options being walked of an input, output or sink whose format selected them: what messages
+    say of a key, and where the other formats' variants are looked up."""
+
+    __slots__ = ("shape", "value", "key", "base", "variant")
+
+    def __init__(self, shape: KeyedShape, value: str, key: str, base: tuple[str, ...], variant: MapShape) -> None:
+        self.shape = shape
+        self.value = value  # as written: `CSV`, `JDBCQuery`
+        self.key = key  # the holder's key that chose it: `format`, `outputType`
+        self.base = base  # the schema path of the options mapping
+        self.variant = variant
+
+    def owners(self, key: str, rel: tuple[str, ...]) -> list[str]:
+        """The other formats whose options declare ``key`` at ``rel`` below the options mapping."""
+        found = []
+        for value, variant in self.shape.variants.items():
+            if variant is self.variant:
+                continue
+            mapping = _descend(variant, rel)
+            if mapping is not None and mapping.lookup(key) is not None and not mapping.passes(key):
+                found.append(value)
+        return found
+
+    def noun(self, rel: tuple[str, ...]) -> str:
+        """``an option of `csv` inputs``, ``an `extraOptions` key of `iceberg` outputs``."""
+        section = ".".join(r for r in rel if r != "[]")
+        what = "an option" if not rel else f"{'an' if section[:1] in 'aeiou' else 'a'} `{section}` key"
+        return f"{what} of `{self.value.strip()}` {self.shape.owner}s"
+
+
+def _descend(shape: MapShape, rel: tuple[str, ...]) -> MapShape | None:
+    current: Shape | None = shape
+    for part in rel:
+        if isinstance(current, ListShape):
+            current = current.item
+        if part == "[]":
+            continue
+        if not isinstance(current, MapShape):
+            return None
+        field = current.lookup(part)
+        current = field.shape if field is not None else None
+    return current if isinstance(current, MapShape) else None
+
+
+def _either(values: list[str]) -> str:
+    named = [f"`{v}`" for v in values[:3]]
+    text = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
+    return text + (" (and others)" if len(values) > 3 else "")
+
+
 def anchor_of(node: YNode) -> YNode:
     """What to underline for a whole mapping: its key, or the first key of a list item."""
     if node.key_node is not None:
@@ -87,6 +147,10 @@ class SchemaWalk:
         self.places = key_places(root)
         #: Every key of the flare:1.0-4.0 layout met, in document order, with its marker.
         self.legacy: list[tuple[YScalar, Legacy]] = []
+        #: Keys and values that exist only in some stack versions: (key or value node, its doc, the value).
+        self.versioned: list[tuple[YScalar, AttrDoc, str | None]] = []
+        #: The options of a format being walked (see :meth:`keyed`).
+        self.family: _Family | None = None
 
     # -- dispatch -------------------------------------------------------------------------------
     def walk(self, node: YNode, shape: Shape, spath: tuple[str, ...], doc: AttrDoc | None = None) -> None:
@@ -122,6 +186,35 @@ class SchemaWalk:
                 self.tagged(node, shape, spath)
             elif not _is_null(node):
                 self.wrong_type(node, "a mapping")
+        elif isinstance(shape, KeyedShape):
+            if isinstance(node, YMap):
+                self.keyed(node, shape, spath)
+            elif not _is_null(node):
+                self.wrong_type(node, "a mapping")
+
+    def keyed(self, node: YMap, shape: KeyedShape, spath: tuple[str, ...]) -> None:
+        """Options whose keys depend on their holder's ``format`` (or ``outputType``): checked against that
+        format's options, or the general ones when it names none flare-ls knows."""
+        holder = node.parent
+        chosen: tuple[str, str, MapShape] | None = None
+        if isinstance(holder, YMap):
+            for key in shape.keys:
+                value = holder.text(key)
+                if value is None or is_placeholder(value):
+                    continue
+                variant = shape.select(value)
+                if variant is not None:
+                    chosen = (value, key, variant)
+                break
+        if chosen is None or self.family is not None:
+            self.mapping(node, shape.general, spath)
+            return
+        value, key, variant = chosen
+        self.family = _Family(shape, value, key, spath, variant)
+        try:
+            self.mapping(node, variant, spath)
+        finally:
+            self.family = None
 
     def tagged(self, node: YMap, shape: TaggedShape, spath: tuple[str, ...]) -> None:
         """A mapping whose tag (a function's ``name``) selects the shape it is checked against."""
@@ -151,11 +244,18 @@ class SchemaWalk:
         #: Fields given under a key spelt in another case (``stackspec``), read as meant, or misspelt
         #: (``colum``): reported once, as the unknown key, not also as missing.
         respelt: set[str] = set()
+        family = self.family if self.family is not None and spath[: len(self.family.base)] == self.family.base else None
         for key, (key_node, value) in node.entries.items():
             field = fields.get(key)
+            if field is None and shape.fold_case:
+                field = shape.folded.get(key.lower())  # Spark reads option names in any case
             if field is None:
-                if key == "<<":
-                    continue  # a merge key: its content is checked where the anchor was defined
+                if key == "<<" or shape.passes(key):
+                    continue  # a merge key (checked where the anchor was defined), or a passed-on prefix
+                rel = spath[len(family.base) :] if family is not None else ()
+                if family is not None and (owners := family.owners(key, rel)):
+                    self.other_format(key_node, shape, family, rel, owners)
+                    continue
                 if shape.value_shape is not None:
                     self.walk(value, shape.value_shape, spath + (key,))
                 elif shape.open:
@@ -166,13 +266,19 @@ class SchemaWalk:
                     self.field(key_node, value, meant, spath)
                 else:
                     place = self._likely_place(key, spath)
+                    problem = None
+                    if family is not None and _descend(family.shape.general, rel) is not shape:
+                        problem = f"`{key}` is not {family.noun(rel)}" + self._known_at(key, spath)
                     if place is not None:
                         misplaced.append((key_node, place))
-                    elif (suggested := self.unknown_key(key_node, shape, node)) is not None:
+                    elif (suggested := self.unknown_key(key_node, shape, node, problem)) is not None:
                         respelt.add(suggested)
                 continue
-            if field.doc is not None and field.doc.legacy is not None:
-                self.legacy.append((key_node, field.doc.legacy))
+            if field.doc is not None:
+                if field.doc.legacy is not None:
+                    self.legacy.append((key_node, field.doc.legacy))
+                if field.doc.stacks:
+                    self.versioned.append((key_node, field.doc, None))
             if key not in skip:
                 self.walk(value, field.shape, spath + (key,), field.doc)
         lacking = [f for f in shape.required if f.key not in node.entries and f.key not in respelt]
@@ -189,6 +295,28 @@ class SchemaWalk:
                 key_node,
                 f"`{key_node.value}` does not belong in `{where}`; it goes in `{render_path(place.path)}`",
             )
+
+    def other_format(
+        self, key: YScalar, shape: MapShape, family: _Family, rel: tuple[str, ...], owners: list[str]
+    ) -> None:
+        """A key of another format's options (``wholetext``, a text option, on a csv input): an error where
+        the format's options are all known, a warning where its reader passes unknown keys on."""
+        formats = family.shape.variants
+        # Formats that share one model are one owner, named by all its spellings (`kafkajson` or `kafkaavro`).
+        owners = [o for i, o in enumerate(owners) if all(formats[o] is not formats[p] for p in owners[:i])]
+        holder = family.shape.owner
+        self.ctx.report(
+            UNKNOWN_KEY,
+            key,
+            f"`{key.value}` is not {family.noun(rel)}: it belongs to {_either(owners)} {holder}s, and this "
+            f"{holder}'s `{family.key}` is `{family.value.strip()}`"
+            + (
+                ""
+                if not shape.open
+                else f" (its {'reader' if holder == 'input' else 'writer'} would pass it on, most likely to be ignored)"
+            ),
+            severity=Severity.WARNING if shape.open else None,
+        )
 
     def field(self, key_node: YScalar, value: YNode, field: FieldShape, spath: tuple[str, ...]) -> None:
         """Walk one value as ``field`` (the main loop of :meth:`mapping` does the same, inlined)."""
@@ -281,13 +409,16 @@ class SchemaWalk:
             return frozenset(spec.entries)
         return frozenset()
 
-    def unknown_key(self, key: YScalar, shape: MapShape, node: YMap | None = None) -> str | None:
+    def unknown_key(
+        self, key: YScalar, shape: MapShape, node: YMap | None = None, problem: str | None = None
+    ) -> str | None:
         """Report ``key``, unknown in ``shape``; returns the key suggested instead, if any. Keys the
-        mapping (``node``) already has are never suggested: renaming to one would duplicate it."""
+        mapping (``node``) already has are never suggested: renaming to one would duplicate it.
+        ``problem`` says what is wrong, when the place's name does not (an option of a format)."""
         name = key.value
-        if shape.title:  # "the function `hash` has no parameter `colum`"
+        if problem is None and shape.title:  # "the function `hash` has no parameter `colum`"
             problem = f"{shape.title} has no {shape.member} `{name}`"
-        else:
+        elif problem is None:
             where = render_path(key.parent.path) if key.parent is not None else "the top level"
             problem = f"unknown key `{name}` in `{where}`"
         present = node.entries if node is not None else {}
@@ -303,6 +434,14 @@ class SchemaWalk:
             fix=rename_key(key, suggestion, f"Rename to `{suggestion}`", safe=unique and distance <= 1),
         )
         return suggestion
+
+    def _known_at(self, name: str, spath: tuple[str, ...]) -> str:
+        """`` (a key of `job.outputs[].options`)``: where else the model declares ``name``, if anywhere."""
+        places = [p for p in self.places.get(name, ()) if p.path != spath]
+        if not places:
+            return ""
+        place = max(places, key=lambda p: (_shared_prefix(p.path, spath), -len(p.path)))
+        return f" (flare-ls knows it as a key of `{render_path(place.path)}`)"
 
     def _likely_place(self, name: str, spath: tuple[str, ...]) -> KeyPlace | None:
         """Where an unknown key most likely belongs: the only few places it is valid, or a section
@@ -376,6 +515,31 @@ class SchemaWalk:
             self.enum_value(node, shape.literal, doc, case_insensitive=False, closed=True)
         elif doc is not None and doc.values:
             self.enum_value(node, tuple(doc.values), doc, doc.case_insensitive, doc.closed)
+        else:
+            return
+        if doc is not None and (doc.unlisted or doc.doubtful or doc.value_stacks):
+            self.annotated_value(node, doc)
+
+    def annotated_value(self, node: YScalar, doc: AttrDoc) -> None:
+        """A value the model knows but annotates: disputed (FL108), accepted though undocumented (FL109),
+        or only in some stack versions (FL110, judged once the job's stack is known)."""
+        value = node.value.strip()
+        known = doc.value_key(value)
+        if known is None:
+            return
+        if known in doc.value_stacks:
+            self.versioned.append((node, doc, known))
+        owner = _owner(node)
+        if known in doc.doubtful:
+            self.ctx.report(UNKNOWN_VALUE, node, f"{owner} `{value}` is doubtful: {doc.doubtful[known]}")
+        elif known in doc.unlisted:
+            listed = [f"`{v}`" for v in doc.values if v not in doc.unlisted]
+            self.ctx.report(
+                UNLISTED_VALUE,
+                node,
+                f"{owner} `{value}` is not among the values Flare's docs list ({', '.join(listed)}); it is "
+                "accepted, but the docs do not promise it",
+            )
 
     def wrong_scalar(self, node: YScalar, shape: ScalarShape) -> None:
         owner = _owner(node)
@@ -418,6 +582,8 @@ class SchemaWalk:
                 fix=replace_scalar(node, same_case[0], f"Change to `{same_case[0]}`", safe=True),
             )
             return
+        if doc is not None and doc.doubtful:
+            allowed = tuple(a for a in allowed if a not in doc.doubtful)
         suggestion, unique = best(value, allowed)
         rule = INVALID_VALUE if closed else UNKNOWN_VALUE
         if problem is None:
@@ -502,3 +668,38 @@ def _shared_prefix(a: tuple[str, ...], b: tuple[str, ...]) -> int:
             break
         count += 1
     return count
+
+
+def _stack_name(version: tuple[int, int]) -> str:
+    """The name in :data:`STACKS` a job's version counts as: its own, or the newest before it."""
+    known = [s for s in STACKS if stack_tuple(s) <= version]
+    return known[-1] if known else STACKS[0]
+
+
+def report_stacks(ctx: Context, walk: SchemaWalk, view: DocumentView) -> None:
+    """FL110: keys and values the walk met that exist only in some stack versions, in jobs whose stack
+    names a version without them. A job whose stack names no version is held to none."""
+    if not walk.versioned:
+        return
+    for job in view.jobs:
+        version = job.version
+        if version is None:
+            continue
+        where = job.item.path
+        stack = _stack_name(version)
+        written = job.stack.value.strip() if job.stack is not None else stack
+        for node, doc, value in walk.versioned:
+            if node.path[: len(where)] != where:
+                continue
+            stacks = doc.stacks_of(value)
+            if stack in stacks:
+                continue
+            key = node.value if value is None else (node.key_node.value if node.key_node is not None else "")
+            what = f"`{key}`" if value is None else f"`{key}: {node.value.strip()}`"
+            ctx.report(
+                NOT_IN_STACK,
+                node,
+                f"{what} is not documented for `{written}`: "
+                + (f"{doc.stacks_why}; " if doc.stacks_why else "")
+                + f"the docs give it for {describe_stacks(stacks)}",
+            )

@@ -19,6 +19,44 @@ CURRENT_STACK = "flare:7.0"
 #: Standalone blocks); from flare:5.0 on the docs write ``stackSpec`` and ``dataset`` outputs.
 LEGACY_LAYOUT_UNTIL: tuple[int, int] = (4, 0)
 
+#: Every Flare stack version the documentation knows, oldest first. An attribute or value whose
+#: ``stacks`` is empty exists in all of them.
+STACKS: tuple[str, ...] = ("flare:1.0", "flare:2.0", "flare:3.0", "flare:4.0", "flare:5.0", "flare:6.0", "flare:7.0")
+
+
+def stack_tuple(stack: str) -> tuple[int, int]:
+    """``flare:6.0`` -> (6, 0), for the names in :data:`STACKS`."""
+    major, _, minor = stack.partition(":")[2].partition(".")
+    return int(major), int(minor or 0)
+
+
+def stacks_from(first: str) -> tuple[str, ...]:
+    """The stack versions from ``first`` on (``stacks_from("flare:4.0")``)."""
+    return tuple(s for s in STACKS if stack_tuple(s) >= stack_tuple(first))
+
+
+def describe_stacks(stacks: tuple[str, ...]) -> str:
+    """``flare:4.0 and later``, ``flare:1.0-4.0 and flare:7.0``: the versions, in runs, for messages and hover."""
+    if not stacks:
+        return "every stack version"
+    runs: list[list[str]] = []
+    for stack in STACKS:
+        if stack not in stacks:
+            continue
+        if runs and STACKS.index(runs[-1][-1]) == STACKS.index(stack) - 1:
+            runs[-1].append(stack)
+        else:
+            runs.append([stack])
+    parts = []
+    for run in runs:
+        if run[-1] == STACKS[-1] and len(run) > 1:
+            parts.append(f"{run[0]} and later")
+        elif len(run) > 1:
+            parts.append(f"{run[0]}-{run[-1].partition(':')[2]}")
+        else:
+            parts.append(run[0])
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
 
 @dataclass(frozen=True)
 class Legacy:
@@ -63,6 +101,36 @@ class AttrDoc:
     #: The rule that judges this attribute's value (its grammar is more than a list of values), so
     #: the schema walk leaves the value alone.
     checked_by: str | None = None
+    #: The stack versions (names of :data:`STACKS`) the attribute exists in; empty: every version.
+    stacks: tuple[str, ...] = ()
+    #: The stack versions each listed value exists in (values not named here exist wherever the attribute does).
+    value_stacks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Why ``stacks`` and ``value_stacks`` are what they are, in a clause ("the Kafka page says Kafka jobs
+    #: need flare:7.0"): FL110 says it.
+    stacks_why: str = ""
+    #: Values of ``values`` that Flare or Spark accepts but Flare's documentation does not list (an info finding).
+    unlisted: tuple[str, ...] = ()
+    #: Values of ``values`` that Flare's documentation lists but another source contradicts, each with why
+    #: (a warning finding).
+    doubtful: dict[str, str] = field(default_factory=dict)
+
+    def value_key(self, value: str) -> str | None:
+        """The spelling in ``values`` of ``value`` (ignoring case when the attribute does), or None."""
+        if value in self.values:
+            return value
+        if self.case_insensitive:
+            lowered = value.lower()
+            return next((v for v in self.values if v.lower() == lowered), None)
+        return None
+
+    def stacks_of(self, value: str | None = None) -> tuple[str, ...]:
+        """The stack versions the attribute (or one of its values) exists in, all of :data:`STACKS` when
+        unrestricted."""
+        stacks = self.stacks or STACKS
+        known = self.value_key(value) if value is not None else None
+        if known is not None and known in self.value_stacks:
+            stacks = tuple(s for s in stacks if s in self.value_stacks[known])
+        return stacks
 
     def markdown(self, key: str) -> str:
         """Hover text for ``key``: rendered from this object alone."""
@@ -73,9 +141,11 @@ class AttrDoc:
                 parts.append(self.legacy.note)
             if self.legacy.current_use:
                 parts.append(f"Still current for {self.legacy.current_use}.")
+        if self.stacks:
+            parts += ["", f"Stacks: {describe_stacks(self.stacks)}"]
         if self.values:
             parts += ["", "Allowed values:" if self.closed else "Known values:"]
-            parts += [f"- `{value}`: {doc}" for value, doc in self.values.items()]
+            parts += [f"- `{value}`: {self._value_line(value, doc)}" for value, doc in self.values.items()]
         if self.default is not None:
             parts += ["", f"Default: `{self.default}`"]
         if self.trigger_modes:
@@ -85,6 +155,15 @@ class AttrDoc:
         if self.examples:
             parts += ["", "Examples: " + ", ".join(f"`{e}`" for e in self.examples)]
         return "\n".join(parts)
+
+    def _value_line(self, value: str, doc: str) -> str:
+        if value in self.unlisted:
+            doc += " *Not listed by Flare's docs.*"
+        if value in self.doubtful:
+            doc += f" *Doubtful: {self.doubtful[value]}*"
+        if value in self.value_stacks:
+            doc += f" *({describe_stacks(self.value_stacks[value])})*"
+        return doc
 
     def __call__(self, schema: dict[str, Any]) -> None:
         schema["description"] = self.description
@@ -103,6 +182,14 @@ class AttrDoc:
             schema["x-flare-trigger-modes"] = list(self.trigger_modes)
         if self.legacy is not None and not self.legacy.current_use:
             schema["deprecated"] = True
+        if self.stacks:
+            schema["x-flare-stacks"] = list(self.stacks)
+        if self.value_stacks:
+            schema["x-flare-value-stacks"] = {v: list(s) for v, s in self.value_stacks.items()}
+        if self.unlisted:
+            schema["x-flare-unlisted-values"] = list(self.unlisted)
+        if self.doubtful:
+            schema["x-flare-doubtful-values"] = dict(self.doubtful)
         # Optional fields default to None in Python; that is "absent", not a YAML null to offer.
         if schema.get("default", 0) is None:
             del schema["default"]

@@ -12,16 +12,18 @@ consumers without being copied:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .attrdoc import (  # noqa: F401  (re-exported: the contract lives here)
     CURRENT_STACK,
     LEGACY_LAYOUT_UNTIL,
+    STACKS,
     TRIGGER_MODES,
     AttrDoc,
     Legacy,
+    stacks_from,
 )
 
 _NO_DEFAULT: Any = ...
@@ -41,13 +43,24 @@ def attr(
     closed: bool = True,
     examples: tuple[str, ...] = (),
     checked_by: str | None = None,
+    stacks: tuple[str, ...] = (),
+    value_stacks: dict[str, tuple[str, ...]] | None = None,
+    stacks_why: str = "",
+    unlisted: tuple[str, ...] = (),
+    doubtful: dict[str, str] | None = None,
 ) -> Any:
     """Declare a documented attribute.
 
     ``required`` means the manifest fails without it; an attribute the docs call mandatory but real
     manifests routinely omit is not required (say so in ``notes``). ``default`` is Flare's default as
     text, documentation only: the Python default of an optional attribute is always None (absent).
+    ``stacks`` are the stack versions the attribute exists in (empty: all), ``value_stacks`` those of
+    single values; ``unlisted`` values are accepted though Flare's docs do not list them, ``doubtful`` ones
+    are listed by the docs but contradicted elsewhere (with why). All three name values of ``values``.
     """
+    for value in (*unlisted, *(doubtful or {}), *(value_stacks or {})):
+        if value not in (values or {}):
+            raise ValueError(f"flare-ls schema: {value!r} is annotated but not among the values")
     doc = AttrDoc(
         description=description,
         values=dict(values or {}),
@@ -59,6 +72,11 @@ def attr(
         closed=closed,
         examples=examples,
         checked_by=checked_by,
+        stacks=stacks,
+        value_stacks=dict(value_stacks or {}),
+        stacks_why=stacks_why,
+        unlisted=unlisted,
+        doubtful=dict(doubtful or {}),
     )
     return Field(
         _NO_DEFAULT if required else None,
@@ -84,3 +102,20 @@ class OpenSection(BaseModel):
     """
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+
+class SparkOptions(Section):
+    """Options a Spark data source reads (``options`` of an input of one format): the keys are known, and
+    Spark matches them ignoring case (``inferschema`` is ``inferSchema``). A key starting with one of
+    ``option_prefixes`` is passed on unchecked (``kafka.`` to the Kafka client)."""
+
+    option_prefixes: ClassVar[tuple[str, ...]] = ()
+    options_fold_case: ClassVar[bool] = True
+
+
+class OpenSparkOptions(OpenSection):
+    """Options of a data source that also passes unknown keys on (JDBC drivers, connectors with many
+    settings): documented keys are checked, and keys of other formats reported."""
+
+    option_prefixes: ClassVar[tuple[str, ...]] = ()
+    options_fold_case: ClassVar[bool] = True

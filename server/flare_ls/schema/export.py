@@ -44,6 +44,10 @@ _ANNOTATIONS = (
     "examples",
     "x-flare-default",
     "x-flare-trigger-modes",
+    "x-flare-stacks",
+    "x-flare-value-stacks",
+    "x-flare-unlisted-values",
+    "x-flare-doubtful-values",
 )
 
 

@@ -30,7 +30,7 @@ The text is our own summary of the DataOS documentation, the DataOS Spark SDK an
 documentation. Where those sources disagree, the ``notes`` of the attribute say so and what we chose.
 """
 
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from flare_ls.schema.attrs import (  # noqa: F401  (LEGACY_LAYOUT_UNTIL: see the note by STACK_VERSIONS)
     CURRENT_STACK,
@@ -40,8 +40,27 @@ from flare_ls.schema.attrs import (  # noqa: F401  (LEGACY_LAYOUT_UNTIL: see the
     OpenSection,
     Section,
     attr,
+    stacks_from,
+)
+from flare_ls.schema.connectors import (
+    KAFKA_STACKS,
+    KAFKA_WHY,
+    READ_OPTIONS,
+    BigQueryConnectorOptions,
+    ElasticsearchOptions,
+    EventhubOptions,
+    FileWriteOptions,
+    IcebergWriteOptions,
+    JdbcOptions,
+    KafkaWriteOptions,
+    MongoOptions,
+    OpensearchOptions,
+    PulsarOptions,
+    RedshiftOptions,
+    SnowflakeOptions,
 )
 from flare_ls.schema.functions import Function
+from flare_ls.schema.shapes import ByKey
 
 #: Any YAML scalar.
 Scalar = str | int | float | bool
@@ -294,9 +313,15 @@ class IcebergProperties(OpenSection):
         values={
             "gzip": "Gzip-compressed metadata (what every example sets).",
             "none": "Uncompressed metadata (Iceberg's default).",
+            "snappy": "Listed by Flare's configuration page beside gzip.",
         },
         case_insensitive=True,
         closed=False,
+        unlisted=("none",),
+        doubtful={
+            "snappy": "Flare's configuration page lists it, but Iceberg's metadata codecs are only `none` and "
+            "`gzip`, and it fails the commit on any other",
+        },
         notes=(
             "Flare's docs list gzip (default) and snappy; Iceberg itself accepts none and gzip, so snappy is doubtful.",
             "`write.metadatacompression-codec` (missing dot) appears in published examples and is ignored.",
@@ -441,7 +466,7 @@ class BigQueryOptions(Section):
     persistentBucket: str = attr("GCS bucket where staged data is kept after the write.")
 
 
-class FileWriteOptions(Section):
+class FileOutputSettings(Section):
     """File-output settings of the syndication example: ``outputs[].options.file``."""
 
     saveMode: str = attr(
@@ -460,9 +485,8 @@ class FileWriteOptions(Section):
     )
 
 
-class OutputOptions(OpenSection):
-    """How an output is written: ``stackSpec.job.outputs[].options`` (also the legacy
-    ``steps[].sink[].outputOptions``). Keys other than those below are passed to the writer."""
+class WriteOptions(OpenSection):
+    """What every output's ``options`` may hold, whatever its format (see :class:`OutputOptions`)."""
 
     saveMode: str = attr(
         "What happens to data already in the target.",
@@ -476,8 +500,9 @@ class OutputOptions(OpenSection):
             "default": "Spark alias of `errorifexists`.",
         },
         case_insensitive=True,
+        unlisted=("errorifexists", "ignore", "error", "default"),
         notes=(
-            "Flare's docs list only overwrite and append; the others are Spark's.",
+            "Flare's docs list only overwrite and append; the others are Spark's, accepted by its writers.",
             "The docs give overwrite as default while the SDK defaults to append: set it explicitly.",
         ),
         examples=("append", "overwrite"),
@@ -491,14 +516,6 @@ class OutputOptions(OpenSection):
             "Only meaningful when an input has `isStream: true`.",
         ),
         examples=("dataos://lakehouse:checkpoints/tqueryeventsync01",),
-    )
-    extraOptions: dict[str, Scalar] = attr(
-        "Mapping of extra options handed to the data source writer.",
-        notes=(
-            "Iceberg: `branch` (default main), `fanout-enabled`. BigQuery: `writeMethod` (direct/indirect), "
-            "`temporaryGcsBucket`, `intermediateFormat`. Snowflake: `sfWarehouse`. MySQL: "
-            "`rewriteBatchedStatements`.",
-        ),
     )
     compressionType: str = attr(
         "Compression codec of written files.",
@@ -514,32 +531,191 @@ class OutputOptions(OpenSection):
         examples=("[version]",),
     )
     sort: Sort = attr("Sorting applied before writing (`mode`, `columns`).")
-    iceberg: IcebergOptions = attr(
-        "Iceberg settings: table `properties`, `partitionSpec`, `merge`.",
-    )
-    bigquery: BigQueryOptions = attr("BigQuery staging buckets (`temporaryBucket`, `persistentBucket`).")
-    connectionProps: dict[str, Scalar] = attr(
-        "Mapping of connection properties for the target store (MongoDB: `ssl`, `retryWrites`, `w`).",
-    )
-    merge: Merge = attr(
-        "MERGE INTO settings placed directly under `options`.",
-        notes=("Seen in the merge example's full manifest; the documented place is `options.iceberg.merge`.",),
-    )
-    properties: IcebergProperties = attr(
-        "Iceberg properties placed directly under `options`.",
-        notes=("Seen in the merge example; the documented place is `options.iceberg.properties`.",),
-    )
-    file: FileWriteOptions = attr(
+    file: FileOutputSettings = attr(
         "File-output settings of the syndication example (`saveMode`, `outputType`).",
         notes=(
             "The flare:7.0 syndication page writes it; elsewhere the docs give `saveMode` in `options` and the "
             "format as the output's `format`.",
         ),
     )
-    query: str = attr(
+
+
+def _iceberg_section() -> Any:
+    return attr("Iceberg settings: table `properties`, `partitionSpec`, `merge`.")
+
+
+def _bigquery_section() -> Any:
+    return attr("BigQuery staging buckets (`temporaryBucket`, `persistentBucket`).")
+
+
+def _connection_props() -> Any:
+    return attr("Mapping of connection properties for the target store (MongoDB: `ssl`, `retryWrites`, `w`).")
+
+
+def _merge_beside() -> Any:
+    return attr(
+        "MERGE INTO settings placed directly under `options`.",
+        notes=("Seen in the merge example's full manifest; the documented place is `options.iceberg.merge`.",),
+    )
+
+
+def _properties_beside() -> Any:
+    return attr(
+        "Iceberg properties placed directly under `options`.",
+        notes=("Seen in the merge example; the documented place is `options.iceberg.properties`.",),
+    )
+
+
+def _query(required: bool = False) -> Any:
+    return attr(
         "SQL statement a `JDBCQuery` sink runs for each row, with `?` for the columns (an upsert, say).",
+        required=required,
         examples=("INSERT INTO t (id, v) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET v = excluded.v",),
     )
+
+
+def _extra(model: str) -> Any:
+    return attr(f"Mapping of extra options handed to the {model} writer.")
+
+
+class OutputOptions(WriteOptions):
+    """How an output is written: ``stackSpec.job.outputs[].options`` (also the legacy
+    ``steps[].sink[].outputOptions``). Keys other than those below are passed to the writer.
+
+    This is the shape for an output whose format is not given or not known; an output of a known
+    ``format`` is checked against that format's own options (``_WRITE_OPTIONS``)."""
+
+    extraOptions: dict[str, Scalar] = attr(
+        "Mapping of extra options handed to the data source writer; which ones apply depends on the output's `format`.",
+        notes=(
+            "Iceberg: `branch` (default main), `fanout-enabled`. BigQuery: `writeMethod` (direct/indirect), "
+            "`temporaryGcsBucket`, `intermediateFormat`. Snowflake: `sfWarehouse`. MySQL: "
+            "`rewriteBatchedStatements`.",
+        ),
+    )
+
+    iceberg: IcebergOptions = _iceberg_section()
+    bigquery: BigQueryOptions = _bigquery_section()
+    connectionProps: dict[str, Scalar] = _connection_props()
+    merge: Merge = _merge_beside()
+    properties: IcebergProperties = _properties_beside()
+    query: str = _query()
+
+
+class IcebergOutputOptions(WriteOptions):
+    """``options`` of a ``format: iceberg`` output."""
+
+    extraOptions: IcebergWriteOptions = _extra("Iceberg")
+    iceberg: IcebergOptions = _iceberg_section()
+    merge: Merge = _merge_beside()
+    properties: IcebergProperties = _properties_beside()
+
+
+class FileOutputOptions(WriteOptions):
+    """``options`` of a file output (csv, json, parquet, orc, avro, text, xml)."""
+
+    extraOptions: FileWriteOptions = _extra("Spark file")
+
+
+class BigQueryOutputOptions(WriteOptions):
+    """``options`` of a ``format: bigquery`` output."""
+
+    extraOptions: BigQueryConnectorOptions = _extra("BigQuery connector's")
+    bigquery: BigQueryOptions = _bigquery_section()
+
+
+class SnowflakeOutputOptions(WriteOptions):
+    """``options`` of a ``format: snowflake`` output."""
+
+    extraOptions: SnowflakeOptions = _extra("Snowflake connector's")
+
+
+class JdbcOutputOptions(WriteOptions):
+    """``options`` of a ``format: jdbc`` output (the driver goes on the output itself)."""
+
+    extraOptions: JdbcOptions = _extra("JDBC")
+
+
+class JdbcQueryOutputOptions(WriteOptions):
+    """``outputOptions`` of a sink with ``outputType: JDBCQuery``: the statement run for each row."""
+
+    query: str = _query(required=True)
+    extraOptions: JdbcOptions = _extra("JDBC")
+
+
+class MongoOutputOptions(WriteOptions):
+    """``options`` of a ``format: mongodb`` output."""
+
+    extraOptions: MongoOptions = _extra("MongoDB connector's")
+    connectionProps: dict[str, Scalar] = _connection_props()
+
+
+class ElasticsearchOutputOptions(WriteOptions):
+    """``options`` of a ``format: elasticsearch`` output."""
+
+    extraOptions: ElasticsearchOptions = _extra("Elasticsearch connector's")
+
+
+class OpensearchOutputOptions(WriteOptions):
+    """``options`` of a ``format: opensearch`` output."""
+
+    extraOptions: OpensearchOptions = _extra("OpenSearch connector's")
+
+
+class KafkaOutputOptions(WriteOptions):
+    """``options`` of a Kafka output (``kafkajson``, ``kafkaavro``)."""
+
+    extraOptions: KafkaWriteOptions = _extra("Kafka")
+
+
+class PulsarOutputOptions(WriteOptions):
+    """``options`` of a Pulsar output."""
+
+    extraOptions: PulsarOptions = _extra("Pulsar")
+
+
+class EventhubOutputOptions(WriteOptions):
+    """``options`` of an Event Hubs output."""
+
+    extraOptions: EventhubOptions = _extra("Event Hubs")
+
+
+class RedshiftOutputOptions(WriteOptions):
+    """``options`` of a ``format: redshift`` output."""
+
+    extraOptions: RedshiftOptions = _extra("Redshift connector's")
+
+
+class DeltaOutputOptions(WriteOptions):
+    """``options`` of a ``format: delta`` output."""
+
+    extraOptions: dict[str, Scalar] = _extra("Delta Lake")
+
+
+#: Write options by output ``format`` or sink ``outputType`` (lowercase).
+_WRITE_OPTIONS: tuple[tuple[str, Any], ...] = (
+    ("iceberg", IcebergOutputOptions),
+    *((name, FileOutputOptions) for name in ("parquet", "csv", "json", "avro", "orc", "text", "xml")),
+    ("delta", DeltaOutputOptions),
+    ("jdbc", JdbcOutputOptions),
+    ("jdbcquery", JdbcQueryOutputOptions),
+    ("bigquery", BigQueryOutputOptions),
+    ("snowflake", SnowflakeOutputOptions),
+    ("redshift", RedshiftOutputOptions),
+    ("mongodb", MongoOutputOptions),
+    ("elasticsearch", ElasticsearchOutputOptions),
+    ("opensearch", OpensearchOutputOptions),
+    ("kafkajson", KafkaOutputOptions),
+    ("kafkaavro", KafkaOutputOptions),
+    ("pulsar", PulsarOutputOptions),
+    ("pulsaravro", PulsarOutputOptions),
+    ("eventhub", EventhubOutputOptions),
+)
+
+#: An output's ``options``, checked against its format's.
+OutputOptionsByFormat = Annotated[OutputOptions, ByKey(("format", "outputType"), _WRITE_OPTIONS, "output")]
+#: A sink's (or a step's) ``outputOptions``, checked against its ``outputType``'s.
+SinkOptionsByType = Annotated[OutputOptions, ByKey(("outputType",), _WRITE_OPTIONS, "sink")]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -827,7 +1003,10 @@ class Sink(Section):
         closed=False,
     )
     description: str = attr("Description of the written dataset.")
-    outputOptions: OutputOptions = attr("How the dataset is written (`saveMode`, `iceberg`, ...).")
+    outputOptions: SinkOptionsByType = attr(
+        "How the dataset is written (`saveMode`, `iceberg`, ...); which options apply depends on `outputType` "
+        "(a `JDBCQuery` sink needs `query`).",
+    )
     tags: list[str] = attr("Tags of the written dataset.")
     title: str = attr("Title of the written dataset.")
 
@@ -864,6 +1043,8 @@ class Output(Section):
         values=_OUTPUT_FORMATS,
         case_insensitive=True,
         closed=False,
+        value_stacks={"kafkajson": KAFKA_STACKS, "kafkaavro": KAFKA_STACKS},
+        stacks_why=KAFKA_WHY,
         default="depends on the output depot type",
         notes=(
             "Case does not matter (`Iceberg`, `ICEBERG`); an unknown format fails at run time with "
@@ -897,9 +1078,12 @@ class Output(Section):
     columnTags: list[ColumnTag] = attr("Tags attached to columns of the written dataset.")
     assertions: list[Assertion] = attr(
         "Pre-sink checks: the output is written only if these assertions hold (Flare 4.0 and later).",
+        stacks=stacks_from("flare:4.0"),
+        stacks_why="the data-quality page says pre-sink assertions start with Flare 4.0",
     )
-    options: OutputOptions = attr(
-        "How the data is written (`saveMode`, `iceberg`, `extraOptions`, ...).",
+    options: OutputOptionsByFormat = attr(
+        "How the data is written (`saveMode`, `iceberg`, `extraOptions`, ...); which options apply depends on "
+        "`format`.",
     )
     schemaRegistryUrl: str = attr(
         "Schema registry URL of an Avro stream output.",
@@ -990,11 +1174,16 @@ class Command(Section):
         "What to do with the named view's data.",
         values={
             "persist": "Keep the view's data cached at the storage level given by `mode`.",
-            "unpersist": "Release a previously persisted view.",
+            "unpersisted": "Release a previously persisted view (the configuration page's spelling).",
+            "unpersist": "Release a previously persisted view (Spark's term).",
         },
         case_insensitive=True,
         closed=False,
-        notes=("The docs spell the second command `unpersisted`; Spark's term is `unpersist`.",),
+        unlisted=("unpersist",),
+        notes=(
+            "The docs spell the second command `unpersisted`; Spark's term is `unpersist`. No example uses "
+            "either, so both are accepted.",
+        ),
     )
     sequenceName: str = attr(
         "Name of the step (sequence item) whose view the command applies to; it must exist.",
@@ -1059,7 +1248,7 @@ class SequenceItem(Section):
         ),
         examples=("Parquet",),
     )
-    outputOptions: OutputOptions = attr(
+    outputOptions: SinkOptionsByType = attr(
         "Write options of a step that writes its own view (`saveMode`, `partitionBy`).",
         notes=("The flare:7.0 partitioning page still shows it; full examples use an `outputs` entry's `options`.",),
     )
@@ -1137,11 +1326,15 @@ class Incremental(Section):
 
 
 class InputOptions(OpenSection):
-    """Options passed to the Spark reader: ``stackSpec.job.inputs[].options``.
+    """Options passed to the Spark reader: ``stackSpec.job.inputs[].options``, for an input whose
+    ``format`` is not given or not known (an input of a known format is checked against that format's
+    options, ``connectors.READ_OPTIONS``).
 
     Keys with dots (``kafka.sasl.mechanism``, ``eventhubs.consumergroup``, ``es.nodes.wan.only``) and any
-    other reader option are accepted; the keys below are documented.
+    other reader option are accepted; the keys below are documented. Spark reads option names in any case.
     """
+
+    options_fold_case: ClassVar[bool] = True
 
     startingOffsets: str = attr(
         "Where a Kafka or Pulsar read starts when there is no checkpoint yet.",
@@ -1309,6 +1502,8 @@ class Input(Section):
         values=_INPUT_FORMATS,
         case_insensitive=True,
         closed=False,
+        value_stacks={"kafkajson": KAFKA_STACKS, "kafkaavro": KAFKA_STACKS},
+        stacks_why=KAFKA_WHY,
         default="iceberg",
         notes=(
             "Case does not matter (`KAFKAJSON`, `Iceberg`); an unknown format fails at run time with "
@@ -1346,8 +1541,14 @@ class Input(Section):
     )
     schemaSubject: str = attr("Schema-registry subject to use instead of the topic's default (Kafka Avro).")
     schemaId: int = attr("Integer: schema-registry id of the schema to use.")
-    options: InputOptions = attr(
-        "Mapping of options handed to the Spark reader (`startingOffsets`, `driver`, CSV options, ...).",
+    options: Annotated[InputOptions, ByKey(("format",), READ_OPTIONS, "input")] = attr(
+        "Mapping of options handed to the Spark reader of the input's `format` (`startingOffsets`, `driver`, "
+        "CSV options, ...).",
+        notes=(
+            "Which options apply depends on `format`: an option of another format is reported. Spark reads "
+            "option names in any case.",
+            "Without `format`, the depot decides the reader and any option is accepted.",
+        ),
     )
     incremental: Incremental = attr(
         "Read only the slice selected by stored keys (`context`, `sql`, `keys`, `state`).",
@@ -1445,7 +1646,7 @@ class Streaming(Section):
     minute: they run continuously and cost more than scheduled batches.
     """
 
-    triggerMode: Literal["ProcessingTime", "Once", "AvailableNow", "Continuous"] = attr(
+    triggerMode: Literal["ProcessingTime", "Once", "AvailableNow", "Continuous", "OneTime"] = attr(
         "When and how the streaming query processes data: in micro-batches at an interval, in one run over "
         "what is available, or continuously.",
         values={
@@ -1459,12 +1660,17 @@ class Streaming(Section):
             "Continuous": "Long-running tasks with sub-second latency, checkpointing every "
             "`triggerDuration`; experimental in Spark, at-least-once, map-like queries only, no "
             "`forEachBatchMode`. For fraud-detection style needs.",
+            "OneTime": "Named by the configuration table's prose beside ProcessingTime; presumably Once.",
+        },
+        doubtful={
+            "OneTime": "only the configuration table's prose names it, no example uses it, and the streaming "
+            "page's list of trigger modes does not have it: write `Once`",
         },
         default="unset: micro-batches back-to-back, each starting as soon as the previous one finishes",
         trigger_modes=_ALL_TRIGGERS,
         notes=(
             "Exact spelling: `Continous`, `once`, `availableNow` are not trigger modes; `OneTime`, named in "
-            "the configuration table's prose, appears in no example.",
+            "the configuration table's prose, appears in no example and the streaming page does not list it.",
             "Once and AvailableNow end after processing and need a cron schedule to run again; "
             "ProcessingTime and Continuous keep running and need none.",
             "The docs mark it mandatory in a YAML comment and optional in their table; optional here.",
@@ -1711,6 +1917,7 @@ class Job(Section):
             "ALL": "Spark level, everything (not listed by Flare's docs).",
         },
         case_insensitive=True,
+        unlisted=("TRACE", "FATAL", "OFF", "ALL"),
         default="INFO",
         notes=("Distinct from `spec.logLevel`, which concerns the workflow job.",),
     )
@@ -1742,7 +1949,12 @@ class Job(Section):
         ),
     )
     assertions: list[Assertion] = attr("Data-quality checks run on the inputs (`column` or `sql` with `tests`).")
-    actions: list[Action] = attr("Iceberg maintenance actions run on inputs.")
+    actions: list[Action] = attr(
+        "Iceberg maintenance actions run on inputs.",
+        stacks=stacks_from("flare:3.0"),
+        stacks_why="the 2023 actions page documents them for flare:3.0 and flare:4.0 and none earlier",
+        notes=("Documented for flare:3.0 and 4.0 in 2023; the current pages recommend flare:7.0 for every option.",),
+    )
     profile: Profile = attr("Profile the first input instead of transforming data (`level`, `filters`).")
     udfs: dict[str, str] = attr(
         "Mapping of user-defined function names to Scala lambda source, callable from step SQL.",
@@ -1917,6 +2129,14 @@ class JobSpec(Section):
         notes=("The docs call it mandatory; real jobs omit it. Never commit a literal key.",),
     )
     topology: list[Topology] = attr("Declared topology elements of the job.")
+    file: str = attr(
+        "Path of a manifest file holding the job's specification.",
+        notes=(
+            "The workflow manifest reference writes it in `spec`; the retry guide writes it on the dag job "
+            "itself (`workflow.dag[].file`). Both are accepted.",
+        ),
+        examples=("flare/connect-customer/config_v1.yaml",),
+    )
     retry: Retry = attr("Retry policy of the job (`count`, `strategy`).")
     tier: str = attr(
         "Processing tier of the job (`tier: connect`).",

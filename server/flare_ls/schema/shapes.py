@@ -86,11 +86,31 @@ class MapShape(Shape):
     title: str = ""
     #: What its keys are called in messages ("parameter" for a function's).
     member: str = "key"
+    #: Keys starting with one of these are passed on unchecked (``kafka.`` options of a Kafka reader).
+    prefixes: tuple[str, ...] = ()
+    #: Keys are matched ignoring case, as Spark matches data source options (``inferschema``).
+    fold_case: bool = False
 
     @cached_property
     def required(self) -> list[FieldShape]:
         # Cached: the schema walk asks it of every mapping it visits, and fields are complete by then.
         return [f for f in self.fields.values() if f.required]
+
+    @cached_property
+    def folded(self) -> dict[str, FieldShape]:
+        """Fields by lowercased key, for a mapping whose keys are matched ignoring case."""
+        return {key.lower(): f for key, f in self.fields.items()}
+
+    def lookup(self, key: str) -> FieldShape | None:
+        """The field ``key`` names, ignoring case where the mapping does."""
+        found = self.fields.get(key)
+        if found is None and self.fold_case:
+            found = self.folded.get(key.lower())
+        return found
+
+    def passes(self, key: str) -> bool:
+        """A key the mapping passes on unchecked: it starts with one of ``prefixes``."""
+        return bool(self.prefixes) and key.lower().startswith(tuple(p.lower() for p in self.prefixes))
 
 
 @dataclass(frozen=True)
@@ -116,6 +136,45 @@ class TaggedShape(Shape):
     #: Tag value -> the variant's shape.
     variants: dict[str, MapShape]
     noun: str
+
+
+@dataclass(frozen=True)
+class ByKey:
+    """Marks a mapping whose keys depend on a key of the mapping that holds it: an input's ``options``
+    depend on its ``format``. ``Annotated[InputOptions, ByKey(("format",), (("csv", CsvReadOptions), ...),
+    "input")]``: the first of ``keys`` present in the holder selects the variant by its value, ignoring
+    case; the annotated model is the general shape, used when no key is given or its value is unknown."""
+
+    keys: tuple[str, ...]
+    variants: tuple[tuple[str, Any], ...]
+    #: What the holder is called in messages ("input", "output", "sink").
+    owner: str
+
+
+@dataclass(eq=False)
+class KeyedShape(Shape):
+    """A mapping whose shape is chosen by a key of the mapping that holds it (``format``): the walk
+    checks it against the variant the holder's value selects, and a key another variant declares is
+    said to belong to that variant's value ("a `text` option")."""
+
+    keys: tuple[str, ...]
+    #: Lowercased value -> the variant's shape (values may share one).
+    variants: dict[str, MapShape]
+    #: The shape when the holder names no value, or one none of ``variants`` has.
+    general: MapShape
+    owner: str
+
+    def select(self, value: str | None) -> MapShape | None:
+        return self.variants.get(value.strip().lower()) if value is not None else None
+
+    def owners_of(self, key: str, but: MapShape | None = None) -> list[str]:
+        """The values whose variant declares ``key`` (its case ignored where the variant ignores case),
+        other than ``but``'s."""
+        return [
+            value
+            for value, variant in self.variants.items()
+            if variant is not but and variant.lookup(key) is not None and not variant.passes(key)
+        ]
 
 
 _ANY = AnyShape()
@@ -156,6 +215,9 @@ def shape_of(annotation: Any) -> Shape:
             return others[0]
         return UnionShape(tuple(others))
     if typing.get_origin(annotation) is typing.Annotated:
+        keyed = next((m for m in annotation.__metadata__ if isinstance(m, ByKey)), None)
+        if keyed is not None:
+            return _keyed_shape(args[0], keyed)
         tagged = next((m for m in annotation.__metadata__ if isinstance(m, Tagged)), None)
         tag = next((m.discriminator for m in annotation.__metadata__ if getattr(m, "discriminator", None)), None)
         if tagged is not None and isinstance(tag, str):
@@ -181,6 +243,11 @@ def _tagged_shape(union: Any, tag: str, tagged: Tagged) -> TaggedShape:
     return TaggedShape(tag, tag_field, variants, tagged.noun)
 
 
+def _keyed_shape(general: Any, keyed: ByKey) -> KeyedShape:
+    variants = {value.lower(): compile_model(model) for value, model in keyed.variants}
+    return KeyedShape(keyed.keys, variants, compile_model(general), keyed.owner)
+
+
 _COMPILED: dict[type, MapShape] = {}
 
 
@@ -196,12 +263,17 @@ def compile_model(model: Any) -> MapShape:
         open=issubclass(model, OpenSection),
         section=True,
         doc=(model.__doc__ or "").strip(),
+        prefixes=getattr(model, "option_prefixes", ()),
+        fold_case=getattr(model, "options_fold_case", False),
     )
     _COMPILED[model] = shape
     for name, info in model.model_fields.items():
         key = info.alias or name
         doc = info.json_schema_extra if isinstance(info.json_schema_extra, AttrDoc) else None
-        shape.fields[key] = FieldShape(key, shape_of(info.annotation), info.is_required(), doc)
+        # pydantic moves a field's own ``Annotated`` metadata to ``info.metadata``.
+        keyed = next((m for m in info.metadata if isinstance(m, ByKey)), None)
+        field_shape = _keyed_shape(info.annotation, keyed) if keyed is not None else shape_of(info.annotation)
+        shape.fields[key] = FieldShape(key, field_shape, info.is_required(), doc)
     return shape
 
 
@@ -231,6 +303,10 @@ def key_places(root: MapShape) -> dict[str, tuple[KeyPlace, ...]]:
         elif isinstance(shape, TaggedShape):
             for variant in shape.variants.values():
                 visit(variant, path)
+        elif isinstance(shape, KeyedShape):
+            # Only the general shape: the hundreds of format-specific options (`path`, `user`, `url`)
+            # would make every such word written elsewhere look misplaced.
+            visit(shape.general, path)
         elif isinstance(shape, MapShape):
             marker = (id(shape), path)
             if marker in seen:
@@ -268,7 +344,7 @@ def render_path(path: tuple[str | int, ...]) -> str:
 
 #: The compiled shapes of ``model.Manifest``, pickled with a fingerprint of the sources they come from.
 CACHE = Path(__file__).with_name("shapes.pickle")
-_SOURCES = ("model.py", "functions.py", "attrs.py", "attrdoc.py", "shapes.py")
+_SOURCES = ("model.py", "functions.py", "connectors.py", "attrs.py", "attrdoc.py", "shapes.py")
 
 
 def _fingerprint() -> str:
