@@ -95,7 +95,7 @@ class _Family:
                 continue
             mapping = _descend(variant, rel)
             if mapping is not None and mapping.lookup(key) is not None and not mapping.passes(key):
-                found.append(value)
+                found.append(self.shape.labels.get(value, value))
         return found
 
     def noun(self, rel: tuple[str, ...]) -> str:
@@ -302,8 +302,10 @@ class SchemaWalk:
         """A key of another format's options (``wholetext``, a text option, on a csv input): an error where
         the format's options are all known, a warning where its reader passes unknown keys on."""
         formats = family.shape.variants
-        # Formats that share one model are one owner, named by all its spellings (`kafkajson` or `kafkaavro`).
-        owners = [o for i, o in enumerate(owners) if all(formats[o] is not formats[p] for p in owners[:i])]
+        # Formats that share one model (`kafkajson`, `kafkaavro`) are one owner, named by the first.
+        owners = [
+            o for i, o in enumerate(owners) if all(formats[o.lower()] is not formats[p.lower()] for p in owners[:i])
+        ]
         holder = family.shape.owner
         self.ctx.report(
             UNKNOWN_KEY,
@@ -689,7 +691,9 @@ def report_stacks(ctx: Context, walk: SchemaWalk, view: DocumentView) -> None:
         stack = _stack_name(version)
         written = job.stack.value.strip() if job.stack is not None else stack
         for node, doc, value in walk.versioned:
-            if node.path[: len(where)] != where:
+            # A key node hangs in no mapping of its own: its mapping's path says where it is.
+            path = node.parent.path if value is None and node.parent is not None else node.path
+            if path[: len(where)] != where:
                 continue
             stacks = doc.stacks_of(value)
             if stack in stacks:

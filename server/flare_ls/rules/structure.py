@@ -422,8 +422,8 @@ def incomplete_job(doc: DocumentView, ctx: Context) -> None:
         if job is None and entry(item, "spec") is None and "file" not in item.entries:
             ctx.report(MISSING_KEY, anchor_of(item), "dag job has neither a `spec` nor a `file` to run")
             continue
-        if job is None:
-            continue
+        if job is None or "file" in job.spec.entries:
+            continue  # (`spec.file`: the manifest reference's place for a file holding the job's spec)
         # The `spec:` key even when the spec's keys sit beside it, at the job's level.
         written = entry(item, "spec") if job.spec is item else None
         spec_anchor = written[0] if written is not None else anchor_of(job.spec)

@@ -698,7 +698,7 @@ _WRITE_OPTIONS: tuple[tuple[str, Any], ...] = (
     *((name, FileOutputOptions) for name in ("parquet", "csv", "json", "avro", "orc", "text", "xml")),
     ("delta", DeltaOutputOptions),
     ("jdbc", JdbcOutputOptions),
-    ("jdbcquery", JdbcQueryOutputOptions),
+    ("JDBCQuery", JdbcQueryOutputOptions),
     ("bigquery", BigQueryOutputOptions),
     ("snowflake", SnowflakeOutputOptions),
     ("redshift", RedshiftOutputOptions),
@@ -708,7 +708,7 @@ _WRITE_OPTIONS: tuple[tuple[str, Any], ...] = (
     ("kafkajson", KafkaOutputOptions),
     ("kafkaavro", KafkaOutputOptions),
     ("pulsar", PulsarOutputOptions),
-    ("pulsaravro", PulsarOutputOptions),
+    ("PulsarAvro", PulsarOutputOptions),
     ("eventhub", EventhubOutputOptions),
 )
 

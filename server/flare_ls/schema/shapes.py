@@ -163,6 +163,8 @@ class KeyedShape(Shape):
     #: The shape when the holder names no value, or one none of ``variants`` has.
     general: MapShape
     owner: str
+    #: Lowercased value -> the value as the docs spell it (``JDBCQuery``), for messages.
+    labels: dict[str, str] = field(default_factory=dict)
 
     def select(self, value: str | None) -> MapShape | None:
         return self.variants.get(value.strip().lower()) if value is not None else None
@@ -245,7 +247,8 @@ def _tagged_shape(union: Any, tag: str, tagged: Tagged) -> TaggedShape:
 
 def _keyed_shape(general: Any, keyed: ByKey) -> KeyedShape:
     variants = {value.lower(): compile_model(model) for value, model in keyed.variants}
-    return KeyedShape(keyed.keys, variants, compile_model(general), keyed.owner)
+    labels = {value.lower(): value for value, _ in keyed.variants}
+    return KeyedShape(keyed.keys, variants, compile_model(general), keyed.owner, labels)
 
 
 _COMPILED: dict[type, MapShape] = {}
