@@ -155,3 +155,124 @@ def test_hover_on_a_parameter_follows_the_function_of_its_item() -> None:
     broken = FUNCTIONS.replace("columns: [__metadata]", "columns: [__metadata")  # hover from the lines
     shown = hover(broken, drop, 26)
     assert shown is not None and "Columns to remove." in shown[0]
+
+
+CONNECTORS = """\
+version: v1
+name: wf-connectors
+type: workflow
+workflow:
+  dag:
+    - name: read-many
+      spec:
+        stack: flare:7.0
+        compute: runnable-default
+        stackSpec:
+          job:
+            inputs:
+              - name: city
+                dataset: dataos://thirdparty01:none/city
+                format: csv
+                options:
+                  inferschema: true
+{csv}
+              - name: notes
+                format: text
+                dataset: dataos://thirdparty01:none/notes
+                options:
+                  lineSep: "\\n"
+              - name: orders
+                dataset: dataos://kafka01:default/orders
+                format: kafkajson
+                options:
+                  kafka.security.protocol: SASL_PLAINTEXT
+{kafka}
+            outputs:
+              - name: city
+                dataset: dataos://bq01:dev/city?acl=rw
+                format: bigquery
+                options:
+                  extraOptions:
+                    writeMethod: direct
+""".format(csv=" " * 18, kafka=" " * 18)  # empty lines in the csv and the Kafka input's options
+
+
+def _labels(text: str, line: int, column: int) -> dict[str, object]:
+    found = complete(text, line, column)
+    assert found is not None
+    return {item.label: item for item in found.items}
+
+
+def test_options_offered_are_those_of_the_inputs_format() -> None:
+    csv = _labels(CONNECTORS, _line_of(CONNECTORS, "inferschema: true") + 1, 18)
+    assert {"header", "delimiter", "mode", "recursiveFileLookup"} <= set(csv)
+    assert not {"wholetext", "startingOffsets", "branch", "kafka.security.protocol"} & set(csv)
+    kafka = _labels(CONNECTORS, _line_of(CONNECTORS, "kafka.security.protocol:") + 1, 18)
+    assert {"startingOffsets", "kafka.sasl.mechanism", "failOnDataLoss"} <= set(kafka)
+    assert "kafka.security.protocol" not in kafka  # written already
+    assert not {"header", "delimiter"} & set(kafka)
+
+
+def test_values_of_connector_options_are_proposed() -> None:
+    text = CONNECTORS.replace("kafka.security.protocol: SASL_PLAINTEXT", "kafka.security.protocol: S")
+    line = _line_of(text, "kafka.security.protocol: S")
+    values = _labels(text, line, len(text.splitlines()[line]))
+    assert list(values) == ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
+    text = CONNECTORS.replace("writeMethod: direct", "writeMethod: d")
+    line = _line_of(text, "writeMethod: d")
+    assert list(_labels(text, line, len(text.splitlines()[line]))) == ["direct", "indirect"]
+
+
+def test_hover_on_connector_options_follows_the_format() -> None:
+    line = _line_of(CONNECTORS, "lineSep:")
+    shown = hover(CONNECTORS, line, 20)
+    assert shown is not None and "wholetext" not in shown[0] and "a list of defaults" in shown[0]
+    line = _line_of(CONNECTORS, "inferschema: true")  # Spark reads option names in any case
+    shown = hover(CONNECTORS, line, 20)
+    assert shown is not None and shown[0].startswith("**`inferSchema`**")
+    line = _line_of(CONNECTORS, "writeMethod: direct")
+    shown = hover(CONNECTORS, line, 35)
+    assert shown is not None and shown[0].startswith("**`writeMethod: direct`**")
+    broken = CONNECTORS.replace("writeMethod: direct", "writeMethod: [direct")  # hover from the lines
+    shown = hover(broken, line, 22)
+    assert shown is not None and shown[0].startswith("**`writeMethod`**") and "indirect" in shown[0]
+
+
+def test_completion_offers_only_what_the_jobs_stack_has() -> None:
+    text = CONNECTORS.replace("format: kafkajson", "format: k")
+    line = _line_of(text, "format: k")
+    column = len(text.splitlines()[line])
+    assert {"kafkajson", "kafkaavro"} <= set(_labels(text, line, column))
+    older = text.replace("stack: flare:7.0", "stack: flare:6.0")
+    assert not {"kafkajson", "kafkaavro"} & set(_labels(older, line, column))
+    output = _line_of(CONNECTORS, "format: bigquery")  # a new key of the output, beside `format`
+    format_line = "                format: bigquery\n"
+    added = CONNECTORS.replace(format_line, format_line + " " * 16 + "\n")
+    assert "assertions" in _labels(added, output + 1, 16)
+    legacy = added.replace("stack: flare:7.0", "stack: flare:3.0")
+    assert "assertions" not in _labels(legacy, output + 1, 16)
+
+
+def test_disputed_values_are_not_proposed() -> None:
+    streaming = "            streaming:\n              triggerMode: O\n"
+    text = CONNECTORS.replace("          job:\n", "          job:\n" + streaming)
+    line = _line_of(text, "triggerMode: O")
+    assert set(_labels(text, line, len(text.splitlines()[line]))) == {
+        "ProcessingTime",
+        "Once",
+        "AvailableNow",
+        "Continuous",
+    }
+
+
+def test_action_names_and_options_are_proposed_and_hovered() -> None:
+    text = CONNECTORS.replace(
+        "            outputs:\n",
+        "            actions:\n              - name: expire_snapshots\n                input: city\n"
+        "                options:\n                  olderThanMillis: 1674201289720\n            outputs:\n",
+    )
+    line = _line_of(text, "- name: expire_snapshots")
+    names = _labels(text.replace("name: expire_snapshots", "name: e"), line, 23)
+    assert {"expire_snapshots", "rewrite_dataset", "remove_orphans"} <= set(names)
+    shown = hover(text, _line_of(text, "olderThanMillis"), 22)
+    assert shown is not None and "epoch" in shown[0]

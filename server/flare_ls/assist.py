@@ -14,10 +14,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .parsing.yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, indent_of, parse, split_lines
-from .schema.attrdoc import LEGACY_LAYOUT_UNTIL, AttrDoc
-from .schema.docs import field_at, variant_markdown
+from .schema.attrdoc import LEGACY_LAYOUT_UNTIL, AttrDoc, stack_named
+from .schema.docs import Chooser, field_at, variant_markdown
 from .schema.docs import shape_at as docs_shape_at
-from .schema.shapes import AnyShape, FieldShape, ListShape, MapShape, ScalarShape, Shape, TaggedShape, UnionShape
+from .schema.shapes import (
+    AnyShape,
+    FieldShape,
+    KeyedShape,
+    ListShape,
+    MapShape,
+    ScalarShape,
+    Shape,
+    TaggedShape,
+    UnionShape,
+)
 from .views import build_view, stack_version
 
 _KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dash>-\s+)?(?P<key>[^\s:#'\"{\[-][^:#]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
@@ -73,6 +83,8 @@ class Place:
     indent: int = 0  # column of the keys of the mapping the cursor is in
     in_new_item: bool = False  # the line starts with "- "
     siblings: set[str] = field(default_factory=set)
+    #: Where each part of ``path`` is written: (line, column of its key, or of the dash for ``[]``).
+    where: list[tuple[int, int]] = field(default_factory=list)
 
 
 # -- locating the cursor --------------------------------------------------------------------------
@@ -101,7 +113,12 @@ def enclosing_path(lines: list[str], line: int, column: int, dash_owner: bool = 
     new list item at ``column``, so a key at the same column may own that list (YAML lets a sequence
     sit at its key's indentation).
     """
-    path: list[str] = []
+    return [part for part, _, _ in _enclosing(lines, line, column, dash_owner)]
+
+
+def _enclosing(lines: list[str], line: int, column: int, dash_owner: bool = False) -> list[tuple[str, int, int]]:
+    """:func:`enclosing_path` with where each part is written: (part, line, column of its key or dash)."""
+    path: list[tuple[str, int, int]] = []
     target = column
     allow_equal = dash_owner
     for number in range(line - 1, -1, -1):
@@ -120,15 +137,15 @@ def enclosing_path(lines: list[str], line: int, column: int, dash_owner: bool = 
             if content < target:
                 key = _key_of(" " * content + rest)
                 if key is not None:
-                    path.append(key)  # ``- sequence:`` opens a block inside the item
-            path.append("[]")
+                    path.append((key, number, content))  # ``- sequence:`` opens a block inside the item
+            path.append(("[]", number, indent))
             target, allow_equal = indent, True
             continue
         if indent < target or (allow_equal and indent == target):
             key = _key_of(text)
             if key is None:
                 continue
-            path.append(key)
+            path.append((key, number, indent))
             target, allow_equal = indent, False
             if indent == 0:
                 break
@@ -172,12 +189,48 @@ def _sibling_keys(lines: list[str], line: int, column: int, steps: tuple[int, ..
     return found
 
 
-def _mapping_path(lines: list[str], line: int, indent: int, key_col: int, dash: bool) -> list[str]:
-    """The path of the mapping a key at ``key_col`` belongs to; on a ``- key`` line, that is a new item
-    of the list the dash (at ``indent``) continues."""
+def _mapping_parts(lines: list[str], line: int, indent: int, key_col: int, dash: bool) -> list[tuple[str, int, int]]:
+    """The path of the mapping a key at ``key_col`` belongs to, with where each part is written; on a
+    ``- key`` line, that mapping is a new item of the list the dash (at ``indent``) continues."""
     if dash:
-        return enclosing_path(lines, line, indent, dash_owner=True) + ["[]"]
-    return enclosing_path(lines, line, key_col)
+        return _enclosing(lines, line, indent, dash_owner=True) + [("[]", line, indent)]
+    return _enclosing(lines, line, key_col)
+
+
+def _line_chooser(lines: list[str], where: list[tuple[int, int]]) -> Chooser:
+    """Picks the options of the format the holder names, read from the holder's lines: the options key
+    is written at ``where[depth - 1]``, among the holder's keys."""
+
+    def choose(keyed: KeyedShape, depth: int) -> MapShape | None:
+        if not 0 < depth <= len(where):
+            return None
+        number, column = where[depth - 1]
+        first = lines[number].lstrip().startswith("- ")
+        siblings = _sibling_keys(lines, number, column, (1,) if first else (-1, 1))
+        if first:
+            match = _KEY_LINE.match(lines[number])
+            if match is not None:
+                siblings.setdefault(match.group("key"), "")
+        value = next((siblings[k] for k in keyed.keys if siblings.get(k)), None)
+        return keyed.select(value)
+
+    return choose
+
+
+def _tree_chooser(node: YNode) -> Chooser:
+    """Picks the options of the format the holder names, read from the parsed tree: the holder is the
+    ancestor of ``node`` that holds the options, ``depth - 1`` parts down its path."""
+
+    def choose(keyed: KeyedShape, depth: int) -> MapShape | None:
+        holder: YNode | None = node
+        while holder is not None and len(holder.path) > depth - 1:
+            holder = holder.parent
+        if not isinstance(holder, YMap):
+            return None
+        value = next((v for k in keyed.keys if (v := holder.text(k)) is not None), None)
+        return keyed.select(value)
+
+    return choose
 
 
 def locate(lines: list[str], line: int, column: int) -> Place | None:
@@ -201,10 +254,10 @@ def locate(lines: list[str], line: int, column: int) -> Place | None:
         partial = value.group("partial") or ""
         if body.endswith(":") and value.group("partial") is None:
             return None  # right after ``key:``: a space comes first
-        path = _mapping_path(lines, line, indent, key_col, bool(dash))
+        parts = _mapping_parts(lines, line, indent, key_col, bool(dash))
         key = value.group("key").strip("'\"")
         return Place(
-            path,
+            [part for part, _, _ in parts],
             "value",
             line,
             partial,
@@ -213,13 +266,23 @@ def locate(lines: list[str], line: int, column: int) -> Place | None:
             key=key,
             indent=key_col,
             in_new_item=bool(dash),
+            where=[(number, col) for _, number, col in parts],
         )
     if not _PARTIAL_KEY.match(body):
         return None
-    path = _mapping_path(lines, line, indent, key_col, bool(dash))
+    parts = _mapping_parts(lines, line, indent, key_col, bool(dash))
     siblings = set() if dash else set(_sibling_keys(lines, line, key_col))
     return Place(
-        path, "key", line, body, column - len(body), word_end, indent=key_col, in_new_item=bool(dash), siblings=siblings
+        [part for part, _, _ in parts],
+        "key",
+        line,
+        body,
+        column - len(body),
+        word_end,
+        indent=key_col,
+        in_new_item=bool(dash),
+        siblings=siblings,
+        where=[(number, col) for _, number, col in parts],
     )
 
 
@@ -241,16 +304,19 @@ def _model_path(path: list[str]) -> tuple[str | int, ...]:
     return tuple(0 if part == "[]" else part for part in path)
 
 
-def shape_at(path: list[str], tag: str | None = None) -> Shape | None:
-    """The shape at ``path``; for a tagged mapping (a function) whose ``tag`` value is known, its variant."""
-    shape = docs_shape_at(_model_path(path))
+def shape_at(path: list[str], tag: str | None = None, choose: Chooser | None = None) -> Shape | None:
+    """The shape at ``path``; for a tagged mapping (a function) whose ``tag`` value is known, its variant;
+    for options whose format ``choose`` can tell, that format's."""
+    shape = docs_shape_at(_model_path(path), choose=choose)
     if isinstance(shape, TaggedShape) and tag is not None:
         return shape.variants.get(tag, shape)
+    if isinstance(shape, KeyedShape):
+        return (choose(shape, len(path)) if choose is not None else None) or shape.general
     return shape
 
 
-def field_for(path: list[str], key: str, tag: str | None = None) -> FieldShape | None:
-    return field_at(_model_path(path) + (key,), tag=tag)
+def field_for(path: list[str], key: str, tag: str | None = None, choose: Chooser | None = None) -> FieldShape | None:
+    return field_at(_model_path(path) + (key,), tag=tag, choose=choose)
 
 
 def _tag_in_lines(lines: list[str], path: list[str], line: int, column: int, dash: bool) -> str | None:
@@ -306,14 +372,17 @@ def _job_stack(lines: list[str], line: int) -> str | None:
     return None
 
 
-def _key_items(mapping: MapShape, place: Place, old_stack: bool = False) -> list[Item]:
+def _key_items(mapping: MapShape, place: Place, old_stack: bool = False, stack: str | None = None) -> list[Item]:
     """Keys of ``mapping``; those of the flare:1.0-4.0 layout are struck through unless the job runs on
-    one of those stacks (``old_stack``), for which they are the documented keys."""
+    one of those stacks (``old_stack``), for which they are the documented keys. With the job's
+    ``stack``, only the keys it has."""
     items = []
     for key, fs in mapping.fields.items():
         if key in place.siblings:
             continue
         doc = fs.doc
+        if stack is not None and doc is not None and stack not in doc.stacks_of():
+            continue
         legacy = doc is not None and doc.legacy is not None and not doc.legacy.current_use and not old_stack
         detail = ("required " if fs.required else "") + _type_label(fs.shape) + (" (legacy)" if legacy else "")
         items.append(
@@ -330,13 +399,24 @@ def _key_items(mapping: MapShape, place: Place, old_stack: bool = False) -> list
     return items
 
 
-def _value_items(fs: FieldShape) -> list[Item]:
+def _stack_at(lines: list[str], line: int) -> str | None:
+    """The stack version (a name of ``STACKS``) of the job at ``line``, when its ``stack`` names one."""
+    version = stack_version(_job_stack(lines, line))
+    return stack_named(version) if version is not None else None
+
+
+def _value_items(fs: FieldShape, stack: str | None = None) -> list[Item]:
+    """Values of ``fs``; with the job's ``stack``, only those it has, and never a disputed one."""
     doc = fs.doc
     shape = fs.shape
     scalar = _pick(shape, ScalarShape)
     values: dict[str, str] = {}
     if doc is not None and doc.values:
-        values = dict(doc.values)
+        values = {
+            v: d
+            for v, d in doc.values.items()
+            if v not in doc.doubtful and (stack is None or stack in doc.stacks_of(v))
+        }
     elif isinstance(scalar, ScalarShape) and scalar.literal:
         values = {v: "" for v in scalar.literal}
     elif isinstance(scalar, ScalarShape) and scalar.kinds == frozenset({"bool"}):
@@ -483,11 +563,12 @@ def complete(
         if kind is not None:
             items = _reference_items(text, place, kind, tree)
         tag = _tag_in_lines(lines, place.path, line, place.indent, place.in_new_item)
-        fs = field_for(place.path, place.key, tag)
+        fs = field_for(place.path, place.key, tag, _line_chooser(lines, place.where))
         if fs is not None:
-            items += _value_items(fs)
+            items += _value_items(fs, _stack_at(lines, line))
     else:
-        shape = shape_at(place.path, _tag_in_lines(lines, place.path, line, place.indent, place.in_new_item))
+        tag = _tag_in_lines(lines, place.path, line, place.indent, place.in_new_item)
+        shape = shape_at(place.path, tag, _line_chooser(lines, place.where))
         if isinstance(shape, TaggedShape):  # a function whose name is not written yet: that comes first
             items += _key_items(MapShape(shape.noun, {shape.tag: shape.tag_field}, section=True), place)
         list_item = _reference_kind(place.path, None) if place.in_new_item else None
@@ -496,7 +577,8 @@ def complete(
         mapping = _pick(shape, MapShape) if shape is not None else None
         if isinstance(mapping, MapShape) and mapping.section:
             version = stack_version(_job_stack(lines, line))
-            items += _key_items(mapping, place, old_stack=version is not None and version <= LEGACY_LAYOUT_UNTIL)
+            old_stack = version is not None and version <= LEGACY_LAYOUT_UNTIL
+            items += _key_items(mapping, place, old_stack, stack_named(version) if version is not None else None)
             if snippets:
                 items += _snippet_items(mapping, place, indent_step(lines))
         elif shape is not None and not isinstance(shape, AnyShape) and place.in_new_item:
@@ -545,15 +627,16 @@ def _hover_in_tree(parsed: ParsedText, line: int, column: int) -> tuple[str, int
             return None
         what, node = found
         owner = node.parent if isinstance(node.parent, YMap) else None
-        tagged = docs_shape_at(owner.path) if owner is not None else None
+        choose = _tree_chooser(owner) if owner is not None else None
+        tagged = docs_shape_at(owner.path, choose=choose) if owner is not None else None
         tag = owner.text(tagged.tag) if owner is not None and isinstance(tagged, TaggedShape) else None
         if what == "key":
             parent = node.parent.path if node.parent is not None else ()
-            fs = field_at(parent + (node.value,), tag=tag)
+            fs = field_at(parent + (node.value,), tag=tag, choose=choose)
             if fs is None or fs.doc is None:
                 return None
             return fs.doc.markdown(fs.key), node.start[1], node.end[1]
-        fs = field_at(node.path, tag=tag) if node.key_node is not None else None
+        fs = field_at(node.path, tag=tag, choose=choose) if node.key_node is not None else None
         if fs is None or fs.doc is None or node.start[0] != node.end[0]:
             return None
         value = node.value.strip()
@@ -593,8 +676,10 @@ def hover(text: str, line: int, column: int, parsed: ParsedText | None = None) -
     key = match.group("key").strip("'\"")
     key_start, key_end = match.start("key"), match.end("key")
     dash = bool(match.group("dash"))
-    path = _mapping_path(lines, line, len(match.group("indent")), key_start, dash)
-    fs = field_for(path, key, _tag_in_lines(lines, path, line, key_start, dash))
+    parts = _mapping_parts(lines, line, len(match.group("indent")), key_start, dash)
+    path = [part for part, _, _ in parts]
+    choose = _line_chooser(lines, [(number, col) for _, number, col in parts])
+    fs = field_for(path, key, _tag_in_lines(lines, path, line, key_start, dash), choose)
     if fs is None or fs.doc is None:
         return None
     if key_start <= column <= key_end:

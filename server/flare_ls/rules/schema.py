@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..findings import Severity
 from ..fixes import indent_under, rename_key, replace_scalar, unquote
 from ..parsing.yamltree import YMap, YNode, YScalar, YSeq
-from ..schema.attrdoc import STACKS, AttrDoc, Legacy, describe_stacks, stack_tuple
+from ..schema.attrdoc import AttrDoc, Legacy, describe_stacks, stack_named
 from ..schema.shapes import (
     AnyShape,
     FieldShape,
@@ -672,12 +672,6 @@ def _shared_prefix(a: tuple[str, ...], b: tuple[str, ...]) -> int:
     return count
 
 
-def _stack_name(version: tuple[int, int]) -> str:
-    """The name in :data:`STACKS` a job's version counts as: its own, or the newest before it."""
-    known = [s for s in STACKS if stack_tuple(s) <= version]
-    return known[-1] if known else STACKS[0]
-
-
 def report_stacks(ctx: Context, walk: SchemaWalk, view: DocumentView) -> None:
     """FL110: keys and values the walk met that exist only in some stack versions, in jobs whose stack
     names a version without them. A job whose stack names no version is held to none."""
@@ -688,7 +682,7 @@ def report_stacks(ctx: Context, walk: SchemaWalk, view: DocumentView) -> None:
         if version is None:
             continue
         where = job.item.path
-        stack = _stack_name(version)
+        stack = stack_named(version)
         written = job.stack.value.strip() if job.stack is not None else stack
         for node, doc, value in walk.versioned:
             # A key node hangs in no mapping of its own: its mapping's path says where it is.

@@ -35,6 +35,13 @@ def stacks_from(first: str) -> tuple[str, ...]:
     return tuple(s for s in STACKS if stack_tuple(s) >= stack_tuple(first))
 
 
+def stack_named(version: tuple[int, int]) -> str:
+    """The name in :data:`STACKS` a job's version counts as: its own, or the newest before it (a version
+    after the last counts as the last)."""
+    known = [s for s in STACKS if stack_tuple(s) <= version]
+    return known[-1] if known else STACKS[0]
+
+
 def describe_stacks(stacks: tuple[str, ...]) -> str:
     """``flare:4.0 and later``, ``flare:1.0-4.0 and flare:7.0``: the versions, in runs, for messages and hover."""
     if not stacks:

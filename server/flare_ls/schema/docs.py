@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .attrdoc import TRIGGER_MODES, AttrDoc
-from .shapes import FieldShape, ListShape, MapShape, Shape, TaggedShape, UnionShape, compile_model, root_shape
+from .shapes import (
+    FieldShape,
+    KeyedShape,
+    ListShape,
+    MapShape,
+    Shape,
+    TaggedShape,
+    UnionShape,
+    compile_model,
+    root_shape,
+)
+
+#: Given options whose shape depends on their holder (:class:`KeyedShape`) and how many parts of the
+#: path lead to them, the variant the holder's ``format`` selects, or None when it is not known.
+Chooser = Callable[[KeyedShape, int], MapShape | None]
 
 
 def _step(shape: Shape, part: str | int) -> Shape | None:
@@ -13,6 +29,11 @@ def _step(shape: Shape, part: str | int) -> Shape | None:
         if part == shape.tag:
             return shape.tag_field.shape
         return next((v.fields[part].shape for v in shape.variants.values() if part in v.fields), None)
+    if isinstance(shape, KeyedShape):  # a format not known: the general options, or the first format's
+        found = _step(shape.general, part)
+        if found is not None or isinstance(part, int):
+            return found
+        return next((f.shape for v in shape.variants.values() if (f := v.lookup(part)) is not None), None)
     if isinstance(shape, UnionShape):
         for option in shape.options:
             found = _step(option, part)
@@ -22,39 +43,50 @@ def _step(shape: Shape, part: str | int) -> Shape | None:
     if isinstance(part, int):
         return shape.item if isinstance(shape, ListShape) else None
     if isinstance(shape, MapShape):
-        field = shape.fields.get(part)
+        field = shape.lookup(part)
         if field is not None:
             return field.shape
         return shape.value_shape
     return None
 
 
-def shape_at(path: tuple[str | int, ...], root: MapShape | None = None) -> Shape | None:
-    """The shape a YAML path leads to (keys, and list indexes as ints), or None off the model."""
+def shape_at(path: tuple[str | int, ...], root: MapShape | None = None, choose: Chooser | None = None) -> Shape | None:
+    """The shape a YAML path leads to (keys, and list indexes as ints), or None off the model. ``choose``
+    picks the variant of options that depend on their holder's format, where the caller can tell it."""
     shape: Shape | None = root or root_shape()
-    for part in path:
+    for depth, part in enumerate(path):
+        if isinstance(shape, KeyedShape) and choose is not None:
+            shape = choose(shape, depth) or shape
         shape = _step(shape, part) if shape is not None else None
     return shape
 
 
-def field_at(path: tuple[str | int, ...], root: MapShape | None = None, tag: str | None = None) -> FieldShape | None:
+def field_at(
+    path: tuple[str | int, ...], root: MapShape | None = None, tag: str | None = None, choose: Chooser | None = None
+) -> FieldShape | None:
     """The documented attribute a YAML path ends at (``workflow.dag[0].spec.stackSpec.job.explain``).
 
     ``tag``: in a tagged mapping (a function), the value of its tag (``name``), which selects the
-    variant whose parameters are looked up."""
+    variant whose parameters are looked up. ``choose``: see :func:`shape_at`."""
     if not path or not isinstance(path[-1], str):
         return None
-    shape = shape_at(path[:-1], root)
+    shape = shape_at(path[:-1], root, choose)
     if shape is None:
         return None
+    if isinstance(shape, KeyedShape):
+        chosen = choose(shape, len(path) - 1) if choose is not None else None
+        if chosen is not None:
+            return chosen.lookup(path[-1])
+        found = shape.general.lookup(path[-1])
+        return found or next((f for v in shape.variants.values() if (f := v.lookup(path[-1])) is not None), None)
     if isinstance(shape, TaggedShape):
         if path[-1] == shape.tag:
             return shape.tag_field
         shape = shape.variants.get(tag or "", shape)
     holders = shape.options if isinstance(shape, UnionShape) else (shape,)
     for holder in holders:
-        if isinstance(holder, MapShape) and path[-1] in holder.fields:
-            return holder.fields[path[-1]]
+        if isinstance(holder, MapShape) and (found := holder.lookup(path[-1])) is not None:
+            return found
     return None
 
 
