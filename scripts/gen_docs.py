@@ -7,7 +7,9 @@
 - docs/rules/FL106.md, between its ``legacy-keys`` markers: every legacy key and its replacement, from
   the schema model's ``Legacy`` markers;
 - docs/functions.md, between its ``functions`` markers: every Flare function and its parameters, from
-  the function models.
+  the function models;
+- docs/connectors.md, between its ``connectors`` markers: the options of every input and output format,
+  and the value sets that are not the docs' own, from the connector models.
 """
 
 from __future__ import annotations
@@ -22,14 +24,18 @@ sys.path.insert(0, str(ROOT / "server"))
 from flare_ls.analyze import ROOT_SHAPE  # noqa: E402
 from flare_ls.files import UNREADABLE  # noqa: E402,F401  (registers FL003)
 from flare_ls.rules.base import RULES  # noqa: E402
+from flare_ls.schema.attrdoc import describe_stacks  # noqa: E402
 from flare_ls.schema.docs import shape_at  # noqa: E402
-from flare_ls.schema.shapes import TaggedShape, key_places, render_path  # noqa: E402
+from flare_ls.schema.shapes import FieldShape, KeyedShape, MapShape, TaggedShape, key_places, render_path  # noqa: E402
 
 RULES_DIR = ROOT / "docs" / "rules"
 _MARKERS = re.compile(r"(<!-- legacy-keys -->\n).*?(<!-- /legacy-keys -->)", re.S)
 _FUNCTION_MARKERS = re.compile(r"(<!-- functions -->\n).*?(<!-- /functions -->)", re.S)
 FUNCTIONS_PAGE = ROOT / "docs" / "functions.md"
 _FUNCTIONS_PATH = ("workflow", "dag", 0, "spec", "stackSpec", "job", "steps", 0, "sequence", 0, "functions", 0)
+_CONNECTOR_MARKERS = re.compile(r"(<!-- connectors -->\n).*?(<!-- /connectors -->)", re.S)
+CONNECTORS_PAGE = ROOT / "docs" / "connectors.md"
+_JOB = ("workflow", "dag", 0, "spec", "stackSpec", "job")
 
 
 def rules_table() -> str:
@@ -89,6 +95,69 @@ def functions_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def _option(key: str, field: FieldShape) -> str:
+    text = f"**`{key}`**" if field.required else f"`{key}`"
+    doc = field.doc
+    if doc is not None and doc.values:
+        more = "" if doc.closed else ", ..."
+        text += " (" + ", ".join(f"`{v}`" for v in doc.values) + more + ")"
+    return text
+
+
+def _formats_table(keyed: KeyedShape, nested: str | None) -> list[str]:
+    """One row per model: the formats that select it, its keys (those of ``nested`` below it, for an
+    output's ``extraOptions``), what it does with other keys."""
+    rows = ["| Format | Options | Other keys |", "|---|---|---|"]
+    seen: dict[int, list[str]] = {}
+    for value, variant in keyed.variants.items():
+        seen.setdefault(id(variant), []).append(keyed.labels.get(value, value))
+    for variant in keyed.variants.values():
+        names = seen.pop(id(variant), None)
+        if names is None:
+            continue
+        shape = variant
+        if nested is not None:
+            field = variant.fields.get(nested)
+            shape = field.shape if field is not None and isinstance(field.shape, MapShape) else MapShape("none")
+        keys = [_option(k, f) for k, f in shape.fields.items()]
+        other = "passed on" if shape.open or not shape.section else "error (FL101)"
+        if shape.prefixes:
+            other += "; " + ", ".join(f"`{p}*`" for p in shape.prefixes) + " passed on"
+        formats = ", ".join(f"`{n}`" for n in names)
+        rows.append(f"| {formats} | {len(shape.fields)}: {', '.join(keys) or '(none)'} | {other} |")
+    return rows
+
+
+def connectors_table() -> str:
+    inputs = shape_at(_JOB + ("inputs", 0, "options"), ROOT_SHAPE)
+    outputs = shape_at(_JOB + ("outputs", 0, "options"), ROOT_SHAPE)
+    assert isinstance(inputs, KeyedShape) and isinstance(outputs, KeyedShape)
+    out = ["### Input `options`, by `format`", ""]
+    out += _formats_table(inputs, None)
+    out += ["", "### Output `options.extraOptions`, by `format` (sinks: by `outputType`)", ""]
+    out += _formats_table(outputs, "extraOptions")
+    out += ["", "### Values and versions that are not simply the docs' own", ""]
+    out += ["| Attribute | Values | Note |", "|---|---|---|"]
+    rows: list[str] = []
+    said: set[int] = set()  # an attribute declared once and reached in many places is listed at the first
+    for key, places in sorted(key_places(ROOT_SHAPE).items(), key=lambda kv: kv[0].lower()):
+        for place in places:
+            doc = place.shape.fields[key].doc
+            if doc is None or id(doc) in said:
+                continue
+            said.add(id(doc))
+            where = render_path(place.path + (key,))
+            for value, why in doc.doubtful.items():
+                rows.append(f"| `{where}` | `{value}` | disputed (FL108): {why} |")
+            for value in doc.unlisted:
+                rows.append(f"| `{where}` | `{value}` | accepted, not in Flare's docs (FL109) |")
+            for value, stacks in doc.value_stacks.items():
+                rows.append(f"| `{where}` | `{value}` | only {describe_stacks(stacks)} (FL110): {doc.stacks_why} |")
+            if doc.stacks:
+                rows.append(f"| `{where}` | (the key) | only {describe_stacks(doc.stacks)} (FL110): {doc.stacks_why} |")
+    return "\n".join(out + rows) + "\n"
+
+
 def expected_files() -> dict[Path, str]:
     files = {RULES_DIR / "README.md": rules_table()}
     page = RULES_DIR / "FL106.md"
@@ -98,6 +167,9 @@ def expected_files() -> dict[Path, str]:
     if FUNCTIONS_PAGE.exists():
         text = FUNCTIONS_PAGE.read_text(encoding="utf-8")
         files[FUNCTIONS_PAGE] = _FUNCTION_MARKERS.sub(lambda m: m.group(1) + functions_table() + m.group(2), text)
+    if CONNECTORS_PAGE.exists():
+        text = CONNECTORS_PAGE.read_text(encoding="utf-8")
+        files[CONNECTORS_PAGE] = _CONNECTOR_MARKERS.sub(lambda m: m.group(1) + connectors_table() + m.group(2), text)
     return files
 
 
