@@ -675,29 +675,29 @@ def _shared_prefix(a: tuple[str, ...], b: tuple[str, ...]) -> int:
 def report_stacks(ctx: Context, walk: SchemaWalk, view: DocumentView) -> None:
     """FL110: keys and values the walk met that exist only in some stack versions, in jobs whose stack
     names a version without them. A job whose stack names no version is held to none."""
-    if not walk.versioned:
+    jobs = {id(job.item): job for job in view.jobs if job.version is not None}
+    if not jobs:
         return
-    for job in view.jobs:
-        version = job.version
-        if version is None:
+    for node, doc, value in walk.versioned:
+        # A key node hangs in no mapping of its own: its mapping says where it is.
+        holder: YNode | None = node.parent if value is None else node
+        while holder is not None and id(holder) not in jobs:
+            holder = holder.parent
+        if holder is None:
             continue
-        where = job.item.path
-        stack = stack_named(version)
+        job = jobs[id(holder)]
+        assert job.version is not None
+        stack = stack_named(job.version)
+        stacks = doc.stacks_of(value)
+        if stack in stacks:
+            continue
         written = job.stack.value.strip() if job.stack is not None else stack
-        for node, doc, value in walk.versioned:
-            # A key node hangs in no mapping of its own: its mapping's path says where it is.
-            path = node.parent.path if value is None and node.parent is not None else node.path
-            if path[: len(where)] != where:
-                continue
-            stacks = doc.stacks_of(value)
-            if stack in stacks:
-                continue
-            key = node.value if value is None else (node.key_node.value if node.key_node is not None else "")
-            what = f"`{key}`" if value is None else f"`{key}: {node.value.strip()}`"
-            ctx.report(
-                NOT_IN_STACK,
-                node,
-                f"{what} is not documented for `{written}`: "
-                + (f"{doc.stacks_why}; " if doc.stacks_why else "")
-                + f"the docs give it for {describe_stacks(stacks)}",
-            )
+        key = node.value if value is None else (node.key_node.value if node.key_node is not None else "")
+        what = f"`{key}`" if value is None else f"`{key}: {node.value.strip()}`"
+        ctx.report(
+            NOT_IN_STACK,
+            node,
+            f"{what} is not documented for `{written}`: "
+            + (f"{doc.stacks_why}; " if doc.stacks_why else "")
+            + f"the docs give it for {describe_stacks(stacks)}",
+        )
