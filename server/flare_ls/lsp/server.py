@@ -38,6 +38,7 @@ from ..parsing.yamltree import ParsedText, Pos, parse, split_lines
 from ..rules.schema import INTERNAL_ERROR
 from . import transport
 from .convert import Converter, diagnostic
+from .memory import Trimmer
 from .protocol import FlareProtocol
 from .settings import Settings, parse_settings
 from .worker import Superseded, Worker
@@ -91,6 +92,7 @@ class FlareServer(LanguageServer):
         self.project_configs = ConfigLoader()
         #: Problems with project configuration files already shown to the user (each is shown once).
         self.config_problems: set[str] = set()
+        self.trimmer = Trimmer()
 
     # -- client facts -----------------------------------------------------------------------------
     @property
@@ -243,8 +245,11 @@ class FlareServer(LanguageServer):
         return diagnostic(finding, Converter([""], self.encoding), version)
 
     def forget(self, uri: str) -> None:
+        """Drop what the server holds for a closed document (pygls has removed it already)."""
         self.analyses.pop(uri, None)
         self.worker.stop(uri)
+        self.project_configs.retain(filter(None, map(_file_path, self.workspace.text_documents)))
+        self.trimmer.soon()
         if not self.pulls_diagnostics:
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
