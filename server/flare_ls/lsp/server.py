@@ -29,7 +29,7 @@ from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from .. import __version__
+from .. import __version__, sql
 from ..analyze import Config, analyze_parsed
 from ..config import ConfigError, ConfigLoader
 from ..findings import Finding, Fix, Severity, TextEdit
@@ -180,7 +180,8 @@ class FlareServer(LanguageServer):
         cached = self.analyses.get(uri)
         if cached is not None and cached.version == version and cached.text == text and cached.config == config:
             return cached
-        result = await self.worker.run(uri, (version, id(text), config), lambda: _compute(text, version, config))
+        token = (version, id(text), config)
+        result = await self.worker.run(uri, token, lambda: _compute(text, version, config), prepare=sql.load)
         if self.text_of(uri) != (text, version):
             raise Superseded()
         self.analyses[uri] = result
