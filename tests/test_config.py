@@ -89,6 +89,19 @@ def test_cached_per_directory_and_reread_when_the_file_changes(project: Path) ->
     assert loader.load_for(project / "a" / "job.yaml").source is None
 
 
+def test_retain_keeps_only_the_folders_of_the_paths_given(project: Path) -> None:
+    loader = ConfigLoader()
+    source = write(project / "a" / "flare-ls.toml", 'ignore = ["FL101"]\n')
+    loader.load_for(project / "a" / "deep" / "job.yaml")
+    loader.load_for(project / "b" / "job.yaml")
+    loader.retain([project / "a" / "deep" / "job.yaml"])
+    assert set(loader._dirs) == {project / "a" / "deep", project / "a", project}  # not project / "b"
+    assert set(loader._files) == {source}
+    loader.retain([])
+    assert not loader._dirs and not loader._files
+    assert loader.load_for(project / "a" / "job.yaml").source == source  # found again
+
+
 def test_module_level_load_for(project: Path) -> None:
     write(project / "flare-ls.toml", 'select = ["FL2"]\n')
     assert load_for(project / "job.yaml").source == project / "flare-ls.toml"

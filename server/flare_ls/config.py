@@ -559,6 +559,17 @@ class ConfigLoader:
         self._dirs.clear()
         self._files.clear()
 
+    def retain(self, paths: Iterable[Path]) -> None:
+        """Forget every folder that holds none of ``paths`` and every file those folders do not name
+        (the language server keeps what its open documents use; a closed one's folders go)."""
+        wanted: set[Path] = set()
+        for path in paths:
+            path = _absolute(path)
+            wanted.update((path, *path.parents))
+        self._dirs = {d: s for d, s in self._dirs.items() if d in wanted}
+        named = set(self._dirs.values())
+        self._files = {f: entry for f, entry in self._files.items() if f in named}
+
     def read(self, source: Path, *, explicit: bool = False) -> ProjectConfig | None:
         """One configuration file (cached while it does not change); raises ConfigError."""
         source = _absolute(source)

@@ -29,7 +29,7 @@ from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from .. import __version__
+from .. import __version__, sql
 from ..analyze import Config, analyze_parsed
 from ..config import ConfigError, ConfigLoader
 from ..findings import Finding, Fix, Severity, TextEdit
@@ -38,6 +38,7 @@ from ..parsing.yamltree import ParsedText, Pos, parse, split_lines
 from ..rules.schema import INTERNAL_ERROR
 from . import transport
 from .convert import Converter, diagnostic
+from .memory import Trimmer
 from .protocol import FlareProtocol
 from .settings import Settings, parse_settings
 from .worker import Superseded, Worker
@@ -91,6 +92,7 @@ class FlareServer(LanguageServer):
         self.project_configs = ConfigLoader()
         #: Problems with project configuration files already shown to the user (each is shown once).
         self.config_problems: set[str] = set()
+        self.trimmer = Trimmer()
 
     # -- client facts -----------------------------------------------------------------------------
     @property
@@ -178,7 +180,8 @@ class FlareServer(LanguageServer):
         cached = self.analyses.get(uri)
         if cached is not None and cached.version == version and cached.text == text and cached.config == config:
             return cached
-        result = await self.worker.run(uri, (version, id(text), config), lambda: _compute(text, version, config))
+        token = (version, id(text), config)
+        result = await self.worker.run(uri, token, lambda: _compute(text, version, config), prepare=sql.load)
         if self.text_of(uri) != (text, version):
             raise Superseded()
         self.analyses[uri] = result
@@ -243,8 +246,11 @@ class FlareServer(LanguageServer):
         return diagnostic(finding, Converter([""], self.encoding), version)
 
     def forget(self, uri: str) -> None:
+        """Drop what the server holds for a closed document (pygls has removed it already)."""
         self.analyses.pop(uri, None)
         self.worker.stop(uri)
+        self.project_configs.retain(filter(None, map(_file_path, self.workspace.text_documents)))
+        self.trimmer.soon()
         if not self.pulls_diagnostics:
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
