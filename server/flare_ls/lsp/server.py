@@ -17,6 +17,7 @@ import functools
 import inspect
 import logging
 import os
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -324,6 +325,41 @@ class FlareServer(LanguageServer):
 
         async def main() -> None:
             self._server = await asyncio.start_server(connection, host, port)
+            async with self._server:
+                await self._server.serve_forever()
+
+        try:
+            asyncio.run(main())
+        except asyncio.CancelledError:
+            pass
+
+    def start_ws(self, host: str, port: int) -> None:
+        """Serve LSP over WebSocket on ``host:port`` (the ``ws`` extra): each message goes through the
+        same dispatch as stdio's and TCP's, so a client that sends invalid params or bad JSON is answered
+        there too (pygls's own WebSocket loop logs such a message and answers nothing)."""
+        try:
+            from websockets.asyncio.server import ServerConnection, serve
+            from websockets.exceptions import ConnectionClosed
+        except ImportError:
+            log.error("flare-ls: serving over WebSocket needs the ws extra: pip install 'flare-ls[ws]'")
+            sys.exit(1)
+        from pygls.io_ import WebSocketWriter
+
+        self._stop_event = stop = threading.Event()
+
+        async def connection(websocket: ServerConnection) -> None:
+            self.protocol.set_writer(WebSocketWriter(websocket), include_headers=False)
+            while not stop.is_set():
+                try:
+                    data = await websocket.recv(decode=False)
+                except ConnectionClosed:
+                    break
+                transport.dispatch(self.protocol, data if isinstance(data, bytes) else data.encode("utf-8"))
+            await websocket.close()
+            self.shutdown()
+
+        async def main() -> None:
+            self._server = await serve(connection, host, port, max_size=transport.MAX_BODY_BYTES)
             async with self._server:
                 await self._server.serve_forever()
 
