@@ -13,7 +13,7 @@ from ..schema.docs import shape_at
 from ..schema.shapes import MapShape
 from ..secrets import find_secret, mask
 from ..suggest import best, rank
-from ..views import DocumentView, JobView, entry, is_placeholder
+from ..views import DocumentView, JobView, entry, is_placeholder, mapping_items
 from .base import Context, checks, rule
 from .schema import DUPLICATE_KEY, MISSING_KEY, anchor_of
 
@@ -520,6 +520,48 @@ def query_compute(job: JobView, ctx: Context) -> None:
         "compute such as `runnable-default`",
         fix=replace_scalar(node, "runnable-default", "Change to `runnable-default`", safe=False),
     )
+
+
+@rule(
+    "FL309",
+    "unknown-action-input",
+    Severity.ERROR,
+    "an action whose `input` names no input of the job",
+    relational=True,
+)
+def unknown_action_input(job: JobView, ctx: Context) -> None:
+    if job.job is None or job.steps_elsewhere:
+        return
+    actions = mapping_items(job.job.get("actions"))
+    if not actions:
+        return
+    inputs = job.job.get("inputs")
+    if inputs is not None and not isinstance(inputs, YSeq) and getattr(inputs, "kind", None) != "null":
+        return  # `inputs` written as a mapping: the schema walk says so, and the names are unknowable
+    names = [n.value for item in job.inputs if (n := _name(item)) is not None]
+    if any(is_placeholder(n) for n in names) or len(names) < len(job.inputs):
+        return  # an input named later, or not at all: which names exist is unknowable
+    folded = {n.lower() for n in names}
+    steps = {n.value.lower(): n.value for item in job.sequence if (n := _name(item)) is not None}
+    for action in actions:
+        node = action.scalar("input")
+        if node is None or node.kind == "null" or is_placeholder(node.value) or node.value.lower() in folded:
+            continue
+        value = node.value
+        declared = ", ".join(f"`{n}`" for n in names[:6]) or "none"
+        if value.lower() in steps:
+            message = (
+                f"`{value}` is a step of this job, not an input: an action runs on the dataset of an input "
+                f"(inputs: {declared})"
+            )
+        else:
+            message = f"action input `{value}` is not an input of this job (inputs: {declared})"
+        suggestion, unique = best(value, names)
+        fix = None
+        if suggestion is not None:
+            message += f"; did you mean `{suggestion}`?"
+            fix = replace_scalar(node, suggestion, f"Change to `{suggestion}`", safe=unique)
+        ctx.report(unknown_action_input, node, message, fix=fix)
 
 
 @checks(DUPLICATE_KEY)

@@ -32,6 +32,7 @@ documentation. Where those sources disagree, the ``notes`` of the attribute say 
 
 from typing import Any, Literal
 
+from flare_ls.schema.actions import Action
 from flare_ls.schema.attrs import (  # noqa: F401  (LEGACY_LAYOUT_UNTIL: see the note by STACK_VERSIONS)
     CURRENT_STACK,
     LEGACY_LAYOUT_UNTIL,
@@ -1532,123 +1533,6 @@ class Streaming(Section):
     extraOptions: dict[str, Scalar] = attr(
         "Mapping of further options passed to Spark's stream writer.",
         trigger_modes=_ALL_TRIGGERS,
-    )
-
-
-class RewriteProperties(OpenSection):
-    """Tuning of ``rewrite_dataset``: ``stackSpec.job.actions[].options.properties``."""
-
-    target_file_size_bytes: int | str = attr(
-        "Size, in bytes, of the data files the rewrite aims for.",
-        alias="target-file-size-bytes",
-        default="536870912",
-    )
-    max_concurrent_file_group_rewrites: int | str = attr(
-        "How many file groups are rewritten in parallel.",
-        alias="max-concurrent-file-group-rewrites",
-        default="5",
-    )
-    partial_progress_enabled: bool | str = attr(
-        "Commit file groups as they finish instead of all at the end.",
-        alias="partial-progress.enabled",
-        default="false",
-    )
-    partial_progress_max_commits: int | str = attr(
-        "Most commits made when partial progress is enabled.",
-        alias="partial-progress.max-commits",
-        default="10",
-    )
-    rewrite_all: bool | str = attr(
-        "Rewrite every file, not only those outside the target size.",
-        alias="rewrite-all",
-        default="false",
-    )
-    max_file_group_size_bytes: int | str = attr(
-        "Largest amount of data rewritten in one file group.",
-        alias="max-file-group-size-bytes",
-        default="107374182400",
-    )
-
-
-class ActionOptions(OpenSection):
-    """Options of an Iceberg maintenance action: ``stackSpec.job.actions[].options``.
-
-    Which keys apply depends on the action ``name``; each description says which.
-    """
-
-    strategy: str = attr(
-        "rewrite_dataset: how files are combined.",
-        values={"binpack": "Combine small files (the default).", "sort": "Rewrite sorted by `sortOrder`."},
-        case_insensitive=True,
-        default="binpack",
-    )
-    sortOrder: str = attr(
-        "rewrite_dataset with `strategy: sort`: the order, as a column list or `zorder(...)`.",
-        examples=("zorder(city_id, state_code)", "city_name ASC NULLS LAST"),
-    )
-    where: str = attr("rewrite_dataset: predicate restricting which files are rewritten.")
-    properties: RewriteProperties = attr("rewrite_dataset: tuning properties (target file size, ...).")
-    useCaching: bool = attr("rewrite_manifest: cache data while rewriting manifests.", default="true")
-    olderThanMillis: int | str = attr(
-        "expire_snapshots / remove_orphans: remove what is older than this epoch time in milliseconds.",
-        notes=("remove_orphans: give it or `olderThanTimestamp`, not both.",),
-        examples=('"1674201289720"',),
-    )
-    olderThanTimestamp: str = attr(
-        "expire_snapshots / remove_orphans: remove what is older than this timestamp.",
-        examples=("2025-04-19 00:00:00.000",),
-    )
-    snapshotIds: list[str] = attr(
-        "expire_snapshots: ids of the snapshots to expire (never the current one).",
-    )
-    retainLast: int = attr("expire_snapshots: how many recent snapshots are always kept.", default="1")
-    maxConcurrentDeletes: int = attr("expire_snapshots / remove_orphans: parallel file deletions.")
-    streamDeleteResults: bool = attr("expire_snapshots: stream the list of deleted files instead of collecting it.")
-    location: str = attr("remove_orphans: directory to scan for orphan files (default: the table location).")
-    dryRun: bool = attr("remove_orphans: only list orphan files, delete nothing.", default="false")
-    expireOlderThan: int | str = attr(
-        "expire_snapshots: epoch-millisecond cutoff, the flare:4.0 name of `olderThanMillis`.",
-        notes=(
-            "The flare:7.0 expire_snapshots page says `olderThanMillis` replaces it, yet also that Flare 7.0 "
-            "supports `expireOlderThan`: both are accepted.",
-        ),
-    )
-    olderThan: int | str = attr(
-        "remove_orphans: epoch-millisecond cutoff.",
-        notes=(
-            "The flare:7.0 configuration page writes `olderThan`; its remove_orphans page writes "
-            "`olderThanMillis`: both are accepted.",
-        ),
-    )
-
-
-class Action(Section):
-    """An Iceberg maintenance action run on an input: ``workflow.dag[].spec.stackSpec.job.actions[]``."""
-
-    name: Literal[
-        "rewrite_dataset", "rewrite_manifest", "expire_snapshots", "remove_orphans", "delete_from_dataset"
-    ] = attr(
-        "Maintenance operation to run.",
-        required=True,
-        values={
-            "rewrite_dataset": "Compact (or sort) the table's data files.",
-            "rewrite_manifest": "Rewrite manifest files to speed up planning.",
-            "expire_snapshots": "Drop old snapshots and the files only they reference.",
-            "remove_orphans": "Delete files no snapshot references (keep the default 3-day margin or more).",
-            "delete_from_dataset": "Delete the rows matching `deleteWhere`.",
-        },
-        notes=("Only for Iceberg (Lakehouse) datasets; the docs say to use flare:7.0.",),
-    )
-    input: str = attr(
-        "Name of the job input the action runs on.",
-        notes=("Give that input `?acl=rw`, or Flare uses the read-only credential.",),
-        examples=("inputDf",),
-    )
-    options: ActionOptions = attr("Options of the action (which ones depends on `name`).")
-    deleteWhere: str = attr(
-        "delete_from_dataset: predicate selecting the rows to delete; the table is referred to as `target`.",
-        notes=("Sits on the action, not in `options`.",),
-        examples=("target.city_id IN (SELECT city_id FROM finalDf)",),
     )
 
 
