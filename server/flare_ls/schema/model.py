@@ -30,7 +30,9 @@ The text is our own summary of the DataOS documentation, the DataOS Spark SDK an
 documentation. Where those sources disagree, the ``notes`` of the attribute say so and what we chose.
 """
 
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import Field
 
 from flare_ls.schema.actions import Action
 from flare_ls.schema.attrs import (  # noqa: F401  (LEGACY_LAYOUT_UNTIL: see the note by STACK_VERSIONS)
@@ -43,6 +45,7 @@ from flare_ls.schema.attrs import (  # noqa: F401  (LEGACY_LAYOUT_UNTIL: see the
     attr,
 )
 from flare_ls.schema.functions import Function
+from flare_ls.schema.shapes import OneOf, Tagged
 
 #: Any YAML scalar.
 Scalar = str | int | float | bool
@@ -327,21 +330,13 @@ class IcebergProperties(OpenSection):
     )
 
 
-class PartitionSpec(Section):
+class _PartitionField(Section):
     """One partition field of an Iceberg output: ``outputs[].options.iceberg.partitionSpec[]``."""
 
-    type: Literal["identity", "year", "month", "day", "hour", "bucket"] = attr(
-        "Partition transform applied to `column`.",
-        values={
-            "identity": "One partition per distinct value of the column.",
-            "year": "Partition by the year of a date or timestamp column.",
-            "month": "Partition by month of a date or timestamp column.",
-            "day": "Partition by day of a date or timestamp column.",
-            "hour": "Partition by hour of a timestamp column.",
-            "bucket": "Hash the column into `numBuckets` buckets.",
-        },
-        notes=("Every example sets it; a default is not documented.",),
+    one_of: ClassVar[tuple[OneOf, ...]] = (
+        OneOf(("name", "asColumn"), "both name the partition field; the examples and the SDK write `name`"),
     )
+
     column: str = attr(
         "Source column the partition is derived from.",
         required=True,
@@ -351,10 +346,6 @@ class PartitionSpec(Section):
         "Name of the partition field Iceberg creates; should differ from existing column names.",
         examples=("year_partition",),
     )
-    numBuckets: int = attr(
-        "Integer: number of buckets; required with `type: bucket`.",
-        examples=("8",),
-    )
     asColumn: str = attr(
         "Name of the partition field, as Flare's attribute reference spells it.",
         notes=(
@@ -362,6 +353,65 @@ class PartitionSpec(Section):
             "SDK write `name`. Give one of the two.",
         ),
     )
+
+
+def _transform(transform: str, description: str) -> Any:
+    return attr(description, required=True, examples=(transform,))
+
+
+class IdentityPartition(_PartitionField):
+    """One partition per distinct value of the column."""
+
+    type: Literal["identity"] = _transform("identity", "One partition per distinct value of the column.")
+
+
+class YearPartition(_PartitionField):
+    """Partitions by the year of a date or timestamp column."""
+
+    type: Literal["year"] = _transform("year", "Partition by the year of a date or timestamp column.")
+
+
+class MonthPartition(_PartitionField):
+    """Partitions by the month of a date or timestamp column."""
+
+    type: Literal["month"] = _transform("month", "Partition by month of a date or timestamp column.")
+
+
+class DayPartition(_PartitionField):
+    """Partitions by the day of a date or timestamp column."""
+
+    type: Literal["day"] = _transform("day", "Partition by day of a date or timestamp column.")
+
+
+class HourPartition(_PartitionField):
+    """Partitions by the hour of a timestamp column."""
+
+    type: Literal["hour"] = _transform("hour", "Partition by hour of a timestamp column.")
+
+
+class BucketPartition(_PartitionField):
+    """Hashes the column into a fixed number of buckets (`numBuckets`), for columns with many values."""
+
+    type: Literal["bucket"] = _transform("bucket", "Hash the column into `numBuckets` buckets.")
+    numBuckets: int = attr(
+        "Integer: number of buckets the column is hashed into.",
+        required=True,
+        notes=("The SDK makes it optional on every transform; without it a bucket transform has no width.",),
+        examples=("8",),
+    )
+
+
+#: One item of ``outputs[].options.iceberg.partitionSpec``: the transform its ``type`` selects.
+PartitionSpec = Annotated[
+    IdentityPartition | YearPartition | MonthPartition | DayPartition | HourPartition | BucketPartition,
+    Field(discriminator="type"),
+    Tagged(
+        noun="partition transform",
+        member="key",
+        description="Partition transform applied to `column`; the SDK requires it (`type: String`), and every "
+        "example sets it.",
+    ),
+]
 
 
 class Merge(Section):
