@@ -503,6 +503,12 @@ def _standalone_block_missing(item: YMap, side: str, ctx: Context) -> bool:
     return False
 
 
+def _compute(job: JobView) -> YScalar | None:
+    """The job's ``compute``, unless it is empty or a placeholder filled in later."""
+    node = job.spec.scalar("compute")
+    return None if node is None or node.kind == "null" or is_placeholder(node.value) else node
+
+
 @rule(
     "FL308",
     "query-compute",
@@ -510,8 +516,8 @@ def _standalone_block_missing(item: YMap, side: str, ctx: Context) -> bool:
     "a Flare job placed on a query (Minerva) compute instead of a runnable one",
 )
 def query_compute(job: JobView, ctx: Context) -> None:
-    node = job.spec.scalar("compute")
-    if node is None or is_placeholder(node.value) or not node.value.strip().lower().startswith("query-"):
+    node = _compute(job)
+    if node is None or not node.value.strip().lower().startswith("query-"):
         return
     ctx.report(
         query_compute,
@@ -520,6 +526,37 @@ def query_compute(job: JobView, ctx: Context) -> None:
         "compute such as `runnable-default`",
         fix=replace_scalar(node, "runnable-default", "Change to `runnable-default`", safe=False),
     )
+
+
+#: The runnable compute every DataOS installation provisions (docs/resources/compute/index.md); query
+#: computes (``query-default``) are FL308's.
+DEFAULT_COMPUTES = ("runnable-default",)
+
+
+@rule(
+    "FL310",
+    "unknown-compute",
+    Severity.WARNING,
+    "a `compute` that is neither `runnable-default` nor one the project configuration lists",
+)
+def unknown_compute(job: JobView, ctx: Context) -> None:
+    node = _compute(job)
+    if node is None:
+        return
+    value = node.value.strip()
+    known = [*DEFAULT_COMPUTES, *sorted(job.computes)]
+    if value in known or value.lower().startswith("query-"):
+        return
+    listed = ", ".join(f"`{k}`" for k in known[:6])
+    message = f"`compute: {value}` is not a compute flare-ls knows ({listed})"
+    suggestion, unique = best(value, known)
+    fix = None
+    if suggestion is not None:
+        message += f"; did you mean `{suggestion}`?"
+        fix = replace_scalar(node, suggestion, f"Change to `{suggestion}`", safe=False)
+    else:
+        message += "; if your team created it, list it in `computes` in flare-ls.toml"
+    ctx.report(unknown_compute, node, message, fix=fix)
 
 
 @rule(

@@ -1788,7 +1788,11 @@ class JobSpec(Section):
         },
         closed=False,
         checked_by="FL308",
-        notes=("The docs call it mandatory; flare:1.0-3.0 examples omit it, so the analyzer decides.",),
+        notes=(
+            "The docs call it mandatory; flare:1.0-3.0 examples omit it, so the analyzer decides.",
+            "Teams create their own computes: list them in the project's `computes` setting, or other names "
+            "are warned of (FL310).",
+        ),
     )
     stackSpec: FlareStackSpec = attr(
         "The stack's own settings; for Flare: `driver`, `executor`, `sparkConf` and `job`.",
