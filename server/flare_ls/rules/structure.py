@@ -15,7 +15,7 @@ from ..secrets import find_secret, mask
 from ..suggest import best, rank
 from ..views import DocumentView, JobView, entry, is_placeholder, mapping_items
 from .base import Context, checks, rule
-from .schema import DUPLICATE_KEY, MISSING_KEY, anchor_of
+from .schema import DUPLICATE_KEY, MISSING_KEY, UNKNOWN_VALUE, anchor_of
 
 
 def _name(item: YMap) -> YScalar | None:
@@ -619,4 +619,60 @@ def duplicate_spark_setting(job: JobView, ctx: Context) -> None:
                     key_node,
                     f"Spark setting `{key}` is already set on line {earlier.start[0] + 1}; the last value wins",
                     severity=Severity.WARNING,  # no loader rejects it: one value silently loses
+                )
+
+
+#: The metrics a column assertion's tests compare: the configuration page's table, and what the
+#: (deprecated) assertions page adds. The ones that need ``validFormat.regex`` map to True.
+ASSERTION_METRICS: dict[str, bool] = {
+    **dict.fromkeys(
+        ("avg", "avg_length", "distinct_count", "duplicate_count", "min", "max", "max_length", "min_length"),
+        False,
+    ),
+    **dict.fromkeys(("missing_count", "missing_percentage", "sum"), False),
+    **dict.fromkeys(("kurtosis", "variance", "skewness", "stddev", "null_count", "null_percentage"), False),
+    **dict.fromkeys(("invalid_count", "invalid_percentage", "regex_match"), True),
+}
+#: A test: a metric compared with a value (``avg > 1000.00``, ``missing_count = 0``).
+_TEST = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:==|=|!=|<>|<=|>=|<|>)")
+
+
+@checks(UNKNOWN_VALUE)
+def assertion_metrics(job: JobView, ctx: Context) -> None:
+    """The tests of a column assertion compare a metric: an unknown one is a warning (the pages list
+    different sets), and one computed from ``validFormat`` needs it (FL104)."""
+    if job.job is None:
+        return
+    assertions = mapping_items(job.job.get("assertions"))
+    for output in job.outputs:
+        assertions += mapping_items(output.get("assertions"))
+    for assertion in assertions:
+        if "sql" in assertion.entries or "column" not in assertion.entries:
+            continue  # a `sql` assertion's tests name its result columns
+        tests = assertion.get("tests")
+        for test in tests.items if isinstance(tests, YSeq) else ():
+            if not isinstance(test, YScalar) or test.kind != "str" or is_placeholder(test.value):
+                continue
+            match = _TEST.match(test.value)
+            if match is None:
+                continue
+            metric = match.group(1)
+            needs_format = ASSERTION_METRICS.get(metric.lower())
+            if needs_format is None:
+                suggestion, _ = best(metric, list(ASSERTION_METRICS))
+                hint = f"; did you mean `{suggestion}`?" if suggestion is not None else ""
+                ctx.report_in(
+                    UNKNOWN_VALUE,
+                    test,
+                    match.start(1),
+                    match.end(1),
+                    f"`{metric}` is not a column metric flare-ls knows{hint}",
+                )
+            elif needs_format and "validFormat" not in assertion.entries:
+                ctx.report_in(
+                    MISSING_KEY,
+                    test,
+                    match.start(1),
+                    match.end(1),
+                    f"`{metric}` counts the values that do not match `validFormat.regex`, which this assertion lacks",
                 )

@@ -820,6 +820,12 @@ class Assertion(Section):
     """A data-quality check: ``stackSpec.job.assertions[]`` (on inputs) or ``outputs[].assertions[]``
     (pre-sink, checked before the output is written)."""
 
+    one_of: ClassVar[tuple[OneOf, ...]] = (
+        OneOf(("column", "sql"), "an assertion checks a column or the result of a query, not both", required=True),
+        OneOf(("sql", "filter"), "`filter` narrows a `column` assertion; a `sql` assertion filters in its WHERE"),
+        OneOf(("sql", "validFormat"), "`validFormat` applies to a `column` assertion's values"),
+    )
+
     column: str = attr(
         "Column the tests are computed on (column-level assertion).",
         notes=("Give either `column` or `sql`.",),
@@ -838,7 +844,9 @@ class Assertion(Section):
         required=True,
         notes=(
             "Column metrics: avg, avg_length, distinct_count, duplicate_count, min, max, min_length, "
-            "max_length, missing_count, missing_percentage, sum, invalid_count, invalid_percentage.",
+            "max_length, missing_count, missing_percentage, sum; with `validFormat`: invalid_count, "
+            "invalid_percentage (and regex_match on the older page, with kurtosis, variance, skewness, "
+            "stddev, null_count, null_percentage).",
             "For a `sql` assertion, the metrics are the query's result columns.",
         ),
         examples=("avg < 100", "missing_count == 0"),
