@@ -7,7 +7,9 @@
 - docs/rules/FL106.md, between its ``legacy-keys`` markers: every legacy key and its replacement, from
   the schema model's ``Legacy`` markers;
 - docs/functions.md, between its ``functions`` markers: every Flare function and its parameters, from
-  the function models.
+  the function models;
+- docs/actions.md, between its ``actions`` markers: every Flare action and its keys and options, from
+  the action models.
 """
 
 from __future__ import annotations
@@ -23,12 +25,15 @@ from flare_ls.analyze import ROOT_SHAPE  # noqa: E402
 from flare_ls.files import UNREADABLE  # noqa: E402,F401  (registers FL003)
 from flare_ls.rules.base import RULES  # noqa: E402
 from flare_ls.schema.docs import shape_at  # noqa: E402
-from flare_ls.schema.shapes import TaggedShape, key_places, render_path  # noqa: E402
+from flare_ls.schema.shapes import MapShape, TaggedShape, key_places, render_path  # noqa: E402
 
 RULES_DIR = ROOT / "docs" / "rules"
 _MARKERS = re.compile(r"(<!-- legacy-keys -->\n).*?(<!-- /legacy-keys -->)", re.S)
 _FUNCTION_MARKERS = re.compile(r"(<!-- functions -->\n).*?(<!-- /functions -->)", re.S)
 FUNCTIONS_PAGE = ROOT / "docs" / "functions.md"
+_ACTION_MARKERS = re.compile(r"(<!-- actions -->\n).*?(<!-- /actions -->)", re.S)
+ACTIONS_PAGE = ROOT / "docs" / "actions.md"
+_ACTIONS_PATH = ("workflow", "dag", 0, "spec", "stackSpec", "job", "actions", 0)
 _FUNCTIONS_PATH = ("workflow", "dag", 0, "spec", "stackSpec", "job", "steps", 0, "sequence", 0, "functions", 0)
 
 
@@ -64,29 +69,43 @@ def legacy_keys() -> str:
     return "\n".join(dict.fromkeys(lines)) + "\n"
 
 
-def functions_table() -> str:
-    """One row per function: what it does, its parameters (required ones in bold) and their values."""
-    functions = shape_at(_FUNCTIONS_PATH, ROOT_SHAPE)
-    assert isinstance(functions, TaggedShape)
-    rows = [
-        f"{len(functions.variants)} functions.",
-        "",
-        "| Function | What it does | Parameters (**required**) |",
-        "|---|---|---|",
-    ]
-    for name, variant in sorted(functions.variants.items()):
-        params = []
-        for field in variant.fields.values():
-            if field.key == functions.tag:
-                continue
-            text = f"**`{field.key}`**" if field.required else f"`{field.key}`"
-            if field.doc is not None and field.doc.values:  # a closed set, or known values ("...")
-                more = "" if field.doc.closed else ", ..."
-                text += " (" + ", ".join(f"`{v}`" for v in field.doc.values) + more + ")"
-            params.append(text)
+def _variants_table(path: tuple[str | int, ...], nouns: str, header: str) -> str:
+    """One row per variant of the tagged list at ``path``: what it does, and its keys (required ones in
+    bold) with their values."""
+    tagged = shape_at(path, ROOT_SHAPE)
+    assert isinstance(tagged, TaggedShape)
+    rows = [f"{len(tagged.variants)} {nouns}.", "", header, "|---|---|---|"]
+    for name, variant in sorted(tagged.variants.items()):
         doc = " ".join(variant.doc.split()).replace("|", "\\|")
-        rows.append(f"| `{name}` | {doc} | {', '.join(params) or '(none)'} |")
+        rows.append(f"| `{name}` | {doc} | {_keys(variant, tagged.tag).replace('|', chr(92) + '|')} |")
     return "\n".join(rows) + "\n"
+
+
+def functions_table() -> str:
+    return _variants_table(_FUNCTIONS_PATH, "functions", "| Function | What it does | Parameters (**required**) |")
+
+
+def actions_table() -> str:
+    return _variants_table(_ACTIONS_PATH, "actions", "| Action | What it does | Keys (**required**) and options |")
+
+
+def _keys(shape: MapShape, skip: str = "") -> str:
+    """A mapping's keys, required ones in bold, with their values and the keys of a section inside."""
+    out = []
+    for field in shape.fields.values():
+        if field.key == skip:
+            continue
+        text = f"**`{field.key}`**" if field.required else f"`{field.key}`"
+        if field.doc is not None and field.doc.values:
+            more = "" if field.doc.closed else ", ..."
+            text += " (" + ", ".join(f"`{v}`" for v in field.doc.values) + more + ")"
+        inner = field.shape
+        if isinstance(inner, MapShape) and inner.section and not inner.open:
+            text += ": " + _keys(inner)
+        out.append(text)
+    for group in shape.one_of:
+        out.append("at most one of " + " / ".join(f"`{k}`" for k in group.keys))
+    return ", ".join(out) or "(none)"
 
 
 def expected_files() -> dict[Path, str]:
@@ -98,6 +117,9 @@ def expected_files() -> dict[Path, str]:
     if FUNCTIONS_PAGE.exists():
         text = FUNCTIONS_PAGE.read_text(encoding="utf-8")
         files[FUNCTIONS_PAGE] = _FUNCTION_MARKERS.sub(lambda m: m.group(1) + functions_table() + m.group(2), text)
+    if ACTIONS_PAGE.exists():
+        text = ACTIONS_PAGE.read_text(encoding="utf-8")
+        files[ACTIONS_PAGE] = _ACTION_MARKERS.sub(lambda m: m.group(1) + actions_table() + m.group(2), text)
     return files
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .parsing.yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, indent_of, parse, split_lines
 from .schema.attrdoc import LEGACY_LAYOUT_UNTIL, AttrDoc
-from .schema.docs import field_at, variant_markdown
+from .schema.docs import TagOf, field_at, variant_markdown
 from .schema.docs import shape_at as docs_shape_at
 from .schema.shapes import AnyShape, FieldShape, ListShape, MapShape, ScalarShape, Shape, TaggedShape, UnionShape
 from .views import build_view, stack_version
@@ -101,7 +101,16 @@ def enclosing_path(lines: list[str], line: int, column: int, dash_owner: bool = 
     new list item at ``column``, so a key at the same column may own that list (YAML lets a sequence
     sit at its key's indentation).
     """
+    return _enclosing(lines, line, column, dash_owner)[0]
+
+
+def _enclosing(
+    lines: list[str], line: int, column: int, dash_owner: bool = False
+) -> tuple[list[str], dict[int, tuple[int, int]]]:
+    """:func:`enclosing_path`, and where each list item along it starts: the length of the path prefix
+    that leads to the item's mapping -> (line of its ``- ``, column of its keys)."""
     path: list[str] = []
+    items: list[tuple[int, int, int]] = []
     target = column
     allow_equal = dash_owner
     for number in range(line - 1, -1, -1):
@@ -122,6 +131,7 @@ def enclosing_path(lines: list[str], line: int, column: int, dash_owner: bool = 
                 if key is not None:
                     path.append(key)  # ``- sequence:`` opens a block inside the item
             path.append("[]")
+            items.append((len(path), number, content))
             target, allow_equal = indent, True
             continue
         if indent < target or (allow_equal and indent == target):
@@ -133,7 +143,7 @@ def enclosing_path(lines: list[str], line: int, column: int, dash_owner: bool = 
             if indent == 0:
                 break
     path.reverse()
-    return path
+    return path, {len(path) - at + 1: (number, content) for at, number, content in items}
 
 
 def _sibling_keys(lines: list[str], line: int, column: int, steps: tuple[int, ...] = (-1, 1)) -> dict[str, str]:
@@ -241,16 +251,35 @@ def _model_path(path: list[str]) -> tuple[str | int, ...]:
     return tuple(0 if part == "[]" else part for part in path)
 
 
-def shape_at(path: list[str], tag: str | None = None) -> Shape | None:
-    """The shape at ``path``; for a tagged mapping (a function) whose ``tag`` value is known, its variant."""
-    shape = docs_shape_at(_model_path(path))
+def shape_at(path: list[str], tag: str | None = None, tag_of: TagOf | None = None) -> Shape | None:
+    """The shape at ``path``; for a tagged mapping (a function) whose ``tag`` value is known, its variant.
+    ``tag_of``: the tags of the tagged mappings along the path (an action around its ``options``)."""
+    shape = docs_shape_at(_model_path(path), tag_of=tag_of)
     if isinstance(shape, TaggedShape) and tag is not None:
         return shape.variants.get(tag, shape)
     return shape
 
 
-def field_for(path: list[str], key: str, tag: str | None = None) -> FieldShape | None:
-    return field_at(_model_path(path) + (key,), tag=tag)
+def field_for(path: list[str], key: str, tag: str | None = None, tag_of: TagOf | None = None) -> FieldShape | None:
+    return field_at(_model_path(path) + (key,), tag=tag, tag_of=tag_of)
+
+
+def _tags_in_lines(lines: list[str], line: int, indent: int, key_col: int, dash: bool) -> TagOf:
+    """The tags of the tagged mappings enclosing a key at ``key_col`` (an action's ``name`` around its
+    ``options``), read from the first line of each enclosing list item and the lines below it."""
+    items = _enclosing(lines, line, indent if dash else key_col, dash_owner=dash)[1]
+
+    def tag_of(depth: int, tag: str) -> str | None:
+        found = items.get(depth)
+        if found is None:
+            return None
+        number, column = found
+        first = _KEY_LINE.match(" " * column + lines[number].lstrip()[1:].lstrip())
+        if first is not None and first.group("key").strip("'\"") == tag:
+            return first.string[first.end() :].split(" #")[0].strip().strip("'\"") or None
+        return _sibling_keys(lines, number, column, (1,)).get(tag) or None
+
+    return tag_of
 
 
 def _tag_in_lines(lines: list[str], path: list[str], line: int, column: int, dash: bool) -> str | None:
@@ -467,6 +496,10 @@ def indent_step(lines: list[str]) -> int:
     return min(steps) if steps else 2
 
 
+def _place_tags(lines: list[str], place: Place) -> TagOf:
+    return _tags_in_lines(lines, place.line, indent_of(lines[place.line]), place.indent, place.in_new_item)
+
+
 def complete(
     text: str, line: int, column: int, snippets: bool = True, tree: Callable[[], ParsedText | None] = lambda: None
 ) -> Completion | None:
@@ -483,11 +516,12 @@ def complete(
         if kind is not None:
             items = _reference_items(text, place, kind, tree)
         tag = _tag_in_lines(lines, place.path, line, place.indent, place.in_new_item)
-        fs = field_for(place.path, place.key, tag)
+        fs = field_for(place.path, place.key, tag, _place_tags(lines, place))
         if fs is not None:
             items += _value_items(fs)
     else:
-        shape = shape_at(place.path, _tag_in_lines(lines, place.path, line, place.indent, place.in_new_item))
+        tag = _tag_in_lines(lines, place.path, line, place.indent, place.in_new_item)
+        shape = shape_at(place.path, tag, _place_tags(lines, place))
         if isinstance(shape, TaggedShape):  # a function whose name is not written yet: that comes first
             items += _key_items(MapShape(shape.noun, {shape.tag: shape.tag_field}, section=True), place)
         list_item = _reference_kind(place.path, None) if place.in_new_item else None
@@ -532,6 +566,17 @@ def _node_at(node: YNode, pos: Pos) -> tuple[str, YScalar] | None:
     return None
 
 
+def _tags_in_tree(node: YNode) -> TagOf:
+    """The tags of the mappings enclosing ``node`` (a function's or an action's ``name``), by depth."""
+    mappings: dict[int, YMap] = {}
+    current = node.parent
+    while current is not None:
+        if isinstance(current, YMap):
+            mappings[len(current.path)] = current
+        current = current.parent
+    return lambda depth, tag: mapping.text(tag) if (mapping := mappings.get(depth)) is not None else None
+
+
 def _hover_in_tree(parsed: ParsedText, line: int, column: int) -> tuple[str, int, int] | None | bool:
     """Hover from the parsed tree (exact in flow mappings too); False where the tree cannot be trusted
     (a line error recovery had to repair)."""
@@ -544,16 +589,14 @@ def _hover_in_tree(parsed: ParsedText, line: int, column: int) -> tuple[str, int
         if found is None:
             return None
         what, node = found
-        owner = node.parent if isinstance(node.parent, YMap) else None
-        tagged = docs_shape_at(owner.path) if owner is not None else None
-        tag = owner.text(tagged.tag) if owner is not None and isinstance(tagged, TaggedShape) else None
+        tag_of = _tags_in_tree(node)
         if what == "key":
             parent = node.parent.path if node.parent is not None else ()
-            fs = field_at(parent + (node.value,), tag=tag)
+            fs = field_at(parent + (node.value,), tag_of=tag_of)
             if fs is None or fs.doc is None:
                 return None
             return fs.doc.markdown(fs.key), node.start[1], node.end[1]
-        fs = field_at(node.path, tag=tag) if node.key_node is not None else None
+        fs = field_at(node.path, tag_of=tag_of) if node.key_node is not None else None
         if fs is None or fs.doc is None or node.start[0] != node.end[0]:
             return None
         value = node.value.strip()
@@ -594,7 +637,8 @@ def hover(text: str, line: int, column: int, parsed: ParsedText | None = None) -
     key_start, key_end = match.start("key"), match.end("key")
     dash = bool(match.group("dash"))
     path = _mapping_path(lines, line, len(match.group("indent")), key_start, dash)
-    fs = field_for(path, key, _tag_in_lines(lines, path, line, key_start, dash))
+    tag_of = _tags_in_lines(lines, line, len(match.group("indent")), key_start, dash)
+    fs = field_for(path, key, _tag_in_lines(lines, path, line, key_start, dash), tag_of)
     if fs is None or fs.doc is None:
         return None
     if key_start <= column <= key_end:

@@ -39,6 +39,9 @@ LEGACY_LAYOUT = declare(
 )
 VALUE_CASING = declare("FL107", "value-casing", Severity.WARNING, "a value spelt with the wrong case")
 UNKNOWN_VALUE = declare("FL108", "unknown-value", Severity.WARNING, "a value flare-ls does not recognise")
+CONFLICTING_KEYS = declare(
+    "FL109", "conflicting-keys", Severity.ERROR, "keys that exclude each other given together", relational=True
+)
 INTERNAL_ERROR = declare("FL900", "internal-error", Severity.ERROR, "flare-ls failed on this document")
 
 #: A key declared in more places than this is too common to say where it "belongs".
@@ -182,6 +185,8 @@ class SchemaWalk:
             misplaced, lacking = self.gather_strays(node, shape, spath, misplaced, lacking)
         for field in lacking:
             self.missing(node, field, shape)
+        if shape.one_of:
+            self.one_of(node, shape, respelt)
         for key_node, place in misplaced:
             where = render_path(key_node.parent.path) if key_node.parent is not None else "the top level"
             self.ctx.report(
@@ -309,9 +314,11 @@ class SchemaWalk:
         just below this mapping (``driver`` on an input belongs in the input's ``options``)."""
         # One place per path: the variants of a tagged mapping (every function taking `column`) are one
         # place. A key of another variant (``asColumn`` on `hash`) is unknown here, not misplaced.
+        # So is the same place under the legacy `flare` section: a key of another action's `options`.
+        here = render_path(spath)
         by_path: dict[tuple[str, ...], KeyPlace] = {}
         for found in self.places.get(name, ()):
-            if found.path != spath:
+            if found.path != spath and render_path(found.path) != here:
                 by_path.setdefault(found.path, found)
         places = tuple(by_path.values())
         if not places:
@@ -354,6 +361,24 @@ class SchemaWalk:
             severity=Severity.WARNING,
             fix=rename_key(key, suggestion, f"Rename to `{suggestion}`", safe=ranked[0][1] == 0),
         )
+
+    def one_of(self, node: YMap, shape: MapShape, respelt: set[str]) -> None:
+        """Keys that exclude each other: the second and later of a group given together (FL109), and
+        a group of which one key is required but none is given (FL104)."""
+        where = shape.title or f"`{render_path(node.path)}`"
+        for group in shape.one_of:
+            given = [k for name, (k, v) in node.entries.items() if name in group.keys and not _is_null(v)]
+            for key_node in given[1:]:
+                self.ctx.report(
+                    CONFLICTING_KEYS,
+                    key_node,
+                    f"`{key_node.value}` and `{given[0].value}` cannot both be given in {where}: {group.reason}",
+                )
+            # A key written empty, or misspelt (reported as unknown), counts as given: like a required key.
+            if group.required and not (set(group.keys) & (node.entries.keys() | respelt)):
+                self.ctx.report(
+                    MISSING_KEY, anchor_of(node), f"{where} needs one of {_or([f'`{k}`' for k in group.keys])}"
+                )
 
     def missing(self, node: YMap, field: FieldShape, shape: MapShape | None = None) -> None:
         if shape is not None and shape.title:
@@ -467,6 +492,10 @@ def _required_form(field: FieldShape) -> str:
 
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _or(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 def _is_null(node: YNode) -> bool:

@@ -86,11 +86,27 @@ class MapShape(Shape):
     title: str = ""
     #: What its keys are called in messages ("parameter" for a function's).
     member: str = "key"
+    #: Groups of keys that exclude each other (``olderThanMillis`` or ``olderThanTimestamp``).
+    one_of: tuple[OneOf, ...] = ()
 
     @cached_property
     def required(self) -> list[FieldShape]:
         # Cached: the schema walk asks it of every mapping it visits, and fields are complete by then.
         return [f for f in self.fields.values() if f.required]
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """Keys of a mapping that exclude each other, declared on a model as
+    ``one_of: ClassVar[tuple[OneOf, ...]] = (OneOf(("olderThanMillis", "olderThanTimestamp"), ...),)``.
+
+    Two of them given together is FL109; with ``required``, giving none of them is FL104 (the keys
+    themselves are declared optional)."""
+
+    keys: tuple[str, ...]
+    #: What the finding says about giving several: why one of them is enough or how they clash.
+    reason: str
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -202,6 +218,12 @@ def compile_model(model: Any) -> MapShape:
         key = info.alias or name
         doc = info.json_schema_extra if isinstance(info.json_schema_extra, AttrDoc) else None
         shape.fields[key] = FieldShape(key, shape_of(info.annotation), info.is_required(), doc)
+    shape.one_of = tuple(getattr(model, "one_of", ()))
+    for group in shape.one_of:
+        assert all(k in shape.fields and not shape.fields[k].required for k in group.keys), (model, group)
+    # A section that belongs to one variant of a tagged mapping is named after it in messages
+    # ("the action `expire_snapshots` has no option `useCaching`").
+    shape.title, shape.member = getattr(model, "described_as", ("", "key"))
     return shape
 
 
@@ -268,7 +290,7 @@ def render_path(path: tuple[str | int, ...]) -> str:
 
 #: The compiled shapes of ``model.Manifest``, pickled with a fingerprint of the sources they come from.
 CACHE = Path(__file__).with_name("shapes.pickle")
-_SOURCES = ("model.py", "functions.py", "attrs.py", "attrdoc.py", "shapes.py")
+_SOURCES = ("model.py", "functions.py", "actions.py", "attrs.py", "attrdoc.py", "shapes.py")
 
 
 def _fingerprint() -> str:
