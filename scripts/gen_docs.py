@@ -9,7 +9,9 @@
 - docs/functions.md, between its ``functions`` markers: every Flare function and its parameters, from
   the function models;
 - docs/connectors.md, between its ``connectors`` markers: the options of every input and output format,
-  and the value sets that are not the docs' own, from the connector models.
+  and the value sets that are not the docs' own, from the connector models;
+- docs/actions.md, between its ``actions`` markers: every Flare action and its keys and options, from
+  the action models.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ RULES_DIR = ROOT / "docs" / "rules"
 _MARKERS = re.compile(r"(<!-- legacy-keys -->\n).*?(<!-- /legacy-keys -->)", re.S)
 _FUNCTION_MARKERS = re.compile(r"(<!-- functions -->\n).*?(<!-- /functions -->)", re.S)
 FUNCTIONS_PAGE = ROOT / "docs" / "functions.md"
+_ACTION_MARKERS = re.compile(r"(<!-- actions -->\n).*?(<!-- /actions -->)", re.S)
+ACTIONS_PAGE = ROOT / "docs" / "actions.md"
+_ACTIONS_PATH = ("workflow", "dag", 0, "spec", "stackSpec", "job", "actions", 0)
 _FUNCTIONS_PATH = ("workflow", "dag", 0, "spec", "stackSpec", "job", "steps", 0, "sequence", 0, "functions", 0)
 _CONNECTOR_MARKERS = re.compile(r"(<!-- connectors -->\n).*?(<!-- /connectors -->)", re.S)
 CONNECTORS_PAGE = ROOT / "docs" / "connectors.md"
@@ -70,32 +75,20 @@ def legacy_keys() -> str:
     return "\n".join(dict.fromkeys(lines)) + "\n"
 
 
-def functions_table() -> str:
-    """One row per function: what it does, its parameters (required ones in bold) and their values."""
-    functions = shape_at(_FUNCTIONS_PATH, ROOT_SHAPE)
-    assert isinstance(functions, TaggedShape)
-    rows = [
-        f"{len(functions.variants)} functions.",
-        "",
-        "| Function | What it does | Parameters (**required**) |",
-        "|---|---|---|",
-    ]
-    for name, variant in sorted(functions.variants.items()):
-        params = []
-        for field in variant.fields.values():
-            if field.key == functions.tag:
-                continue
-            text = f"**`{field.key}`**" if field.required else f"`{field.key}`"
-            if field.doc is not None and field.doc.values:  # a closed set, or known values ("...")
-                more = "" if field.doc.closed else ", ..."
-                text += " (" + ", ".join(f"`{v}`" for v in field.doc.values) + more + ")"
-            params.append(text)
+def _variants_table(path: tuple[str | int, ...], nouns: str, header: str) -> str:
+    """One row per variant of the tagged list at ``path``: what it does, and its keys (required ones in
+    bold) with their values."""
+    tagged = shape_at(path, ROOT_SHAPE)
+    assert isinstance(tagged, TaggedShape)
+    rows = [f"{len(tagged.variants)} {nouns}.", "", header, "|---|---|---|"]
+    for name, variant in sorted(tagged.variants.items()):
         doc = " ".join(variant.doc.split()).replace("|", "\\|")
-        rows.append(f"| `{name}` | {doc} | {', '.join(params) or '(none)'} |")
+        rows.append(f"| `{name}` | {doc} | {_keys(variant, tagged.tag).replace('|', chr(92) + '|')} |")
     return "\n".join(rows) + "\n"
 
 
 def _option(key: str, field: FieldShape) -> str:
+    """A key, in bold when required, with its values (a closed set, or known values and "...")."""
     text = f"**`{key}`**" if field.required else f"`{key}`"
     doc = field.doc
     if doc is not None and doc.values:
@@ -150,12 +143,36 @@ def connectors_table() -> str:
             for value, why in doc.doubtful.items():
                 rows.append(f"| `{where}` | `{value}` | disputed (FL108): {why} |")
             for value in doc.unlisted:
-                rows.append(f"| `{where}` | `{value}` | accepted, not in Flare's docs (FL109) |")
+                rows.append(f"| `{where}` | `{value}` | accepted, not in Flare's docs (FL111) |")
             for value, stacks in doc.value_stacks.items():
                 rows.append(f"| `{where}` | `{value}` | only {describe_stacks(stacks)} (FL110): {doc.stacks_why} |")
             if doc.stacks:
                 rows.append(f"| `{where}` | (the key) | only {describe_stacks(doc.stacks)} (FL110): {doc.stacks_why} |")
     return "\n".join(out + rows) + "\n"
+
+
+def functions_table() -> str:
+    return _variants_table(_FUNCTIONS_PATH, "functions", "| Function | What it does | Parameters (**required**) |")
+
+
+def actions_table() -> str:
+    return _variants_table(_ACTIONS_PATH, "actions", "| Action | What it does | Keys (**required**) and options |")
+
+
+def _keys(shape: MapShape, skip: str = "") -> str:
+    """A mapping's keys, required ones in bold, with their values and the keys of a section inside."""
+    out = []
+    for field in shape.fields.values():
+        if field.key == skip:
+            continue
+        text = _option(field.key, field)
+        inner = field.shape
+        if isinstance(inner, MapShape) and inner.section and not inner.open:
+            text += ": " + _keys(inner)
+        out.append(text)
+    for group in shape.one_of:
+        out.append("at most one of " + " / ".join(f"`{k}`" for k in group.keys))
+    return ", ".join(out) or "(none)"
 
 
 def expected_files() -> dict[Path, str]:
@@ -170,6 +187,9 @@ def expected_files() -> dict[Path, str]:
     if CONNECTORS_PAGE.exists():
         text = CONNECTORS_PAGE.read_text(encoding="utf-8")
         files[CONNECTORS_PAGE] = _CONNECTOR_MARKERS.sub(lambda m: m.group(1) + connectors_table() + m.group(2), text)
+    if ACTIONS_PAGE.exists():
+        text = ACTIONS_PAGE.read_text(encoding="utf-8")
+        files[ACTIONS_PAGE] = _ACTION_MARKERS.sub(lambda m: m.group(1) + actions_table() + m.group(2), text)
     return files
 
 

@@ -7,7 +7,7 @@
 # - Debian packages: chromium (driven headless by playwright-core) and what code-server's npm install
 #   builds with (libkrb5-dev, pkg-config, build-essential, python3) or uses in place of a download (ripgrep);
 #   `apt-get update` runs only when one is missing;
-# - code-server (VS Code in the browser) and playwright-core, from the npm registry, into a cache directory
+# - code-server (VS Code in the browser), playwright-core and yaml-language-server, from the npm registry, into a cache directory
 #   outside the repository: ${FLARE_LS_EDITOR_CACHE:-$HOME/.cache/flare-ls-editors};
 # - the VS Code extension: `npm ci` and `npm run package` in vscode-client/ (-> vscode-client/flare-ls-<version>.vsix),
 #   which bundles the language server for this platform with the Python running this script (the venv's).
@@ -94,6 +94,11 @@ npm_tool() {
 # -- playwright-core (drives Debian's chromium; it downloads no browser) ------------------------------
 PW_DIR=$CACHE/playwright
 npm_tool "$PW_DIR" playwright-core "$PLAYWRIGHT_VERSION"
+
+# -- yaml-language-server (the JSON Schema's judge: tests/editors/test_yaml_language_server.py) --------
+YLS_VERSION=1.25.0
+YLS_DIR=$CACHE/yaml-language-server
+npm_tool "$YLS_DIR" yaml-language-server "$YLS_VERSION"
 
 # -- the extension -----------------------------------------------------------------------------------
 EXT=$ROOT/vscode-client

@@ -276,3 +276,83 @@ def test_action_names_and_options_are_proposed_and_hovered() -> None:
     assert {"expire_snapshots", "rewrite_dataset", "remove_orphans"} <= set(names)
     shown = hover(text, _line_of(text, "olderThanMillis"), 22)
     assert shown is not None and "epoch" in shown[0]
+
+
+# A job with actions: each action's options are its own, inside `options` as on the action itself.
+ACTIONS = (
+    FLARE3_STANDALONE.split("            inputs:")[0]
+    .replace("flare:3.0", "flare:7.0")
+    .replace("flare:", "stackSpec:", 1)
+    + """\
+            inputs:
+              - name: inputDf
+                dataset: dataos://lakehouse:retail/city?acl=rw
+            actions:
+              - name: rewrite_manifest
+                input: inputDf
+                options:
+                  useCaching: false
+              - name: expire_snapshots
+                input: inputDf
+                options:
+                  retainLast: 5
+{cursor}
+              - name: remove_orphans
+                input: inputDf
+""".format(cursor=" " * 18)
+)  # an empty line of the `expire_snapshots` options, where its next option goes
+
+
+def test_options_of_the_action_named_by_the_item_are_proposed() -> None:
+    line = _line_of(ACTIONS, "retainLast: 5") + 1
+    found = complete(ACTIONS, line, 18)
+    assert found is not None
+    labels = [item.label for item in found.items]
+    # expire_snapshots' own, not `useCaching` (rewrite_manifest's, above) nor `dryRun` (remove_orphans')
+    assert labels == [
+        "olderThanMillis",
+        "olderThanTimestamp",
+        "snapshotIds",
+        "maxConcurrentDeletes",
+        "streamDeleteResults",
+        "expireOlderThan",
+    ]
+    broken = ACTIONS.replace("useCaching: false", "useCaching: [false")  # from the lines, while it does not parse
+    found = complete(broken, line, 18)
+    assert found is not None and [item.label for item in found.items] == labels
+
+
+def test_action_names_and_keys_are_proposed() -> None:
+    text = ACTIONS.replace("- name: remove_orphans", "- name: re")
+    line = text.splitlines().index(" " * 14 + "- name: re")
+    found = complete(text, line, len(text.splitlines()[line]))
+    assert found is not None
+    items = {item.label: item for item in found.items}
+    assert set(items) == {
+        "rewrite_dataset",
+        "rewrite_manifest",
+        "expire_snapshots",
+        "remove_orphans",
+        "delete_from_dataset",
+    }
+    assert "Deletes the rows matching `deleteWhere`" in items["delete_from_dataset"].documentation
+    text = ACTIONS.replace("- name: remove_orphans", "- name: delete_from_dataset")
+    line = _line_of(text, "- name: delete_from_dataset") + 2
+    found = complete(text[: text.rfind("\n")] + "\n" + " " * 16 + "\n", line, 16)
+    assert found is not None and [item.label for item in found.items] == ["deleteWhere"]
+
+
+def test_hover_on_an_action_option_follows_the_action_of_its_item() -> None:
+    line = _line_of(ACTIONS, "useCaching: false")
+    shown = hover(ACTIONS, line, 20)
+    assert shown is not None and shown[0].startswith("**`useCaching`**\n\nBoolean: cache data while rewriting")
+    line = _line_of(ACTIONS, "retainLast: 5")
+    shown = hover(ACTIONS, line, 20)
+    assert shown is not None and "how many of the latest snapshots are kept" in shown[0]
+    broken = ACTIONS.replace("useCaching: false", "useCaching: [false")
+    shown = hover(broken, line, 20)
+    assert shown is not None and "how many of the latest snapshots are kept" in shown[0]
+    name = _line_of(ACTIONS, "- name: expire_snapshots")
+    shown = hover(ACTIONS, name, 26)
+    assert shown is not None and shown[0].startswith("**`expire_snapshots`**: a Flare action")
+    assert "- `input` (required): Name of the job input" in shown[0]

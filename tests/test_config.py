@@ -89,6 +89,19 @@ def test_cached_per_directory_and_reread_when_the_file_changes(project: Path) ->
     assert loader.load_for(project / "a" / "job.yaml").source is None
 
 
+def test_retain_keeps_only_the_folders_of_the_paths_given(project: Path) -> None:
+    loader = ConfigLoader()
+    source = write(project / "a" / "flare-ls.toml", 'ignore = ["FL101"]\n')
+    loader.load_for(project / "a" / "deep" / "job.yaml")
+    loader.load_for(project / "b" / "job.yaml")
+    loader.retain([project / "a" / "deep" / "job.yaml"])
+    assert set(loader._dirs) == {project / "a" / "deep", project / "a", project}  # not project / "b"
+    assert set(loader._files) == {source}
+    loader.retain([])
+    assert not loader._dirs and not loader._files
+    assert loader.load_for(project / "a" / "job.yaml").source == source  # found again
+
+
 def test_module_level_load_for(project: Path) -> None:
     write(project / "flare-ls.toml", 'select = ["FL2"]\n')
     assert load_for(project / "job.yaml").source == project / "flare-ls.toml"
@@ -298,3 +311,29 @@ def test_default_stack_decides_what_a_bare_flare_stack_means(tmp_path) -> None:
     config = load_for(path).config_for(path)
     assert config.default_stack == "flare:3.0"
     assert "compute" not in " ".join(f.message for f in analyze(manifest, config=config))
+
+
+def test_computes_are_known_besides_runnable_default(tmp_path) -> None:
+    """FL310 warns of a compute it does not know; the project lists the ones its teams created, and the
+    rule then suggests among them too."""
+    from flare_ls.analyze import analyze
+    from flare_ls.config import load_for
+
+    manifest = (
+        "version: v1\nname: wf\ntype: workflow\nworkflow:\n  dag:\n    - name: job\n      spec:\n"
+        "        stack: flare:7.0\n        compute: {compute}\n        stackSpec:\n          job:\n"
+        "            inputs:\n              - name: a\n                dataset: dataos://lakehouse:retail/a\n"
+    )
+    path = tmp_path / "job.yaml"
+    path.write_text(manifest, encoding="utf-8")
+    assert [f.code for f in analyze(manifest.format(compute="runnable-default"))] == []
+    assert [f.code for f in analyze(manifest.format(compute="etl-large"))] == ["FL310"]
+    (tmp_path / "flare-ls.toml").write_text('computes = ["etl-large"]\n', encoding="utf-8")
+    config = load_for(path).config_for(path)
+    assert config.computes == frozenset({"etl-large"})
+    assert analyze(manifest.format(compute="etl-large"), config=config) == []
+    (found,) = analyze(manifest.format(compute="etl-lrge"), config=config)
+    assert found.code == "FL310" and found.message.endswith("did you mean `etl-large`?")
+    (tmp_path / "flare-ls.toml").write_text('computes = ["ETL Large"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="'ETL Large' is not a compute name"):
+        load_for(path)

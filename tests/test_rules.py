@@ -12,7 +12,7 @@ from flare_ls.rules.schema import INTERNAL_ERROR
 from golden import FIXTURES
 
 # Folders that are not one rule's: manifests that must stay clean, and position edge cases.
-SPECIAL = {"clean", "positions", "functions", "connectors"}
+SPECIAL = {"clean", "positions", "functions", "actions", "connectors"}
 # Rules no YAML text can trigger: they are tested where they arise (files, crash isolation).
 NOT_FROM_TEXT = {UNREADABLE.code, INTERNAL_ERROR.code}
 BY_NAME = {info.name: info for info in RULES.values()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import jsonschema
 import pytest
@@ -41,6 +42,8 @@ MANIFESTS = (
     + sorted(EXAMPLES.rglob("*.yaml"))
     + sorted(FIXTURES.glob("clean/*.yaml"))
     + sorted(FIXTURES.glob("functions/*-ok.yaml"))
+    + sorted(FIXTURES.glob("actions/*-ok.yaml"))
+    + sorted(FIXTURES.glob("connectors/*-ok.yaml"))
 )
 
 
@@ -68,6 +71,8 @@ def test_manifests_without_errors_validate(validator) -> None:
         "functions/unknown-parameter",
         "functions/missing-parameter",
         "functions/bad-value",
+        "connectors/option-values",
+        "connectors/unknown-option",
     ],
 )
 def test_schema_rejects_what_the_analyzer_calls_errors(validator, fixture) -> None:
@@ -81,9 +86,13 @@ def test_schema_carries_the_attribute_docs() -> None:
     trigger = schema["$defs"]["Streaming"]["properties"]["triggerMode"]
     assert trigger["description"].startswith("When and how the streaming query processes data")
     values = trigger["anyOf"][0]
-    assert values["enum"] == ["ProcessingTime", "Once", "AvailableNow", "Continuous", "OneTime"]
+    exact, any_case = values["anyOf"]
+    assert exact["enum"] == ["ProcessingTime", "Once", "AvailableNow", "Continuous", "OneTime"]
     assert len(values["enumDescriptions"]) == 5
     assert set(trigger["x-flare-doubtful-values"]) == {"OneTime"}
+    # A value of the set in another case is only a warning for flare-ls (FL107): the schema lets it pass.
+    pattern = re.compile(any_case["pattern"])
+    assert pattern.search("continuous") and pattern.search("${TRIGGER}") and not pattern.search("Continous")
     assert schema["$defs"]["JobSpec"]["properties"]["flare"]["deprecated"] is True
 
 
@@ -124,3 +133,30 @@ def test_the_check_path_loads_without_pydantic() -> None:
         timeout=60,
     )
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def _with_input_options(fmt: str, options: dict) -> dict:
+    job = {
+        "inputs": [{"name": "a", "dataset": "dataos://x:y/z", "format": fmt, "options": options}],
+        "outputs": [{"name": "a", "dataset": "dataos://x:y/w?acl=rw", "format": "iceberg"}],
+        "steps": [{"sequence": [{"name": "b", "sql": "select * from a"}]}],
+    }
+    spec = {"stack": "flare:7.0", "compute": "runnable-default", "stackSpec": {"job": job}}
+    return {"version": "v1", "name": "wf", "type": "workflow", "workflow": {"dag": [{"name": "j", "spec": spec}]}}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "options", "valid"),
+    [
+        ("csv", {"inferSchema": True, "mode": "permissive"}, True),
+        ("CSV", {"INFERSCHEMA": True}, True),  # keys and the format in any case, as Spark reads them
+        ("kafkajson", {"kafka.any.option": "x"}, True),  # a prefix the reader passes on
+        ("csv", {"mode": "bogus"}, False),
+        ("csv", {"wholetext": True}, False),  # a text option on a csv input
+        ("csv", {"nosuch": 1}, False),
+        ("no-such-format", {"nosuch": 1}, True),  # the general options
+    ],
+)
+def test_schema_checks_options_by_the_holders_format(validator, fmt, options, valid) -> None:
+    errors = list(validator.iter_errors(_with_input_options(fmt, options)))
+    assert not errors if valid else errors

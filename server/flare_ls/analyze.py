@@ -36,6 +36,8 @@ class Config:
     severity: tuple[tuple[str, Severity], ...] = ()
     #: The stack version assumed for jobs whose ``stack`` is a bare ``flare`` (``flare:7.0``).
     default_stack: str | None = None
+    #: Compute names the project's workflows may use besides ``runnable-default`` (``computes``).
+    computes: frozenset[str] = frozenset()
 
     def wants(self, finding: Finding) -> bool:
         return self.wants_rule(finding.rule)
@@ -90,6 +92,9 @@ def analyze_parsed(
         if config is not None and config.default_stack is not None:
             for job in view.jobs:
                 job.assumed_stack = config.default_stack
+        if config is not None and config.computes:
+            for job in view.jobs:
+                job.computes = config.computes
         found = _analyze_document(document, root, view, lines)
         findings += found if parsed.repairs is None else _trusted(found, root, view, parsed.repairs)
     if parsed.errors and (flare_seen or looks_like_flare_text(text)):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .parsing.yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, indent_of, parse, split_lines
 from .schema.attrdoc import LEGACY_LAYOUT_UNTIL, AttrDoc, stack_named
-from .schema.docs import Chooser, field_at, variant_markdown
+from .schema.docs import Chooser, TagOf, field_at, variant_markdown
 from .schema.docs import shape_at as docs_shape_at
 from .schema.shapes import (
     AnyShape,
@@ -117,7 +117,8 @@ def enclosing_path(lines: list[str], line: int, column: int, dash_owner: bool = 
 
 
 def _enclosing(lines: list[str], line: int, column: int, dash_owner: bool = False) -> list[tuple[str, int, int]]:
-    """:func:`enclosing_path` with where each part is written: (part, line, column of its key or dash)."""
+    """:func:`enclosing_path` with where each part is written: (part, line, column of its key; for a list
+    item ``[]``, the line of its ``- `` and the column its keys start at)."""
     path: list[tuple[str, int, int]] = []
     target = column
     allow_equal = dash_owner
@@ -138,7 +139,7 @@ def _enclosing(lines: list[str], line: int, column: int, dash_owner: bool = Fals
                 key = _key_of(" " * content + rest)
                 if key is not None:
                     path.append((key, number, content))  # ``- sequence:`` opens a block inside the item
-            path.append(("[]", number, indent))
+            path.append(("[]", number, content))
             target, allow_equal = indent, True
             continue
         if indent < target or (allow_equal and indent == target):
@@ -193,7 +194,7 @@ def _mapping_parts(lines: list[str], line: int, indent: int, key_col: int, dash:
     """The path of the mapping a key at ``key_col`` belongs to, with where each part is written; on a
     ``- key`` line, that mapping is a new item of the list the dash (at ``indent``) continues."""
     if dash:
-        return _enclosing(lines, line, indent, dash_owner=True) + [("[]", line, indent)]
+        return _enclosing(lines, line, indent, dash_owner=True) + [("[]", line, key_col)]
     return _enclosing(lines, line, key_col)
 
 
@@ -304,10 +305,13 @@ def _model_path(path: list[str]) -> tuple[str | int, ...]:
     return tuple(0 if part == "[]" else part for part in path)
 
 
-def shape_at(path: list[str], tag: str | None = None, choose: Chooser | None = None) -> Shape | None:
+def shape_at(
+    path: list[str], tag: str | None = None, tag_of: TagOf | None = None, choose: Chooser | None = None
+) -> Shape | None:
     """The shape at ``path``; for a tagged mapping (a function) whose ``tag`` value is known, its variant;
-    for options whose format ``choose`` can tell, that format's."""
-    shape = docs_shape_at(_model_path(path), choose=choose)
+    for options whose format ``choose`` can tell, that format's. ``tag_of``: the tags of the tagged
+    mappings along the path (an action around its ``options``)."""
+    shape = docs_shape_at(_model_path(path), tag_of=tag_of, choose=choose)
     if isinstance(shape, TaggedShape) and tag is not None:
         return shape.variants.get(tag, shape)
     if isinstance(shape, KeyedShape):
@@ -315,8 +319,28 @@ def shape_at(path: list[str], tag: str | None = None, choose: Chooser | None = N
     return shape
 
 
-def field_for(path: list[str], key: str, tag: str | None = None, choose: Chooser | None = None) -> FieldShape | None:
-    return field_at(_model_path(path) + (key,), tag=tag, choose=choose)
+def field_for(
+    path: list[str], key: str, tag: str | None = None, tag_of: TagOf | None = None, choose: Chooser | None = None
+) -> FieldShape | None:
+    return field_at(_model_path(path) + (key,), tag=tag, tag_of=tag_of, choose=choose)
+
+
+def _line_tags(lines: list[str], path: list[str], where: list[tuple[int, int]]) -> TagOf:
+    """The tags of the tagged mappings along ``path`` (an action's ``name`` around its ``options``),
+    read from the first line of each list item along it (written at ``where``) and the lines below it."""
+    items = {depth + 1: at for depth, (part, at) in enumerate(zip(path, where, strict=True)) if part == "[]"}
+
+    def tag_of(depth: int, tag: str) -> str | None:
+        found = items.get(depth)
+        if found is None:
+            return None
+        number, column = found
+        first = _KEY_LINE.match(" " * column + lines[number].lstrip()[1:].lstrip())
+        if first is not None and first.group("key").strip("'\"") == tag:
+            return first.string[first.end() :].split(" #")[0].strip().strip("'\"") or None
+        return _sibling_keys(lines, number, column, (1,)).get(tag) or None
+
+    return tag_of
 
 
 def _tag_in_lines(lines: list[str], path: list[str], line: int, column: int, dash: bool) -> str | None:
@@ -563,12 +587,14 @@ def complete(
         if kind is not None:
             items = _reference_items(text, place, kind, tree)
         tag = _tag_in_lines(lines, place.path, line, place.indent, place.in_new_item)
-        fs = field_for(place.path, place.key, tag, _line_chooser(lines, place.where))
+        fs = field_for(
+            place.path, place.key, tag, _line_tags(lines, place.path, place.where), _line_chooser(lines, place.where)
+        )
         if fs is not None:
             items += _value_items(fs, _stack_at(lines, line))
     else:
         tag = _tag_in_lines(lines, place.path, line, place.indent, place.in_new_item)
-        shape = shape_at(place.path, tag, _line_chooser(lines, place.where))
+        shape = shape_at(place.path, tag, _line_tags(lines, place.path, place.where), _line_chooser(lines, place.where))
         if isinstance(shape, TaggedShape):  # a function whose name is not written yet: that comes first
             items += _key_items(MapShape(shape.noun, {shape.tag: shape.tag_field}, section=True), place)
         list_item = _reference_kind(place.path, None) if place.in_new_item else None
@@ -614,6 +640,17 @@ def _node_at(node: YNode, pos: Pos) -> tuple[str, YScalar] | None:
     return None
 
 
+def _tags_in_tree(node: YNode) -> TagOf:
+    """The tags of the mappings enclosing ``node`` (a function's or an action's ``name``), by depth."""
+    mappings: dict[int, YMap] = {}
+    current = node.parent
+    while current is not None:
+        if isinstance(current, YMap):
+            mappings[len(current.path)] = current
+        current = current.parent
+    return lambda depth, tag: mapping.text(tag) if (mapping := mappings.get(depth)) is not None else None
+
+
 def _hover_in_tree(parsed: ParsedText, line: int, column: int) -> tuple[str, int, int] | None | bool:
     """Hover from the parsed tree (exact in flow mappings too); False where the tree cannot be trusted
     (a line error recovery had to repair)."""
@@ -628,15 +665,14 @@ def _hover_in_tree(parsed: ParsedText, line: int, column: int) -> tuple[str, int
         what, node = found
         owner = node.parent if isinstance(node.parent, YMap) else None
         choose = _tree_chooser(owner) if owner is not None else None
-        tagged = docs_shape_at(owner.path, choose=choose) if owner is not None else None
-        tag = owner.text(tagged.tag) if owner is not None and isinstance(tagged, TaggedShape) else None
+        tag_of = _tags_in_tree(node)
         if what == "key":
             parent = node.parent.path if node.parent is not None else ()
-            fs = field_at(parent + (node.value,), tag=tag, choose=choose)
+            fs = field_at(parent + (node.value,), tag_of=tag_of, choose=choose)
             if fs is None or fs.doc is None:
                 return None
             return fs.doc.markdown(fs.key), node.start[1], node.end[1]
-        fs = field_at(node.path, tag=tag, choose=choose) if node.key_node is not None else None
+        fs = field_at(node.path, tag_of=tag_of, choose=choose) if node.key_node is not None else None
         if fs is None or fs.doc is None or node.start[0] != node.end[0]:
             return None
         value = node.value.strip()
@@ -678,8 +714,9 @@ def hover(text: str, line: int, column: int, parsed: ParsedText | None = None) -
     dash = bool(match.group("dash"))
     parts = _mapping_parts(lines, line, len(match.group("indent")), key_start, dash)
     path = [part for part, _, _ in parts]
-    choose = _line_chooser(lines, [(number, col) for _, number, col in parts])
-    fs = field_for(path, key, _tag_in_lines(lines, path, line, key_start, dash), choose)
+    where = [(number, col) for _, number, col in parts]
+    tag_of, choose = _line_tags(lines, path, where), _line_chooser(lines, where)
+    fs = field_for(path, key, _tag_in_lines(lines, path, line, key_start, dash), tag_of, choose)
     if fs is None or fs.doc is None:
         return None
     if key_start <= column <= key_end:

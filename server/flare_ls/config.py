@@ -15,6 +15,7 @@ Keys (docs/configuration.md)::
     include = ["*.yaml", "*.yml"]         # files checked when a directory is walked
     exclude = ["generated", "build/**"]   # files and directories skipped (directories are not entered)
     default-stack = "flare:7.0"           # the stack version assumed for a bare `stack: flare`
+    computes = ["etl-large"]              # compute names the project uses besides runnable-default
     max-file-size = "10MB"                # larger files are not read (FL003); default 5 MB
     respect-gitignore = true              # walks skip what .gitignore and .ignore files ignore
 
@@ -53,6 +54,8 @@ TABLE = "flare-ls"
 DEFAULT_INCLUDE = ("*.yaml", "*.yml")
 Level = Literal["error", "warning", "info", "hint"]
 _STACK = re.compile(r"^flare:\d+(\.\d+)*$")
+#: A DataOS resource name (lower-case letters, digits, hyphens).
+_COMPUTE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _SIZE = re.compile(r"\s*(\d+)\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)\s*", re.IGNORECASE)
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
 #: A configuration file is a few hundred bytes; anything past this is not one.
@@ -145,6 +148,7 @@ def settings_model() -> Any:
         include: list[str] = list(DEFAULT_INCLUDE)
         exclude: list[str] = []
         default_stack: str | None = Field(default=None, alias="default-stack")
+        computes: list[str] = []
         max_file_size: int = Field(default=files.DEFAULT_MAX_FILE_SIZE, alias="max-file-size")
         respect_gitignore: bool = Field(default=True, alias="respect-gitignore")
 
@@ -184,6 +188,14 @@ def settings_model() -> Any:
                 _check_glob(glob)
             return value
 
+        @field_validator("computes")
+        @classmethod
+        def _computes(cls, value: list[str]) -> list[str]:
+            for name in value:
+                if not _COMPUTE.match(name):
+                    raise ValueError(f"{name!r} is not a compute name such as 'runnable-default'")
+            return value
+
         @field_validator("default_stack")
         @classmethod
         def _stack(cls, value: str | None) -> str | None:
@@ -203,6 +215,7 @@ DEFAULT_SETTINGS = SimpleNamespace(
     include=list(DEFAULT_INCLUDE),
     exclude=[],
     default_stack=None,
+    computes=[],
     max_file_size=files.DEFAULT_MAX_FILE_SIZE,
     respect_gitignore=True,
 )
@@ -461,7 +474,13 @@ class ProjectConfig:
             severity = overrides.severity + severity
         if path is not None:
             ignore = ignore | self.per_file_ignores(path)
-        return Config(select=select, ignore=ignore, severity=severity, default_stack=self.settings.default_stack)
+        return Config(
+            select=select,
+            ignore=ignore,
+            severity=severity,
+            default_stack=self.settings.default_stack,
+            computes=frozenset(self.settings.computes),
+        )
 
     def is_excluded(self, path: Path) -> bool:
         """``path`` or one of its directories below the configuration's directory matches ``exclude``."""
@@ -558,6 +577,17 @@ class ConfigLoader:
     def clear(self) -> None:
         self._dirs.clear()
         self._files.clear()
+
+    def retain(self, paths: Iterable[Path]) -> None:
+        """Forget every folder that holds none of ``paths`` and every file those folders do not name
+        (the language server keeps what its open documents use; a closed one's folders go)."""
+        wanted: set[Path] = set()
+        for path in paths:
+            path = _absolute(path)
+            wanted.update((path, *path.parents))
+        self._dirs = {d: s for d, s in self._dirs.items() if d in wanted}
+        named = set(self._dirs.values())
+        self._files = {f: entry for f, entry in self._files.items() if f in named}
 
     def read(self, source: Path, *, explicit: bool = False) -> ProjectConfig | None:
         """One configuration file (cached while it does not change); raises ConfigError."""
@@ -735,6 +765,7 @@ def show_settings(path: Path, config_file: Path | None = None) -> str:
     lines.append(f"  include:          {', '.join(s.include) or 'none'}")
     lines.append(f"  exclude:          {', '.join(s.exclude) or 'none'}")
     lines.append(f"  default-stack:    {s.default_stack or 'none'}")
+    lines.append(f"  computes:         {', '.join(s.computes) or 'none'} (and runnable-default)")
     lines.append(f"  max-file-size:    {files.format_size(project.max_file_size)} ({project.max_file_size} bytes)")
     lines.append(f"  respect-gitignore: {'true' if s.respect_gitignore else 'false'}")
     if not target.is_dir():

@@ -156,6 +156,17 @@ def _parsed_facts(text: str, reader: Any) -> SqlFacts:
     return _facts(text, tokens, reader.parser().parse(tokens, text))
 
 
+def load() -> None:
+    """Import sqlglot and build the dialects now, rather than at the first query. The language server
+    calls it before a big document's analysis may be stopped (``lsp/worker.py`` raises an exception in
+    that thread): stopped halfway through an import, sqlglot would stay half-imported for the session."""
+    from sqlglot import exp, tokens  # noqa: F401
+    from sqlglot.errors import ParseError  # noqa: F401
+
+    for name in ("spark", "spark-stock", "trino"):
+        _dialect(name)
+
+
 @cache
 def _dialect(name: str) -> Any:
     from sqlglot.dialects.dialect import Dialect

@@ -87,6 +87,8 @@ class JobView:
     steps_elsewhere: bool = False
     #: The project's ``default-stack``: the version a bare ``stack: flare`` stands for.
     assumed_stack: str | None = None
+    #: The project's ``computes``: compute names its teams created, known besides the default ones.
+    computes: frozenset[str] = frozenset()
     #: What several rules derive from the job's SQL (its queries, its streaming steps), computed once
     #: per analysis by the first rule that asks (see ``queries.memo``).
     memo: dict[str, Any] = field(default_factory=dict)

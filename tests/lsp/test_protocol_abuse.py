@@ -183,7 +183,8 @@ def test_long_content_length_ends_at_the_next_frame(server: RawServer) -> None:
 
 def test_bad_json_and_non_messages_are_answered(server: RawServer) -> None:
     server.send(frame(b'{"jsonrpc": "2.0", "id": 1, "method": '))
-    assert server.response(None)["error"]["code"] == -32700
+    parse_error = server.response(None)
+    assert parse_error["error"]["code"] == -32700 and "id" in parse_error  # JSON-RPC: `"id": null`
     server.send(frame(b"\xff\xfe not utf-8"))
     server.send(frame(b"[1, 2]"))
     server.send(frame({"id": 3, "method": "textDocument/hover"}))
@@ -305,3 +306,53 @@ async def test_the_worker_stops_an_older_version() -> None:
     assert await worker.run("doc", 2, lambda: 2) == 2
     with pytest.raises(Superseded):
         await older
+
+
+def test_websocket_clients_are_answered_too() -> None:
+    """Over WebSocket (the ws extra) as over stdio: invalid params and bad JSON get their error
+    (pygls's own WebSocket loop logged them and answered nothing)."""
+    pytest.importorskip("websockets", reason="the ws extra (websockets) is not installed")
+    import socket
+
+    from websockets.sync.client import connect
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flare_ls", "server", "--ws", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + WAIT
+        while True:
+            try:
+                websocket = connect(f"ws://127.0.0.1:{port}", open_timeout=2)
+                break
+            except OSError:
+                assert process.poll() is None, process.stderr.read() if process.stderr else ""
+                assert time.monotonic() < deadline, "the WebSocket server did not start"
+                time.sleep(0.1)
+        with websocket:
+            initialize = {"processId": None, "rootUri": None, "capabilities": {}}
+            websocket.send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": initialize}))
+
+            def reply() -> dict[str, Any]:
+                """The next answer (notifications such as log messages skipped)."""
+                while True:
+                    message = json.loads(websocket.recv(timeout=WAIT))
+                    if "method" not in message:
+                        return message
+
+            assert reply()["id"] == 1
+            bad_params = {"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": {"textDocument": 5}}
+            websocket.send(json.dumps(bad_params))
+            answer = reply()
+            assert answer["id"] == 2 and answer["error"]["code"] == -32602, answer
+            websocket.send(b"{not json")
+            answer = reply()
+            assert answer["id"] is None and answer["error"]["code"] == -32700, answer
+    finally:
+        process.kill()
+        process.wait(timeout=WAIT)

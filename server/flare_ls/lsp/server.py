@@ -17,6 +17,7 @@ import functools
 import inspect
 import logging
 import os
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -29,7 +30,7 @@ from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from .. import __version__
+from .. import __version__, sql
 from ..analyze import Config, analyze_parsed
 from ..config import ConfigError, ConfigLoader
 from ..findings import Finding, Fix, Severity, TextEdit
@@ -38,6 +39,7 @@ from ..parsing.yamltree import ParsedText, Pos, parse, split_lines
 from ..rules.schema import INTERNAL_ERROR
 from . import transport
 from .convert import Converter, diagnostic
+from .memory import Trimmer
 from .protocol import FlareProtocol
 from .settings import Settings, parse_settings
 from .worker import Superseded, Worker
@@ -91,6 +93,7 @@ class FlareServer(LanguageServer):
         self.project_configs = ConfigLoader()
         #: Problems with project configuration files already shown to the user (each is shown once).
         self.config_problems: set[str] = set()
+        self.trimmer = Trimmer()
 
     # -- client facts -----------------------------------------------------------------------------
     @property
@@ -178,7 +181,8 @@ class FlareServer(LanguageServer):
         cached = self.analyses.get(uri)
         if cached is not None and cached.version == version and cached.text == text and cached.config == config:
             return cached
-        result = await self.worker.run(uri, (version, id(text), config), lambda: _compute(text, version, config))
+        token = (version, id(text), config)
+        result = await self.worker.run(uri, token, lambda: _compute(text, version, config), prepare=sql.load)
         if self.text_of(uri) != (text, version):
             raise Superseded()
         self.analyses[uri] = result
@@ -243,8 +247,11 @@ class FlareServer(LanguageServer):
         return diagnostic(finding, Converter([""], self.encoding), version)
 
     def forget(self, uri: str) -> None:
+        """Drop what the server holds for a closed document (pygls has removed it already)."""
         self.analyses.pop(uri, None)
         self.worker.stop(uri)
+        self.project_configs.retain(filter(None, map(_file_path, self.workspace.text_documents)))
+        self.trimmer.soon()
         if not self.pulls_diagnostics:
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -318,6 +325,41 @@ class FlareServer(LanguageServer):
 
         async def main() -> None:
             self._server = await asyncio.start_server(connection, host, port)
+            async with self._server:
+                await self._server.serve_forever()
+
+        try:
+            asyncio.run(main())
+        except asyncio.CancelledError:
+            pass
+
+    def start_ws(self, host: str, port: int) -> None:
+        """Serve LSP over WebSocket on ``host:port`` (the ``ws`` extra): each message goes through the
+        same dispatch as stdio's and TCP's, so a client that sends invalid params or bad JSON is answered
+        there too (pygls's own WebSocket loop logs such a message and answers nothing)."""
+        try:
+            from websockets.asyncio.server import ServerConnection, serve
+            from websockets.exceptions import ConnectionClosed
+        except ImportError:
+            log.error("flare-ls: serving over WebSocket needs the ws extra: pip install 'flare-ls[ws]'")
+            sys.exit(1)
+        from pygls.io_ import WebSocketWriter
+
+        self._stop_event = stop = threading.Event()
+
+        async def connection(websocket: ServerConnection) -> None:
+            self.protocol.set_writer(WebSocketWriter(websocket), include_headers=False)
+            while not stop.is_set():
+                try:
+                    data = await websocket.recv(decode=False)
+                except ConnectionClosed:
+                    break
+                transport.dispatch(self.protocol, data if isinstance(data, bytes) else data.encode("utf-8"))
+            await websocket.close()
+            self.shutdown()
+
+        async def main() -> None:
+            self._server = await serve(connection, host, port, max_size=transport.MAX_BODY_BYTES)
             async with self._server:
                 await self._server.serve_forever()
 

@@ -145,17 +145,20 @@ def _content_length(headers: bytes) -> int | None:
 def dispatch(protocol: JsonRPCProtocol, body: bytes | JsonRpcException) -> None:
     """Hand one frame to pygls; answer what it would drop without an answer."""
     if isinstance(body, JsonRpcException):
-        protocol._send_response(None, error=body.to_response_error())  # type: ignore[arg-type]
+        _answer_unidentified(protocol, body)
         return
     try:
         raw = json.loads(body)
     except ValueError as exc:  # includes UnicodeDecodeError
-        protocol._send_response(None, error=JsonRpcParseError(f"{type(exc).__name__}: {exc}").to_response_error())  # type: ignore[arg-type]
+        _answer_unidentified(protocol, JsonRpcParseError(f"{type(exc).__name__}: {exc}"))
         return
     request_id = _request_id(raw)
     if not isinstance(raw, dict) or raw.get("jsonrpc") != JsonRPCProtocol.VERSION:
         invalid = JsonRpcInvalidRequest("not a JSON-RPC 2.0 message")
-        protocol._send_response(request_id, error=invalid.to_response_error())  # type: ignore[arg-type]
+        if request_id is None:
+            _answer_unidentified(protocol, invalid)
+        else:
+            protocol._send_response(request_id, error=invalid.to_response_error())
         return
     try:
         message = protocol.structure_message(raw)
@@ -173,6 +176,13 @@ def dispatch(protocol: JsonRPCProtocol, body: bytes | JsonRpcException) -> None:
         if request_id is not None and "method" in raw:
             error = JsonRpcInvalidParams(f"could not handle {raw.get('method')!r}")
             protocol._send_response(request_id, error=error.to_response_error())
+
+
+def _answer_unidentified(protocol: JsonRPCProtocol, error: JsonRpcException) -> None:
+    """An error for a message whose id could not be read: JSON-RPC says its ``id`` is null, and pygls's
+    serializer leaves a None id out, so the message is written as plain data."""
+    answer = {"jsonrpc": JsonRPCProtocol.VERSION, "id": None, "error": {"code": error.code, "message": error.message}}
+    protocol._send_data(answer)
 
 
 def _request_id(raw: Any) -> int | str | None:

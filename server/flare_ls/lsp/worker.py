@@ -8,6 +8,11 @@ too. Python cannot kill a thread, but it can raise an exception in one at its ne
 (``PyThreadState_SetAsyncExc``): the analysis is pure Python around libyaml's parser, so it stops
 within milliseconds, and :class:`Stopped` derives from BaseException so no ``except Exception``
 in the core (which turns a crashing rule into a finding) swallows it.
+
+An exception raised at any bytecode can also land inside an ``import``, and a module stopped halfway
+stays broken for the session. So a job first runs its ``prepare`` step (importing what the analysis
+would import lazily: sqlglot) where it cannot be stopped: a stop asked meanwhile is carried out when
+that step is done.
 """
 
 from __future__ import annotations
@@ -30,19 +35,35 @@ class Superseded(Exception):
 
 
 class _Job(Generic[T]):
-    def __init__(self, token: Hashable, compute: Callable[[], T], loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self,
+        token: Hashable,
+        compute: Callable[[], T],
+        loop: asyncio.AbstractEventLoop,
+        prepare: Callable[[], object] | None = None,
+    ) -> None:
         self.token = token
         self.future: asyncio.Future[T] = loop.create_future()
         self.waiters = 0
         self._loop = loop
         self._lock = threading.Lock()
         self._running = True
-        self._thread = threading.Thread(target=self._run, args=(compute,), name="flare-ls-analysis", daemon=True)
+        #: False while ``prepare`` runs: a stop then only marks the job, and the thread ends after it.
+        self._stoppable = False
+        self._thread = threading.Thread(
+            target=self._run, args=(compute, prepare), name="flare-ls-analysis", daemon=True
+        )
         self._thread.start()
 
-    def _run(self, compute: Callable[[], T]) -> None:
+    def _run(self, compute: Callable[[], T], prepare: Callable[[], object] | None) -> None:
         try:
             try:
+                if prepare is not None:
+                    prepare()
+                with self._lock:
+                    if not self._running:
+                        return
+                    self._stoppable = True
                 result: Any = compute()
                 ok = True
             except Stopped:
@@ -71,8 +92,9 @@ class _Job(Generic[T]):
         with self._lock:
             if self._running and self._thread.ident is not None:
                 self._running = False
-                thread = ctypes.c_ulong(self._thread.ident)
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(Stopped))
+                if self._stoppable:
+                    thread = ctypes.c_ulong(self._thread.ident)
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(Stopped))
         if not self.future.done():
             self.future.set_exception(Superseded())
             self.future.exception()  # retrieved: nobody may be waiting
@@ -84,14 +106,16 @@ class Worker:
     def __init__(self) -> None:
         self.jobs: dict[Hashable, _Job[Any]] = {}
 
-    async def run(self, key: Hashable, token: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()`` in a thread; raises :class:`Superseded` when a newer ``token`` for ``key``
-        stops it first."""
+    async def run(
+        self, key: Hashable, token: Hashable, compute: Callable[[], T], prepare: Callable[[], object] | None = None
+    ) -> T:
+        """``compute()`` in a thread, after ``prepare()`` (which is never stopped); raises
+        :class:`Superseded` when a newer ``token`` for ``key`` stops it first."""
         job = self.jobs.get(key)
         if job is None or job.token != token or job.future.done():
             if job is not None:
                 job.stop()
-            job = _Job(token, compute, asyncio.get_running_loop())
+            job = _Job(token, compute, asyncio.get_running_loop(), prepare)
             self.jobs[key] = job
         job.waiters += 1
         try:

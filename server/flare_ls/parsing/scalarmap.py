@@ -481,9 +481,14 @@ class Locator:
 
 
 #: Scalar maps by everything a map depends on (see ``_cached_map``); cleared when it grows past a
-#: bound rather than tracking recency, as the maps of one open workspace are few.
+#: bound (entries, or characters of their keys) rather than tracking recency, as the maps of one open
+#: workspace are few. Analyses in two threads share it (``lsp/worker.py``): an entry is read once
+#: (``get``), so a clear by the other thread between a test and a read cannot fail the lookup.
 _MAPS: dict[tuple[object, ...], ScalarMap | None] = {}
 _MAPS_BOUND = 1024
+_MAPS_CHARS_BOUND = 4_000_000
+_maps_chars = 0
+_MISSING = object()
 
 
 def _cached_map(node: YScalar, lines: list[str]) -> ScalarMap | None:
@@ -491,12 +496,19 @@ def _cached_map(node: YScalar, lines: list[str]) -> ScalarMap | None:
     the same scalar at the same place, and mapping it again would cost more than its cached facts.
     The key holds the scalar's style, value and place, its parent's place (block indentation counts
     from it) and the source lines it spans, with two more (trailing breaks are read from them)."""
+    global _maps_chars
     first, last = node.start[0], node.end[0] + 3 + len(node.value) - len(node.value.rstrip("\n"))
     parent = node.parent.start if node.parent is not None else None
-    key = (node.style, node.start, node.end, parent, node.value, tuple(lines[first:last]))
-    if key in _MAPS:
-        return _MAPS[key]
-    if len(_MAPS) >= _MAPS_BOUND:
+    source = tuple(lines[first:last])
+    key = (node.style, node.start, node.end, parent, node.value, source)
+    found = _MAPS.get(key, _MISSING)
+    if found is not _MISSING:
+        return found  # type: ignore[return-value]
+    found = scalar_map(node, lines)
+    chars = len(node.value) + sum(map(len, source))
+    if len(_MAPS) >= _MAPS_BOUND or _maps_chars + chars > _MAPS_CHARS_BOUND:
         _MAPS.clear()
-    found = _MAPS[key] = scalar_map(node, lines)
+        _maps_chars = 0
+    _MAPS[key] = found
+    _maps_chars += chars
     return found

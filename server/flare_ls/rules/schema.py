@@ -42,11 +42,14 @@ VALUE_CASING = declare("FL107", "value-casing", Severity.WARNING, "a value spelt
 UNKNOWN_VALUE = declare(
     "FL108", "unknown-value", Severity.WARNING, "a value flare-ls does not recognise, or one the sources dispute"
 )
-UNLISTED_VALUE = declare(
-    "FL109", "unlisted-value", Severity.INFO, "a value Flare or Spark accepts that Flare's docs do not list"
+CONFLICTING_KEYS = declare(
+    "FL109", "conflicting-keys", Severity.ERROR, "keys that exclude each other given together", relational=True
 )
 NOT_IN_STACK = declare(
     "FL110", "not-in-stack", Severity.WARNING, "an attribute or value the job's Flare stack version does not have"
+)
+UNLISTED_VALUE = declare(
+    "FL111", "unlisted-value", Severity.INFO, "a value Flare or Spark accepts that Flare's docs do not list"
 )
 INTERNAL_ERROR = declare("FL900", "internal-error", Severity.ERROR, "flare-ls failed on this document")
 
@@ -120,9 +123,7 @@ def _descend(shape: MapShape, rel: tuple[str, ...]) -> MapShape | None:
 
 
 def _either(values: list[str]) -> str:
-    named = [f"`{v}`" for v in values[:3]]
-    text = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
-    return text + (" (and others)" if len(values) > 3 else "")
+    return _or([f"`{v}`" for v in values[:3]]) + (" (and others)" if len(values) > 3 else "")
 
 
 def anchor_of(node: YNode) -> YNode:
@@ -267,7 +268,8 @@ class SchemaWalk:
                 else:
                     place = self._likely_place(key, spath)
                     problem = None
-                    if family is not None and _descend(family.shape.general, rel) is not shape:
+                    # A section named after its variant (a partition transform) says so itself.
+                    if family is not None and not shape.title and _descend(family.shape.general, rel) is not shape:
                         problem = f"`{key}` is not {family.noun(rel)}" + self._known_at(key, spath)
                     if place is not None:
                         misplaced.append((key_node, place))
@@ -288,6 +290,8 @@ class SchemaWalk:
             misplaced, lacking = self.gather_strays(node, shape, spath, misplaced, lacking)
         for field in lacking:
             self.missing(node, field, shape)
+        if shape.one_of:
+            self.one_of(node, shape, respelt)
         for key_node, place in misplaced:
             where = render_path(key_node.parent.path) if key_node.parent is not None else "the top level"
             self.ctx.report(
@@ -450,9 +454,11 @@ class SchemaWalk:
         just below this mapping (``driver`` on an input belongs in the input's ``options``)."""
         # One place per path: the variants of a tagged mapping (every function taking `column`) are one
         # place. A key of another variant (``asColumn`` on `hash`) is unknown here, not misplaced.
+        # So is the same place under the legacy `flare` section: a key of another action's `options`.
+        here = render_path(spath)
         by_path: dict[tuple[str, ...], KeyPlace] = {}
         for found in self.places.get(name, ()):
-            if found.path != spath:
+            if found.path != spath and render_path(found.path) != here:
                 by_path.setdefault(found.path, found)
         places = tuple(by_path.values())
         if not places:
@@ -496,6 +502,24 @@ class SchemaWalk:
             fix=rename_key(key, suggestion, f"Rename to `{suggestion}`", safe=ranked[0][1] == 0),
         )
 
+    def one_of(self, node: YMap, shape: MapShape, respelt: set[str]) -> None:
+        """Keys that exclude each other: the second and later of a group given together (FL109), and
+        a group of which one key is required but none is given (FL104)."""
+        where = shape.title or f"`{render_path(node.path)}`"
+        for group in shape.one_of:
+            given = [k for name, (k, v) in node.entries.items() if name in group.keys and not _is_null(v)]
+            for key_node in given[1:]:
+                self.ctx.report(
+                    CONFLICTING_KEYS,
+                    key_node,
+                    f"`{key_node.value}` and `{given[0].value}` cannot both be given in {where}: {group.reason}",
+                )
+            # A key written empty, or misspelt (reported as unknown), counts as given: like a required key.
+            if group.required and not (set(group.keys) & (node.entries.keys() | respelt)):
+                self.ctx.report(
+                    MISSING_KEY, anchor_of(node), f"{where} needs one of {_or([f'`{k}`' for k in group.keys])}"
+                )
+
     def missing(self, node: YMap, field: FieldShape, shape: MapShape | None = None) -> None:
         if shape is not None and shape.title:
             message = f"{shape.title} is missing its required {shape.member} `{field.key}`"
@@ -523,7 +547,7 @@ class SchemaWalk:
             self.annotated_value(node, doc)
 
     def annotated_value(self, node: YScalar, doc: AttrDoc) -> None:
-        """A value the model knows but annotates: disputed (FL108), accepted though undocumented (FL109),
+        """A value the model knows but annotates: disputed (FL108), accepted though undocumented (FL111),
         or only in some stack versions (FL110, judged once the job's stack is known)."""
         value = node.value.strip()
         known = doc.value_key(value)
@@ -635,6 +659,10 @@ def _required_form(field: FieldShape) -> str:
 
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _or(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 def _is_null(node: YNode) -> bool:

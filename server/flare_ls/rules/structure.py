@@ -13,9 +13,9 @@ from ..schema.docs import shape_at
 from ..schema.shapes import MapShape
 from ..secrets import find_secret, mask
 from ..suggest import best, rank
-from ..views import DocumentView, JobView, entry, is_placeholder
+from ..views import DocumentView, JobView, entry, is_placeholder, mapping_items
 from .base import Context, checks, rule
-from .schema import DUPLICATE_KEY, MISSING_KEY, anchor_of
+from .schema import DUPLICATE_KEY, MISSING_KEY, UNKNOWN_VALUE, anchor_of
 
 
 def _name(item: YMap) -> YScalar | None:
@@ -503,6 +503,12 @@ def _standalone_block_missing(item: YMap, side: str, ctx: Context) -> bool:
     return False
 
 
+def _compute(job: JobView) -> YScalar | None:
+    """The job's ``compute``, unless it is empty or a placeholder filled in later."""
+    node = job.spec.scalar("compute")
+    return None if node is None or node.kind == "null" or is_placeholder(node.value) else node
+
+
 @rule(
     "FL308",
     "query-compute",
@@ -510,8 +516,8 @@ def _standalone_block_missing(item: YMap, side: str, ctx: Context) -> bool:
     "a Flare job placed on a query (Minerva) compute instead of a runnable one",
 )
 def query_compute(job: JobView, ctx: Context) -> None:
-    node = job.spec.scalar("compute")
-    if node is None or is_placeholder(node.value) or not node.value.strip().lower().startswith("query-"):
+    node = _compute(job)
+    if node is None or not node.value.strip().lower().startswith("query-"):
         return
     ctx.report(
         query_compute,
@@ -520,6 +526,79 @@ def query_compute(job: JobView, ctx: Context) -> None:
         "compute such as `runnable-default`",
         fix=replace_scalar(node, "runnable-default", "Change to `runnable-default`", safe=False),
     )
+
+
+#: The runnable compute every DataOS installation provisions (docs/resources/compute/index.md); query
+#: computes (``query-default``) are FL308's.
+DEFAULT_COMPUTES = ("runnable-default",)
+
+
+@rule(
+    "FL310",
+    "unknown-compute",
+    Severity.WARNING,
+    "a `compute` that is neither `runnable-default` nor one the project configuration lists",
+)
+def unknown_compute(job: JobView, ctx: Context) -> None:
+    node = _compute(job)
+    if node is None:
+        return
+    value = node.value.strip()
+    known = [*DEFAULT_COMPUTES, *sorted(job.computes)]
+    if value in known or value.lower().startswith("query-"):
+        return
+    listed = ", ".join(f"`{k}`" for k in known[:6])
+    message = f"`compute: {value}` is not a compute flare-ls knows ({listed})"
+    suggestion, unique = best(value, known)
+    fix = None
+    if suggestion is not None:
+        message += f"; did you mean `{suggestion}`?"
+        fix = replace_scalar(node, suggestion, f"Change to `{suggestion}`", safe=False)
+    else:
+        message += "; if your team created it, list it in `computes` in flare-ls.toml"
+    ctx.report(unknown_compute, node, message, fix=fix)
+
+
+@rule(
+    "FL309",
+    "unknown-action-input",
+    Severity.ERROR,
+    "an action whose `input` names no input of the job",
+    relational=True,
+)
+def unknown_action_input(job: JobView, ctx: Context) -> None:
+    if job.job is None or job.steps_elsewhere:
+        return
+    actions = mapping_items(job.job.get("actions"))
+    if not actions:
+        return
+    inputs = job.job.get("inputs")
+    if inputs is not None and not isinstance(inputs, YSeq) and getattr(inputs, "kind", None) != "null":
+        return  # `inputs` written as a mapping: the schema walk says so, and the names are unknowable
+    names = [n.value for item in job.inputs if (n := _name(item)) is not None]
+    if any(is_placeholder(n) for n in names) or len(names) < len(job.inputs):
+        return  # an input named later, or not at all: which names exist is unknowable
+    folded = {n.lower() for n in names}
+    steps = {n.value.lower(): n.value for item in job.sequence if (n := _name(item)) is not None}
+    for action in actions:
+        node = action.scalar("input")
+        if node is None or node.kind == "null" or is_placeholder(node.value) or node.value.lower() in folded:
+            continue
+        value = node.value
+        declared = ", ".join(f"`{n}`" for n in names[:6]) or "none"
+        if value.lower() in steps:
+            message = (
+                f"`{value}` is a step of this job, not an input: an action runs on the dataset of an input "
+                f"(inputs: {declared})"
+            )
+        else:
+            message = f"action input `{value}` is not an input of this job (inputs: {declared})"
+        suggestion, unique = best(value, names)
+        fix = None
+        if suggestion is not None:
+            message += f"; did you mean `{suggestion}`?"
+            fix = replace_scalar(node, suggestion, f"Change to `{suggestion}`", safe=unique)
+        ctx.report(unknown_action_input, node, message, fix=fix)
 
 
 @checks(DUPLICATE_KEY)
@@ -540,4 +619,60 @@ def duplicate_spark_setting(job: JobView, ctx: Context) -> None:
                     key_node,
                     f"Spark setting `{key}` is already set on line {earlier.start[0] + 1}; the last value wins",
                     severity=Severity.WARNING,  # no loader rejects it: one value silently loses
+                )
+
+
+#: The metrics a column assertion's tests compare: the configuration page's table, and what the
+#: (deprecated) assertions page adds. The ones that need ``validFormat.regex`` map to True.
+ASSERTION_METRICS: dict[str, bool] = {
+    **dict.fromkeys(
+        ("avg", "avg_length", "distinct_count", "duplicate_count", "min", "max", "max_length", "min_length"),
+        False,
+    ),
+    **dict.fromkeys(("missing_count", "missing_percentage", "sum"), False),
+    **dict.fromkeys(("kurtosis", "variance", "skewness", "stddev", "null_count", "null_percentage"), False),
+    **dict.fromkeys(("invalid_count", "invalid_percentage", "regex_match"), True),
+}
+#: A test: a metric compared with a value (``avg > 1000.00``, ``missing_count = 0``).
+_TEST = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:==|=|!=|<>|<=|>=|<|>)")
+
+
+@checks(UNKNOWN_VALUE)
+def assertion_metrics(job: JobView, ctx: Context) -> None:
+    """The tests of a column assertion compare a metric: an unknown one is a warning (the pages list
+    different sets), and one computed from ``validFormat`` needs it (FL104)."""
+    if job.job is None:
+        return
+    assertions = mapping_items(job.job.get("assertions"))
+    for output in job.outputs:
+        assertions += mapping_items(output.get("assertions"))
+    for assertion in assertions:
+        if "sql" in assertion.entries or "column" not in assertion.entries:
+            continue  # a `sql` assertion's tests name its result columns
+        tests = assertion.get("tests")
+        for test in tests.items if isinstance(tests, YSeq) else ():
+            if not isinstance(test, YScalar) or test.kind != "str" or is_placeholder(test.value):
+                continue
+            match = _TEST.match(test.value)
+            if match is None:
+                continue
+            metric = match.group(1)
+            needs_format = ASSERTION_METRICS.get(metric.lower())
+            if needs_format is None:
+                suggestion, _ = best(metric, list(ASSERTION_METRICS))
+                hint = f"; did you mean `{suggestion}`?" if suggestion is not None else ""
+                ctx.report_in(
+                    UNKNOWN_VALUE,
+                    test,
+                    match.start(1),
+                    match.end(1),
+                    f"`{metric}` is not a column metric flare-ls knows{hint}",
+                )
+            elif needs_format and "validFormat" not in assertion.entries:
+                ctx.report_in(
+                    MISSING_KEY,
+                    test,
+                    match.start(1),
+                    match.end(1),
+                    f"`{metric}` counts the values that do not match `validFormat.regex`, which this assertion lacks",
                 )

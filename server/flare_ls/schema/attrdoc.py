@@ -6,6 +6,7 @@ They are pickled with the compiled shapes (``shapes.root_shape``), so loading th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -181,6 +182,13 @@ class AttrDoc:
                 schema["markdownEnumDescriptions"] = list(self.values.values())
             else:
                 schema.setdefault("examples", list(self.values))
+            listed = schema.get("enum", list(self.values))
+            if self.closed and schema.get("type") == "string" and all(isinstance(v, str) for v in listed):
+                # The schema enforces a closed set as flare-ls does: a value of the set in another letter
+                # case is only a warning there (FL107), so it passes here, and so does a placeholder
+                # (``${VAR}``, ``{{ }}``). The ``enum`` branch keeps the values for editors' completion.
+                schema.pop("enum", None)
+                schema["anyOf"] = [{"enum": listed}, {"pattern": closed_set_pattern(tuple(listed))}]
         elif self.examples:
             schema.setdefault("examples", list(self.examples))
         if self.default is not None:
@@ -200,3 +208,18 @@ class AttrDoc:
         # Optional fields default to None in Python; that is "absent", not a YAML null to offer.
         if schema.get("default", 0) is None:
             del schema["default"]
+
+
+#: Values flare-ls leaves to whoever fills them in (``views.PLACEHOLDER``), as a JSON Schema pattern.
+_PLACEHOLDER_PATTERN = r"\$\{|\{\{|^<[^<>]*>$"
+
+
+def any_case(value: str) -> str:
+    """``value`` as an ECMA-262 pattern matching it in any letter case (JSON Schema patterns have no flag
+    for it: each letter becomes ``[xX]``)."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.lower() != c.upper() else re.escape(c) for c in value)
+
+
+def closed_set_pattern(values: tuple[str, ...]) -> str:
+    """A JSON Schema (ECMA-262) pattern for exactly ``values`` in any letter case, or a placeholder."""
+    return "^(?:" + "|".join(any_case(v) for v in values) + ")$|" + _PLACEHOLDER_PATTERN

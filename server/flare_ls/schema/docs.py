@@ -50,27 +50,49 @@ def _step(shape: Shape, part: str | int) -> Shape | None:
     return None
 
 
-def shape_at(path: tuple[str | int, ...], root: MapShape | None = None, choose: Chooser | None = None) -> Shape | None:
-    """The shape a YAML path leads to (keys, and list indexes as ints), or None off the model. ``choose``
-    picks the variant of options that depend on their holder's format, where the caller can tell it."""
+#: The value of a tagged mapping's tag (an action's ``name``) at a depth of a path: ``tag_of(3, "name")``
+#: reads the ``name`` of the mapping that ``path[:3]`` leads to; None when it is not known.
+TagOf = Callable[[int, str], "str | None"]
+
+
+def shape_at(
+    path: tuple[str | int, ...],
+    root: MapShape | None = None,
+    tag_of: TagOf | None = None,
+    choose: Chooser | None = None,
+) -> Shape | None:
+    """The shape a YAML path leads to (keys, and list indexes as ints), or None off the model.
+
+    ``tag_of``: the tags of the tagged mappings along the path, so that a section inside one (an
+    action's ``options``) is the section of the variant its item names. ``choose`` picks the variant
+    of options that depend on their holder's format, where the caller can tell it."""
     shape: Shape | None = root or root_shape()
     for depth, part in enumerate(path):
+        if shape is None:
+            return None
+        if tag_of is not None and isinstance(shape, TaggedShape) and part != shape.tag:
+            shape = shape.variants.get(tag_of(depth, shape.tag) or "", shape)
         if isinstance(shape, KeyedShape) and choose is not None:
             shape = choose(shape, depth) or shape
-        shape = _step(shape, part) if shape is not None else None
+        shape = _step(shape, part)
     return shape
 
 
 def field_at(
-    path: tuple[str | int, ...], root: MapShape | None = None, tag: str | None = None, choose: Chooser | None = None
+    path: tuple[str | int, ...],
+    root: MapShape | None = None,
+    tag: str | None = None,
+    tag_of: TagOf | None = None,
+    choose: Chooser | None = None,
 ) -> FieldShape | None:
     """The documented attribute a YAML path ends at (``workflow.dag[0].spec.stackSpec.job.explain``).
 
     ``tag``: in a tagged mapping (a function), the value of its tag (``name``), which selects the
-    variant whose parameters are looked up. ``choose``: see :func:`shape_at`."""
+    variant whose parameters are looked up; ``tag_of``: the tags along the path, and ``choose``: the
+    format of options along it (see :func:`shape_at`)."""
     if not path or not isinstance(path[-1], str):
         return None
-    shape = shape_at(path[:-1], root, choose)
+    shape = shape_at(path[:-1], root, tag_of=tag_of, choose=choose)
     if shape is None:
         return None
     if isinstance(shape, KeyedShape):
@@ -82,6 +104,8 @@ def field_at(
     if isinstance(shape, TaggedShape):
         if path[-1] == shape.tag:
             return shape.tag_field
+        if tag is None and tag_of is not None:
+            tag = tag_of(len(path) - 1, shape.tag)
         shape = shape.variants.get(tag or "", shape)
     holders = shape.options if isinstance(shape, UnionShape) else (shape,)
     for holder in holders:

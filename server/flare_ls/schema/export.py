@@ -17,10 +17,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema
 
-from . import model
-from .shapes import CACHE
+from . import connectors, model
+from .attrdoc import any_case
+from .shapes import CACHE, ByKey
 
 
 class _Generator(GenerateJsonSchema):
@@ -76,8 +78,78 @@ def _check_flare_specs_only(schema: dict[str, Any]) -> None:
     spec["anyOf"][0] = {"type": "object", "if": {"not": other_stack}, "then": flare_ref}
 
 
+def _models() -> dict[str, type[BaseModel]]:
+    """The model classes by name, as pydantic names their definitions."""
+    found: dict[str, type[BaseModel]] = {}
+    for module in (model, connectors):
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, BaseModel):
+                found[value.__name__] = value
+    return found
+
+
+def _loosen_keys(definition: dict[str, Any], cls: type[BaseModel] | None) -> None:
+    """Keys as flare-ls matches them: in any letter case where the model's options ignore case (Spark's
+    options), and any key under a prefix the model passes on (``kafka.``)."""
+    if cls is None:
+        return
+    patterns = definition.setdefault("patternProperties", {})
+    if getattr(cls, "options_fold_case", False):
+        for key, prop in definition.pop("properties", {}).items():
+            patterns[f"^{any_case(key)}$"] = prop
+        definition.pop("required", None)  # a required key may be written in another case
+    for prefix in getattr(cls, "option_prefixes", ()):
+        patterns[f"^{any_case(prefix)}"] = {}
+    if not patterns:
+        del definition["patternProperties"]
+
+
+def _options_by_format(schema: dict[str, Any]) -> None:
+    """Options chosen by a key of their holder (an input's ``options`` by its ``format``, ``ByKey`` in
+    the model): each holder checks its options against the variant its key's value selects (compared
+    without case), as flare-ls does; the general options stay for a holder without a known value."""
+    defs = schema["$defs"]
+    classes = _models()
+    added: set[str] = set()
+    for name, cls in classes.items():
+        if name not in defs:
+            continue
+        conditions: list[dict[str, Any]] = []
+        for field_name, info in cls.model_fields.items():
+            keyed = next((m for m in info.metadata if isinstance(m, ByKey)), None)
+            if keyed is None:
+                continue
+            key = info.alias or field_name
+            for value, variant in keyed.variants:
+                variant_schema = variant.model_json_schema(
+                    by_alias=True, mode="validation", schema_generator=_Generator, ref_template="#/$defs/{model}"
+                )
+                nested = variant_schema.pop("$defs", {})
+                for def_name, definition in {variant.__name__: variant_schema, **nested}.items():
+                    if def_name in defs and def_name not in added:
+                        assert defs[def_name] == definition, def_name  # one name, one model
+                        continue
+                    if def_name not in added:
+                        _loosen_keys(definition, classes.get(def_name))
+                        defs[def_name] = definition
+                        added.add(def_name)
+                # The first of the keys the holder has selects (``format`` before ``outputType``).
+                for index, selector in enumerate(keyed.keys):
+                    condition: dict[str, Any] = {
+                        "properties": {selector: {"type": "string", "pattern": rf"^\s*{any_case(value)}\s*$"}},
+                        "required": [selector],
+                    }
+                    if index:
+                        condition["not"] = {"anyOf": [{"required": [k]} for k in keyed.keys[:index]]}
+                    ref = {"anyOf": [{"$ref": f"#/$defs/{variant.__name__}"}, {"type": "null"}]}
+                    conditions.append({"if": condition, "then": {"properties": {key: ref}}})
+        if conditions:
+            defs[name].setdefault("allOf", []).extend(conditions)
+
+
 def build_schema() -> dict[str, Any]:
     schema = model.Manifest.model_json_schema(by_alias=True, mode="validation", schema_generator=_Generator)
+    _options_by_format(schema)
     _allow_empty_optional_values(schema)
     _check_flare_specs_only(schema)
     return {

@@ -32,6 +32,9 @@ documentation. Where those sources disagree, the ``notes`` of the attribute say 
 
 from typing import Annotated, Any, ClassVar, Literal
 
+from pydantic import Field
+
+from flare_ls.schema.actions import Action
 from flare_ls.schema.attrs import (  # noqa: F401  (LEGACY_LAYOUT_UNTIL: see the note by STACK_VERSIONS)
     CURRENT_STACK,
     LEGACY_LAYOUT_UNTIL,
@@ -60,7 +63,7 @@ from flare_ls.schema.connectors import (
     SnowflakeOptions,
 )
 from flare_ls.schema.functions import Function
-from flare_ls.schema.shapes import ByKey
+from flare_ls.schema.shapes import ByKey, OneOf, Tagged
 
 #: Any YAML scalar.
 Scalar = str | int | float | bool
@@ -351,21 +354,13 @@ class IcebergProperties(OpenSection):
     )
 
 
-class PartitionSpec(Section):
+class _PartitionField(Section):
     """One partition field of an Iceberg output: ``outputs[].options.iceberg.partitionSpec[]``."""
 
-    type: Literal["identity", "year", "month", "day", "hour", "bucket"] = attr(
-        "Partition transform applied to `column`.",
-        values={
-            "identity": "One partition per distinct value of the column.",
-            "year": "Partition by the year of a date or timestamp column.",
-            "month": "Partition by month of a date or timestamp column.",
-            "day": "Partition by day of a date or timestamp column.",
-            "hour": "Partition by hour of a timestamp column.",
-            "bucket": "Hash the column into `numBuckets` buckets.",
-        },
-        notes=("Every example sets it; a default is not documented.",),
+    one_of: ClassVar[tuple[OneOf, ...]] = (
+        OneOf(("name", "asColumn"), "both name the partition field; the examples and the SDK write `name`"),
     )
+
     column: str = attr(
         "Source column the partition is derived from.",
         required=True,
@@ -375,10 +370,6 @@ class PartitionSpec(Section):
         "Name of the partition field Iceberg creates; should differ from existing column names.",
         examples=("year_partition",),
     )
-    numBuckets: int = attr(
-        "Integer: number of buckets; required with `type: bucket`.",
-        examples=("8",),
-    )
     asColumn: str = attr(
         "Name of the partition field, as Flare's attribute reference spells it.",
         notes=(
@@ -386,6 +377,65 @@ class PartitionSpec(Section):
             "SDK write `name`. Give one of the two.",
         ),
     )
+
+
+def _transform(transform: str, description: str) -> Any:
+    return attr(description, required=True, examples=(transform,))
+
+
+class IdentityPartition(_PartitionField):
+    """One partition per distinct value of the column."""
+
+    type: Literal["identity"] = _transform("identity", "One partition per distinct value of the column.")
+
+
+class YearPartition(_PartitionField):
+    """Partitions by the year of a date or timestamp column."""
+
+    type: Literal["year"] = _transform("year", "Partition by the year of a date or timestamp column.")
+
+
+class MonthPartition(_PartitionField):
+    """Partitions by the month of a date or timestamp column."""
+
+    type: Literal["month"] = _transform("month", "Partition by month of a date or timestamp column.")
+
+
+class DayPartition(_PartitionField):
+    """Partitions by the day of a date or timestamp column."""
+
+    type: Literal["day"] = _transform("day", "Partition by day of a date or timestamp column.")
+
+
+class HourPartition(_PartitionField):
+    """Partitions by the hour of a timestamp column."""
+
+    type: Literal["hour"] = _transform("hour", "Partition by hour of a timestamp column.")
+
+
+class BucketPartition(_PartitionField):
+    """Hashes the column into a fixed number of buckets (`numBuckets`), for columns with many values."""
+
+    type: Literal["bucket"] = _transform("bucket", "Hash the column into `numBuckets` buckets.")
+    numBuckets: int = attr(
+        "Integer: number of buckets the column is hashed into.",
+        required=True,
+        notes=("The SDK makes it optional on every transform; without it a bucket transform has no width.",),
+        examples=("8",),
+    )
+
+
+#: One item of ``outputs[].options.iceberg.partitionSpec``: the transform its ``type`` selects.
+PartitionSpec = Annotated[
+    IdentityPartition | YearPartition | MonthPartition | DayPartition | HourPartition | BucketPartition,
+    Field(discriminator="type"),
+    Tagged(
+        noun="partition transform",
+        member="key",
+        description="Partition transform applied to `column`; the SDK requires it (`type: String`), and every "
+        "example sets it.",
+    ),
+]
 
 
 class Merge(Section):
@@ -945,6 +995,12 @@ class Assertion(Section):
     """A data-quality check: ``stackSpec.job.assertions[]`` (on inputs) or ``outputs[].assertions[]``
     (pre-sink, checked before the output is written)."""
 
+    one_of: ClassVar[tuple[OneOf, ...]] = (
+        OneOf(("column", "sql"), "an assertion checks a column or the result of a query, not both", required=True),
+        OneOf(("sql", "filter"), "`filter` narrows a `column` assertion; a `sql` assertion filters in its WHERE"),
+        OneOf(("sql", "validFormat"), "`validFormat` applies to a `column` assertion's values"),
+    )
+
     column: str = attr(
         "Column the tests are computed on (column-level assertion).",
         notes=("Give either `column` or `sql`.",),
@@ -963,7 +1019,9 @@ class Assertion(Section):
         required=True,
         notes=(
             "Column metrics: avg, avg_length, distinct_count, duplicate_count, min, max, min_length, "
-            "max_length, missing_count, missing_percentage, sum, invalid_count, invalid_percentage.",
+            "max_length, missing_count, missing_percentage, sum; with `validFormat`: invalid_count, "
+            "invalid_percentage (and regex_match on the older page, with kurtosis, variance, skewness, "
+            "stddev, null_count, null_percentage).",
             "For a `sql` assertion, the metrics are the query's result columns.",
         ),
         examples=("avg < 100", "missing_count == 0"),
@@ -1741,123 +1799,6 @@ class Streaming(Section):
     )
 
 
-class RewriteProperties(OpenSection):
-    """Tuning of ``rewrite_dataset``: ``stackSpec.job.actions[].options.properties``."""
-
-    target_file_size_bytes: int | str = attr(
-        "Size, in bytes, of the data files the rewrite aims for.",
-        alias="target-file-size-bytes",
-        default="536870912",
-    )
-    max_concurrent_file_group_rewrites: int | str = attr(
-        "How many file groups are rewritten in parallel.",
-        alias="max-concurrent-file-group-rewrites",
-        default="5",
-    )
-    partial_progress_enabled: bool | str = attr(
-        "Commit file groups as they finish instead of all at the end.",
-        alias="partial-progress.enabled",
-        default="false",
-    )
-    partial_progress_max_commits: int | str = attr(
-        "Most commits made when partial progress is enabled.",
-        alias="partial-progress.max-commits",
-        default="10",
-    )
-    rewrite_all: bool | str = attr(
-        "Rewrite every file, not only those outside the target size.",
-        alias="rewrite-all",
-        default="false",
-    )
-    max_file_group_size_bytes: int | str = attr(
-        "Largest amount of data rewritten in one file group.",
-        alias="max-file-group-size-bytes",
-        default="107374182400",
-    )
-
-
-class ActionOptions(OpenSection):
-    """Options of an Iceberg maintenance action: ``stackSpec.job.actions[].options``.
-
-    Which keys apply depends on the action ``name``; each description says which.
-    """
-
-    strategy: str = attr(
-        "rewrite_dataset: how files are combined.",
-        values={"binpack": "Combine small files (the default).", "sort": "Rewrite sorted by `sortOrder`."},
-        case_insensitive=True,
-        default="binpack",
-    )
-    sortOrder: str = attr(
-        "rewrite_dataset with `strategy: sort`: the order, as a column list or `zorder(...)`.",
-        examples=("zorder(city_id, state_code)", "city_name ASC NULLS LAST"),
-    )
-    where: str = attr("rewrite_dataset: predicate restricting which files are rewritten.")
-    properties: RewriteProperties = attr("rewrite_dataset: tuning properties (target file size, ...).")
-    useCaching: bool = attr("rewrite_manifest: cache data while rewriting manifests.", default="true")
-    olderThanMillis: int | str = attr(
-        "expire_snapshots / remove_orphans: remove what is older than this epoch time in milliseconds.",
-        notes=("remove_orphans: give it or `olderThanTimestamp`, not both.",),
-        examples=('"1674201289720"',),
-    )
-    olderThanTimestamp: str = attr(
-        "expire_snapshots / remove_orphans: remove what is older than this timestamp.",
-        examples=("2025-04-19 00:00:00.000",),
-    )
-    snapshotIds: list[str] = attr(
-        "expire_snapshots: ids of the snapshots to expire (never the current one).",
-    )
-    retainLast: int = attr("expire_snapshots: how many recent snapshots are always kept.", default="1")
-    maxConcurrentDeletes: int = attr("expire_snapshots / remove_orphans: parallel file deletions.")
-    streamDeleteResults: bool = attr("expire_snapshots: stream the list of deleted files instead of collecting it.")
-    location: str = attr("remove_orphans: directory to scan for orphan files (default: the table location).")
-    dryRun: bool = attr("remove_orphans: only list orphan files, delete nothing.", default="false")
-    expireOlderThan: int | str = attr(
-        "expire_snapshots: epoch-millisecond cutoff, the flare:4.0 name of `olderThanMillis`.",
-        notes=(
-            "The flare:7.0 expire_snapshots page says `olderThanMillis` replaces it, yet also that Flare 7.0 "
-            "supports `expireOlderThan`: both are accepted.",
-        ),
-    )
-    olderThan: int | str = attr(
-        "remove_orphans: epoch-millisecond cutoff.",
-        notes=(
-            "The flare:7.0 configuration page writes `olderThan`; its remove_orphans page writes "
-            "`olderThanMillis`: both are accepted.",
-        ),
-    )
-
-
-class Action(Section):
-    """An Iceberg maintenance action run on an input: ``workflow.dag[].spec.stackSpec.job.actions[]``."""
-
-    name: Literal[
-        "rewrite_dataset", "rewrite_manifest", "expire_snapshots", "remove_orphans", "delete_from_dataset"
-    ] = attr(
-        "Maintenance operation to run.",
-        required=True,
-        values={
-            "rewrite_dataset": "Compact (or sort) the table's data files.",
-            "rewrite_manifest": "Rewrite manifest files to speed up planning.",
-            "expire_snapshots": "Drop old snapshots and the files only they reference.",
-            "remove_orphans": "Delete files no snapshot references (keep the default 3-day margin or more).",
-            "delete_from_dataset": "Delete the rows matching `deleteWhere`.",
-        },
-        notes=("Only for Iceberg (Lakehouse) datasets; the docs say to use flare:7.0.",),
-    )
-    input: str = attr(
-        "Name of the job input the action runs on.",
-        notes=("Give that input `?acl=rw`, or Flare uses the read-only credential.",),
-        examples=("inputDf",),
-    )
-    options: ActionOptions = attr("Options of the action (which ones depends on `name`).")
-    deleteWhere: str = attr(
-        "delete_from_dataset: predicate selecting the rows to delete; the table is referred to as `target`.",
-        notes=("Sits on the action, not in `options`.",),
-        examples=("target.city_id IN (SELECT city_id FROM finalDf)",),
-    )
-
-
 class ProfileFilter(Section):
     """A row filter of a profiling job: ``stackSpec.job.profile.filters[]``."""
 
@@ -2066,7 +2007,11 @@ class JobSpec(Section):
         },
         closed=False,
         checked_by="FL308",
-        notes=("The docs call it mandatory; flare:1.0-3.0 examples omit it, so the analyzer decides.",),
+        notes=(
+            "The docs call it mandatory; flare:1.0-3.0 examples omit it, so the analyzer decides.",
+            "Teams create their own computes: list them in the project's `computes` setting, or other names "
+            "are warned of (FL310).",
+        ),
     )
     stackSpec: FlareStackSpec = attr(
         "The stack's own settings; for Flare: `driver`, `executor`, `sparkConf` and `job`.",

@@ -90,6 +90,8 @@ class MapShape(Shape):
     prefixes: tuple[str, ...] = ()
     #: Keys are matched ignoring case, as Spark matches data source options (``inferschema``).
     fold_case: bool = False
+    #: Groups of keys that exclude each other (``olderThanMillis`` or ``olderThanTimestamp``).
+    one_of: tuple[OneOf, ...] = ()
 
     @cached_property
     def required(self) -> list[FieldShape]:
@@ -111,6 +113,20 @@ class MapShape(Shape):
     def passes(self, key: str) -> bool:
         """A key the mapping passes on unchecked: it starts with one of ``prefixes``."""
         return bool(self.prefixes) and key.lower().startswith(tuple(p.lower() for p in self.prefixes))
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """Keys of a mapping that exclude each other, declared on a model as
+    ``one_of: ClassVar[tuple[OneOf, ...]] = (OneOf(("olderThanMillis", "olderThanTimestamp"), ...),)``.
+
+    Two of them given together is FL109; with ``required``, giving none of them is FL104 (the keys
+    themselves are declared optional)."""
+
+    keys: tuple[str, ...]
+    #: What the finding says about giving several: why one of them is enough or how they clash.
+    reason: str
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -277,6 +293,12 @@ def compile_model(model: Any) -> MapShape:
         keyed = next((m for m in info.metadata if isinstance(m, ByKey)), None)
         field_shape = _keyed_shape(info.annotation, keyed) if keyed is not None else shape_of(info.annotation)
         shape.fields[key] = FieldShape(key, field_shape, info.is_required(), doc)
+    shape.one_of = tuple(getattr(model, "one_of", ()))
+    for group in shape.one_of:
+        assert all(k in shape.fields and not shape.fields[k].required for k in group.keys), (model, group)
+    # A section that belongs to one variant of a tagged mapping is named after it in messages
+    # ("the action `expire_snapshots` has no option `useCaching`").
+    shape.title, shape.member = getattr(model, "described_as", ("", "key"))
     return shape
 
 
@@ -347,7 +369,7 @@ def render_path(path: tuple[str | int, ...]) -> str:
 
 #: The compiled shapes of ``model.Manifest``, pickled with a fingerprint of the sources they come from.
 CACHE = Path(__file__).with_name("shapes.pickle")
-_SOURCES = ("model.py", "functions.py", "connectors.py", "attrs.py", "attrdoc.py", "shapes.py")
+_SOURCES = ("model.py", "functions.py", "actions.py", "connectors.py", "attrs.py", "attrdoc.py", "shapes.py")
 
 
 def _fingerprint() -> str:
