@@ -38,11 +38,15 @@ def test_documented_attribute_is_modelled(row):
     assert verdict.covered, f"line {row.line}: {row.path} ({row.page}): " + "; ".join(verdict.problems)
 
 
-@pytest.mark.parametrize("row", GAPS, ids=[row.path for row in GAPS])
-def test_marked_gap_is_still_a_gap(row):
-    assert not _judge(row).covered, (
+def test_every_marked_gap_is_still_a_gap():
+    """The table never lies: a row marked as a gap that the model now covers must lose its marker.
+    (Today no row is marked: every documented attribute is modelled.)"""
+    covered_now = [
         f"line {row.line}: {row.path} is modelled now: remove its gap marker ({row.gap!r}) from the table"
-    )
+        for row in GAPS
+        if _judge(row).covered
+    ]
+    assert covered_now == []
 
 
 def test_table_is_well_formed():
