@@ -1,3 +1,3 @@
 """flare-ls: language server and linter for DataOS Flare workflow manifests."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
