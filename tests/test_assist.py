@@ -356,3 +356,48 @@ def test_hover_on_an_action_option_follows_the_action_of_its_item() -> None:
     shown = hover(ACTIONS, name, 26)
     assert shown is not None and shown[0].startswith("**`expire_snapshots`**: a Flare action")
     assert "- `input` (required): Name of the job input" in shown[0]
+
+
+STEPS_AT_THEIR_KEY = """version: v1
+name: wf
+type: workflow
+workflow:
+  dag:
+    - name: job-a
+      spec:
+        stack: flare:7.0
+        compute: runnable-default
+        stackSpec:
+          job:
+            inputs:
+              - name: orders
+                dataset: dataos://lakehouse:retail/orders
+                format: iceberg
+            steps:
+            - sequence:
+              - name: a
+                sql: SELECT * FROM orders
+                <cursor>
+            actions:
+              - name: expire_snapshots
+                input: <cursor>
+""".replace("<cursor>", "")
+
+
+def test_keys_of_a_step_whose_list_sits_at_its_key_column() -> None:
+    # `- name:` right below `sequence` (13 of the 78 corpus manifests write steps so): the blank line
+    # under `sql` is inside the step, whose keys are offered.
+    lines = STEPS_AT_THEIR_KEY.split("\n")
+    line = next(i for i, text in enumerate(lines) if "SELECT" in text) + 1
+    result = complete(STEPS_AT_THEIR_KEY, line, 16)
+    assert result is not None
+    labels = [item.label for item in result.items]
+    assert {"functions", "sqlFile", "doc"} <= set(labels) and "sql" not in labels and "name" not in labels
+
+
+def test_an_action_input_is_offered_only_the_job_inputs_not_an_example_name() -> None:
+    lines = STEPS_AT_THEIR_KEY.split("\n")
+    line = next(i for i, text in enumerate(lines) if text.strip() == "input:")
+    result = complete(STEPS_AT_THEIR_KEY, line, len(lines[line]))
+    assert result is not None
+    assert [item.label for item in result.items] == ["orders"]

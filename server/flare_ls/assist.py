@@ -135,10 +135,12 @@ def _enclosing(lines: list[str], line: int, column: int, dash_owner: bool = Fals
                 continue
             if indent == target and allow_equal:
                 continue  # a sibling item of the list the cursor starts an item in
-            if content < target:
+            # ``- sequence:`` opens a block inside the item; the list under it may sit at its key's column
+            # (``- name:`` right below ``sequence``), which is where the part just walked started.
+            if content < target or (allow_equal and content == target):
                 key = _key_of(" " * content + rest)
                 if key is not None:
-                    path.append((key, number, content))  # ``- sequence:`` opens a block inside the item
+                    path.append((key, number, content))
             path.append(("[]", number, content))
             target, allow_equal = indent, True
             continue
@@ -429,8 +431,10 @@ def _stack_at(lines: list[str], line: int) -> str | None:
     return stack_named(version) if version is not None else None
 
 
-def _value_items(fs: FieldShape, stack: str | None = None) -> list[Item]:
-    """Values of ``fs``; with the job's ``stack``, only those it has, and never a disputed one."""
+def _value_items(fs: FieldShape, stack: str | None = None, examples: bool = True) -> list[Item]:
+    """Values of ``fs``; with the job's ``stack``, only those it has, and never a disputed one. Without
+    listed values, the attribute's examples (unless ``examples`` is false: for a name that refers to
+    something of the manifest, an example such as `inputDf` would be a name that is not there)."""
     doc = fs.doc
     shape = fs.shape
     scalar = _pick(shape, ScalarShape)
@@ -449,7 +453,7 @@ def _value_items(fs: FieldShape, stack: str | None = None) -> list[Item]:
         Item(v, "value", v, detail=fs.key, documentation=_value_doc(fs.key, v, text, doc), sort=f"{i:03}")
         for i, (v, text) in enumerate(values.items())
     ]
-    if not items and doc is not None:
+    if not items and doc is not None and examples:
         items = [Item(label=e, kind="value", insert=e, detail=f"{fs.key} (example)", sort="5") for e in doc.examples]
     return items
 
@@ -591,7 +595,7 @@ def complete(
             place.path, place.key, tag, _line_tags(lines, place.path, place.where), _line_chooser(lines, place.where)
         )
         if fs is not None:
-            items += _value_items(fs, _stack_at(lines, line))
+            items += _value_items(fs, _stack_at(lines, line), examples=kind is None)
     else:
         tag = _tag_in_lines(lines, place.path, line, place.indent, place.in_new_item)
         shape = shape_at(place.path, tag, _line_tags(lines, place.path, place.where), _line_chooser(lines, place.where))
