@@ -160,3 +160,104 @@ def _with_input_options(fmt: str, options: dict) -> dict:
 def test_schema_checks_options_by_the_holders_format(validator, fmt, options, valid) -> None:
     errors = list(validator.iter_errors(_with_input_options(fmt, options)))
     assert not errors if valid else errors
+
+
+#: A whole workflow with a function, an action, a partition spec and csv options; ``{...}`` fields are
+#: filled in by each case below.
+_TAGGED = """\
+version: v1
+name: wf
+type: {kind}
+workflow:
+  dag:
+    - name: job
+      spec:
+        stack: flare:7.0
+        compute: runnable-default
+        stackSpec:
+          job:
+            explain: {explain}
+            inputs:
+              - name: city
+                dataset: dataos://thirdparty01:none/city
+                format: csv
+                isStream: {stream}
+                options:
+                  header: {header}
+            steps:
+              - sequence:
+                  - name: finalDf
+                    sql: SELECT * FROM city
+                    functions:
+                      - name: {function}
+                        columns: [a]
+            actions:
+              - name: {action}
+                input: city
+                options:
+                  retainLast: {retain}
+            outputs:
+              - name: finalDf
+                dataset: dataos://lakehouse:retail/out?acl=rw
+                format: iceberg
+                options:
+                  saveMode: append
+                  iceberg:
+                    partitionSpec:
+                      - type: {transform}
+                        column: a
+                        numBuckets: {buckets}
+"""
+_TAGGED_DEFAULTS = {
+    "kind": "workflow",
+    "explain": "true",
+    "stream": "false",
+    "header": "true",
+    "function": "drop",
+    "action": "expire_snapshots",
+    "retain": "5",
+    "transform": "bucket",
+    "buckets": "8",
+}
+
+
+@pytest.mark.parametrize(
+    ("fields", "valid"),
+    [
+        ({}, True),
+        # 1. Tags in another letter case (only FL107 for flare-ls) or as a placeholder, or an empty one.
+        ({"kind": "Workflow", "function": "Drop", "action": "Expire_Snapshots", "transform": "Bucket"}, True),
+        ({"kind": "${KIND}", "function": "${FN}", "action": "${ACTION}", "transform": "${T}"}, True),
+        ({"function": "'{{ fn }}'", "action": "<action>", "transform": "'{{t}}'"}, True),
+        ({"function": "", "action": ""}, True),
+        ({"function": "no_such_function"}, False),
+        ({"function": "drops"}, False),
+        ({"action": "no_such_action"}, False),
+        ({"transform": "weekly"}, False),
+        ({"kind": "service"}, False),
+        # 2. Placeholders in boolean and integer fields.
+        ({"explain": "${EXPLAIN}", "stream": "${STREAM}", "retain": "${N}", "buckets": "'{{ n }}'"}, True),
+        ({"stream": "<stream>", "buckets": "<buckets>"}, True),
+        ({"stream": "sometimes"}, False),
+        ({"buckets": "many"}, False),
+        # 3. An empty value inside a format's options (matched by pattern, in any case).
+        ({"header": ""}, True),
+        ({"header": "[a, b]"}, False),
+    ],
+)
+def test_schema_is_no_stricter_than_the_analyzer_on_tags_and_placeholders(validator, fields, valid) -> None:
+    """What flare-ls accepts without an error (placeholders for any type, a closed value in another case)
+    validates; what it calls an error does not."""
+    text = _TAGGED.format(**{**_TAGGED_DEFAULTS, **fields})
+    analyzer_errors = [f.message for f in analyze(text) if f.severity == Severity.ERROR]
+    assert bool(analyzer_errors) is not valid, analyzer_errors  # the case says what flare-ls says
+    (document,) = parse(text).documents
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(to_data(document.root))]
+    assert not errors if valid else errors
+
+
+def test_tag_unions_take_any_member_and_leave_no_discriminator() -> None:
+    """A placeholder tag may suit several members of a union (``oneOf`` would reject it), and an
+    OpenAPI ``discriminator`` would compare the tag exactly: unions are ``anyOf``, without one."""
+    text = export.render()
+    assert '"discriminator"' not in text and '"oneOf"' not in text and '"const": "workflow"' not in text

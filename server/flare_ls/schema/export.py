@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema
 
 from . import connectors, model
-from .attrdoc import any_case
+from .attrdoc import _PLACEHOLDER_PATTERN, any_case, closed_set_pattern
 from .shapes import CACHE, ByKey
 
 
@@ -53,17 +54,75 @@ _ANNOTATIONS = (
 )
 
 
+#: A value flare-ls leaves to whoever fills it in (``${VAR}``, ``{{ }}``, ``<...>``): fine for any type.
+_PLACEHOLDER: dict[str, Any] = {"type": "string", "pattern": _PLACEHOLDER_PATTERN}
+
+
+def _or(prop: dict[str, Any], alternative: dict[str, Any]) -> dict[str, Any]:
+    """``prop`` or ``alternative``, with ``prop``'s annotations outside the ``anyOf`` so that editors
+    still show them."""
+    outer = {k: prop.pop(k) for k in _ANNOTATIONS if k in prop}
+    return {**outer, "anyOf": [prop, alternative]}
+
+
 def _allow_empty_optional_values(schema: dict[str, Any]) -> None:
     """An optional key left empty (``envs:`` with only comments under it) reads as null; Flare and
-    flare-ls treat it as absent, so the schema accepts null there too. Annotations stay outside the
-    ``anyOf`` so that editors still show them."""
+    flare-ls treat it as absent, so the schema accepts null there too, for keys matched by a pattern
+    (the options of a format, in any case) as well."""
     for definition in [schema, *schema.get("$defs", {}).values()]:
         required = set(definition.get("required", ()))
         for key, prop in definition.get("properties", {}).items():
-            if key in required:
-                continue
-            outer = {k: prop.pop(k) for k in _ANNOTATIONS if k in prop}
-            definition["properties"][key] = {**outer, "anyOf": [prop, {"type": "null"}]}
+            if key not in required:
+                definition["properties"][key] = _or(prop, {"type": "null"})
+        for key, prop in definition.get("patternProperties", {}).items():
+            if prop:  # ``{}`` (a prefix passed on) takes anything already
+                definition["patternProperties"][key] = _or(prop, {"type": "null"})
+
+
+def _subschemas(node: Any) -> Iterator[dict[str, Any]]:
+    """Every schema object under ``node``, outside ``not`` and ``if`` (where accepting more would
+    reject more)."""
+    if isinstance(node, dict):
+        yield node
+        for key, value in node.items():
+            if key not in ("not", "if"):
+                yield from _subschemas(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _subschemas(value)
+
+
+def _accept_placeholders(schema: dict[str, Any]) -> None:
+    """A boolean or a number may be written as a placeholder (``isStream: ${STREAM}``): flare-ls takes
+    one for any type."""
+    for node in list(_subschemas(schema)):
+        if node.get("type") in ("boolean", "integer", "number"):
+            inner = dict(node)
+            node.clear()
+            node.update(_or(inner, _PLACEHOLDER))
+
+
+def _loosen_tags(schema: dict[str, Any]) -> None:
+    """A tag (``type: workflow``, a function's or action's ``name``, a partition's ``type``) matches as
+    flare-ls matches it: in any letter case (only a warning there, FL107) or as a placeholder. A union of
+    tagged models (``functions``) takes any of them (a placeholder tag may suit several), or any object
+    whose tag is a placeholder or left empty; ``discriminator``, which would compare the tag exactly, goes."""
+    nodes = list(_subschemas(schema))
+    tags: set[str] = set()
+    for node in nodes:
+        discriminator = node.pop("discriminator", None)
+        if discriminator is not None and "oneOf" in node:
+            tag = discriminator["propertyName"]
+            tags.add(tag)
+            loose = {"type": "object", "properties": {tag: {"anyOf": [_PLACEHOLDER, {"type": "null"}]}}}
+            node["anyOf"] = [*node.pop("oneOf"), {**loose, "required": [tag]}]
+    for node in nodes:
+        value = node.get("const")
+        if not isinstance(value, str):
+            continue
+        del node["const"]
+        if "anyOf" not in node:  # the enum and its loose pattern are there already when attrdoc made them
+            node["anyOf"] = [{"const": value}, {"pattern": closed_set_pattern((value,))}]
 
 
 def _check_flare_specs_only(schema: dict[str, Any]) -> None:
@@ -150,6 +209,8 @@ def _options_by_format(schema: dict[str, Any]) -> None:
 def build_schema() -> dict[str, Any]:
     schema = model.Manifest.model_json_schema(by_alias=True, mode="validation", schema_generator=_Generator)
     _options_by_format(schema)
+    _loosen_tags(schema)
+    _accept_placeholders(schema)
     _allow_empty_optional_values(schema)
     _check_flare_specs_only(schema)
     return {
