@@ -227,20 +227,29 @@ class SchemaWalk:
         if not isinstance(tag, YScalar):
             self.wrong_type(tag, f"the name of a {shape.noun}")
             return
-        variant = shape.variants.get(tag.value.strip())
-        if variant is not None:
-            self.mapping(node, variant, spath)
-        elif tag.kind != "null" and not is_placeholder(tag.value):
-            value = tag.value.strip()
+        value = tag.value.strip()
+        variant = shape.variants.get(value)
+        if variant is None and tag.kind != "null" and not is_placeholder(tag.value):
             noun = shape.noun
             self.enum_value(
                 tag, tuple(shape.variants), None, False, True, f"the {noun}", f"`{value}` is not a Flare {noun}"
             )
+            # A name in another letter case (`Drop`) is only a warning (said just now): its parameters
+            # are still checked.
+            variant = next((v for name, v in shape.variants.items() if name.lower() == value.lower()), None)
+            if variant is not None:
+                self.mapping(node, variant, spath, judged=frozenset({shape.tag}))
+                return
+        if variant is not None:
+            self.mapping(node, variant, spath)
 
     # -- mappings -------------------------------------------------------------------------------
-    def mapping(self, node: YMap, shape: MapShape, spath: tuple[str, ...]) -> None:
+    def mapping(
+        self, node: YMap, shape: MapShape, spath: tuple[str, ...], judged: frozenset[str] = frozenset()
+    ) -> None:
+        """``judged``: keys whose values were judged already (a tag spelt in another case)."""
         fields = shape.fields
-        skip = self._skipped_keys(node) if shape.name == "JobSpec" else frozenset()
+        skip = (self._skipped_keys(node) if shape.name == "JobSpec" else frozenset()) | judged
         misplaced: list[tuple[YScalar, KeyPlace]] = []
         #: Fields given under a key spelt in another case (``stackspec``), read as meant, or misspelt
         #: (``colum``): reported once, as the unknown key, not also as missing.
