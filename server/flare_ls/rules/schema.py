@@ -442,11 +442,15 @@ class SchemaWalk:
             self.ctx.report(UNKNOWN_KEY, key, problem)
             return None
         distance = rank(name, [suggestion])[0][1]
+        # Safe only when the value is of the kind the suggested key takes: `column: a` renamed to
+        # `columns` (a list) would trade this finding for another.
+        value = present.get(name, (None, None))[1]
+        fits = value is None or _value_fits(value, shape.fields[suggestion].shape)
         self.ctx.report(
             UNKNOWN_KEY,
             key,
             f"{problem}; did you mean `{suggestion}`?",
-            fix=rename_key(key, suggestion, f"Rename to `{suggestion}`", safe=unique and distance <= 1),
+            fix=rename_key(key, suggestion, f"Rename to `{suggestion}`", safe=unique and distance <= 1 and fits),
         )
         return suggestion
 
@@ -738,3 +742,19 @@ def report_stacks(ctx: Context, walk: SchemaWalk, view: DocumentView) -> None:
             + (f"{doc.stacks_why}; " if doc.stacks_why else "")
             + f"the docs give it for {describe_stacks(stacks)}",
         )
+
+
+def _value_fits(value: YNode, shape: Shape) -> bool:
+    """Whether ``value`` is of the kind ``shape`` takes (a list, a mapping, a scalar of its kinds); True
+    when that cannot be told from the shape alone."""
+    if isinstance(shape, UnionShape):
+        return any(_value_fits(value, option) for option in shape.options)
+    if isinstance(shape, ListShape):
+        return isinstance(value, YSeq)
+    if isinstance(shape, MapShape):
+        return isinstance(value, YMap)
+    if isinstance(shape, ScalarShape):
+        return isinstance(value, YScalar) and (
+            value.kind == "null" or value.kind in shape.kinds or "str" in shape.kinds
+        )
+    return True
