@@ -8,6 +8,7 @@ models' fields (annotation, required-ness and :class:`AttrDoc`). The model stays
 from __future__ import annotations
 
 import hashlib
+import inspect
 import pickle
 import types
 import typing
@@ -281,7 +282,7 @@ def compile_model(model: Any) -> MapShape:
         name=model.__name__,
         open=issubclass(model, OpenSection),
         section=True,
-        doc=(model.__doc__ or "").strip(),
+        doc=inspect.cleandoc(model.__doc__ or ""),
         prefixes=getattr(model, "option_prefixes", ()),
         fold_case=getattr(model, "options_fold_case", False),
     )
