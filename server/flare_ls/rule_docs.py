@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 
@@ -18,7 +19,9 @@ def find(key: str) -> RuleInfo | None:
     return RULES.get(upper) or next((info for info in RULES.values() if info.name == key), None)
 
 
+@functools.cache
 def page(info: RuleInfo) -> str:
+    """The rule's page (read once: hover shows its first paragraph for every finding under the cursor)."""
     path = shipped("rules", f"{info.code}.md")
     if path is not None:
         return path.read_text(encoding="utf-8")
