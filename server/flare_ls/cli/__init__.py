@@ -35,6 +35,7 @@ from . import text as _text
 if TYPE_CHECKING:
     from argparse import Namespace
 
+    from ..config import ProjectConfig
     from ..sqlcache import FactsStore
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -71,10 +72,14 @@ _RULES = RuleChoice()
 
 def _config_for(path: Path, config_file: Path | None) -> Config:
     """The configuration for ``path`` (discovered, or the ``--config`` file), with the run's rule choice."""
+    return _RULES.apply(_project(path, config_file).config_for(path))
+
+
+def _project(path: Path, config_file: Path | None) -> ProjectConfig:
+    """The project configuration for ``path``: the ``--config`` file, else the one discovered."""
     from .. import config
 
-    project = config.load_file(config_file) if config_file is not None else config.load_for(path)
-    return _RULES.apply(project.config_for(path))
+    return config.load_file(config_file) if config_file is not None else config.load_for(path)
 
 
 #: ``--max-file-size`` of the current run, over every configuration's (a global, like ``_NO_CACHE``).
@@ -85,10 +90,7 @@ def _size_limit(path: Path, config_file: Path | None) -> int:
     """The largest file read for ``path``: ``--max-file-size``, else its configuration's ``max-file-size``."""
     if _MAX_FILE_SIZE is not None:
         return _MAX_FILE_SIZE
-    from .. import config
-
-    project = config.load_file(config_file) if config_file is not None else config.load_for(path)
-    return project.max_file_size
+    return _project(path, config_file).max_file_size
 
 
 def _check_one(item: tuple[Path, bool, Path | None]) -> tuple[Path, str | None, list[Finding]] | None:
