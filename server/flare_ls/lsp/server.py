@@ -163,12 +163,19 @@ class FlareServer(LanguageServer):
             return None
         text, version = current
         config = self.config_for(uri)
-        cached = self.analyses.get(uri)
-        if cached is not None and cached.version == version and cached.text == text and cached.config == config:
+        cached = self._cached(uri, text, version, config)
+        if cached is not None:
             return cached
         result = _compute(text, version, config)
         self.analyses[uri] = result
         return result
+
+    def _cached(self, uri: str, text: str, version: int | None, config: Config) -> Analysis | None:
+        """The analysis already done of exactly this version, text and configuration, if any."""
+        cached = self.analyses.get(uri)
+        if cached is not None and cached.version == version and cached.text == text and cached.config == config:
+            return cached
+        return None
 
     async def current_analysis(self, uri: str) -> Analysis | None:
         """:meth:`analysis`, in a thread for a big document; raises :class:`Superseded` when a newer
@@ -178,8 +185,8 @@ class FlareServer(LanguageServer):
             return self.analysis(uri)
         text, version = current
         config = self.config_for(uri)
-        cached = self.analyses.get(uri)
-        if cached is not None and cached.version == version and cached.text == text and cached.config == config:
+        cached = self._cached(uri, text, version, config)
+        if cached is not None:
             return cached
         token = (version, id(text), config)
         result = await self.worker.run(uri, token, lambda: _compute(text, version, config), prepare=sql.load)
