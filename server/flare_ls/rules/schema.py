@@ -256,9 +256,7 @@ class SchemaWalk:
         respelt: set[str] = set()
         family = self.family if self.family is not None and spath[: len(self.family.base)] == self.family.base else None
         for key, (key_node, value) in node.entries.items():
-            field = fields.get(key)
-            if field is None and shape.fold_case:
-                field = shape.folded.get(key.lower())  # Spark reads option names in any case
+            field = shape.lookup(key)  # in any case where Spark reads the option names so
             if field is None:
                 if key == "<<" or shape.passes(key):
                     continue  # a merge key (checked where the anchor was defined), or a passed-on prefix

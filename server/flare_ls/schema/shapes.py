@@ -186,15 +186,6 @@ class KeyedShape(Shape):
     def select(self, value: str | None) -> MapShape | None:
         return self.variants.get(value.strip().lower()) if value is not None else None
 
-    def owners_of(self, key: str, but: MapShape | None = None) -> list[str]:
-        """The values whose variant declares ``key`` (its case ignored where the variant ignores case),
-        other than ``but``'s."""
-        return [
-            value
-            for value, variant in self.variants.items()
-            if variant is not but and variant.lookup(key) is not None and not variant.passes(key)
-        ]
-
 
 _ANY = AnyShape()
 
