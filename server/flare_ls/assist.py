@@ -156,6 +156,17 @@ def _enclosing(lines: list[str], line: int, column: int, dash_owner: bool = Fals
     return path
 
 
+def _written(match: re.Match[str]) -> tuple[str, str]:
+    """The key a ``_KEY_LINE`` match names and the value written after it on its line, without quotes
+    or a trailing comment."""
+    return match.group("key").strip("'\""), match.string[match.end() :].split(" #")[0].strip().strip("'\"")
+
+
+def _unzip(parts: list[tuple[str, int, int]]) -> tuple[list[str], list[tuple[int, int]]]:
+    """The path of :func:`_enclosing` parts, and where each part is written."""
+    return [part for part, _, _ in parts], [(number, col) for _, number, col in parts]
+
+
 def _sibling_keys(lines: list[str], line: int, column: int, steps: tuple[int, ...] = (-1, 1)) -> dict[str, str]:
     """Keys already present in the mapping whose keys start at ``column`` around ``line``, each with the
     value written on its line (``""`` for a block). ``steps``: look above (-1) and below (1) the line."""
@@ -164,8 +175,8 @@ def _sibling_keys(lines: list[str], line: int, column: int, steps: tuple[int, ..
     def add(text: str) -> None:
         match = _KEY_LINE.match(text)
         if match:
-            value = text[match.end() :].split(" #")[0].strip().strip("'\"")
-            found[match.group("key").strip("'\"")] = value
+            key, value = _written(match)
+            found[key] = value
 
     for step in steps:
         number = line + step
@@ -257,10 +268,10 @@ def locate(lines: list[str], line: int, column: int) -> Place | None:
         partial = value.group("partial") or ""
         if body.endswith(":") and value.group("partial") is None:
             return None  # right after ``key:``: a space comes first
-        parts = _mapping_parts(lines, line, indent, key_col, bool(dash))
+        path, where = _unzip(_mapping_parts(lines, line, indent, key_col, bool(dash)))
         key = value.group("key").strip("'\"")
         return Place(
-            [part for part, _, _ in parts],
+            path,
             "value",
             line,
             partial,
@@ -269,14 +280,14 @@ def locate(lines: list[str], line: int, column: int) -> Place | None:
             key=key,
             indent=key_col,
             in_new_item=bool(dash),
-            where=[(number, col) for _, number, col in parts],
+            where=where,
         )
     if not _PARTIAL_KEY.match(body):
         return None
-    parts = _mapping_parts(lines, line, indent, key_col, bool(dash))
+    path, where = _unzip(_mapping_parts(lines, line, indent, key_col, bool(dash)))
     siblings = set() if dash else set(_sibling_keys(lines, line, key_col))
     return Place(
-        [part for part, _, _ in parts],
+        path,
         "key",
         line,
         body,
@@ -285,7 +296,7 @@ def locate(lines: list[str], line: int, column: int) -> Place | None:
         indent=key_col,
         in_new_item=bool(dash),
         siblings=siblings,
-        where=[(number, col) for _, number, col in parts],
+        where=where,
     )
 
 
@@ -338,8 +349,8 @@ def _line_tags(lines: list[str], path: list[str], where: list[tuple[int, int]]) 
             return None
         number, column = found
         first = _KEY_LINE.match(" " * column + lines[number].lstrip()[1:].lstrip())
-        if first is not None and first.group("key").strip("'\"") == tag:
-            return first.string[first.end() :].split(" #")[0].strip().strip("'\"") or None
+        if first is not None and (written := _written(first))[0] == tag:
+            return written[1] or None
         return _sibling_keys(lines, number, column, (1,)).get(tag) or None
 
     return tag_of
@@ -716,9 +727,7 @@ def hover(text: str, line: int, column: int, parsed: ParsedText | None = None) -
     key = match.group("key").strip("'\"")
     key_start, key_end = match.start("key"), match.end("key")
     dash = bool(match.group("dash"))
-    parts = _mapping_parts(lines, line, len(match.group("indent")), key_start, dash)
-    path = [part for part, _, _ in parts]
-    where = [(number, col) for _, number, col in parts]
+    path, where = _unzip(_mapping_parts(lines, line, len(match.group("indent")), key_start, dash))
     tag_of, choose = _line_tags(lines, path, where), _line_chooser(lines, where)
     fs = field_for(path, key, _tag_in_lines(lines, path, line, key_start, dash), tag_of, choose)
     if fs is None or fs.doc is None:
