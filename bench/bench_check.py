@@ -44,7 +44,7 @@ def make_tree(target: Path, files: int) -> list[Path]:
 
 def timed(command: list[str], repeat: int = 3, *, empty_cache: bool = False) -> tuple[float, int]:
     """Best wall time of ``command`` in seconds, and its exit code; ``empty_cache``: each run starts
-    with no SQL facts kept from earlier runs (``flare_ls.sqlcache``), as on a fresh CI machine."""
+    with no SQL facts kept from earlier runs (``flare_ls.sql.cache``), as on a fresh CI machine."""
     best, code = float("inf"), 0
     for _ in range(repeat):
         env = dict(os.environ)

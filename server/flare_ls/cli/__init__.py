@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from argparse import Namespace
 
     from ..config import ProjectConfig
-    from ..sqlcache import FactsStore
+    from ..sql.cache import FactsStore
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -178,14 +178,14 @@ _NO_CACHE = False
 
 
 def _facts_store() -> FactsStore | None:
-    """The SQL facts kept between runs (``sqlcache``), unless ``FLARE_LS_NO_CACHE`` is set."""
+    """The SQL facts kept between runs (``sql.cache``), unless ``FLARE_LS_NO_CACHE`` is set."""
     from .. import sql
 
     if _NO_CACHE or os.environ.get("FLARE_LS_NO_CACHE"):
         sql.STORE = None
         return None
     if sql.STORE is None:
-        from ..sqlcache import FactsStore, default_dir
+        from ..sql.cache import FactsStore, default_dir
 
         sql.STORE = FactsStore(default_dir())
     return sql.STORE

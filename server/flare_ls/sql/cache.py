@@ -9,7 +9,7 @@ The cache directory may come from somewhere else (a CI cache restored from anoth
 home), so its content is data, never code: a JSON file of plain values, each checked on load (types,
 offsets inside the query) before it becomes a :class:`~flare_ls.sql.SqlFacts`; a file that fails any
 check is ignored whole. The file's name carries the format version and a fingerprint of everything
-the facts depend on (flare-ls's version, the source of ``sql.py`` that extracts them, sqlglot's
+the facts depend on (flare-ls's version, the source of the ``sql`` package that extracts them, sqlglot's
 version), so a stale file is ignored, never trusted.
 
 The directory is used only when it is a real directory (not a symbolic link), owned by the user and
@@ -33,8 +33,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import __version__
-from .sql import ColumnUse, Operation, SqlFacts, SqlProblem, TableRead
+from .. import __version__
+from . import ColumnUse, Operation, SqlFacts, SqlProblem, TableRead
 
 #: Directory for the cache; default ``$XDG_CACHE_HOME/flare-ls`` (``~/.cache/flare-ls``).
 CACHE_ENV = "FLARE_LS_CACHE_DIR"
@@ -66,7 +66,8 @@ def default_dir() -> Path:
 def _fingerprint() -> str:
     """What the cached facts depend on, without importing sqlglot (finding it is enough)."""
     digest = hashlib.sha256(__version__.encode())
-    digest.update((Path(__file__).parent / "sql.py").read_bytes())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
     spec = importlib.util.find_spec("sqlglot")
     if spec is not None and spec.origin is not None:
         package = Path(spec.origin).parent

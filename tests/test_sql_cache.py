@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from flare_ls import cli, sql
-from flare_ls.sqlcache import FactsStore
+from flare_ls.sql.cache import FactsStore
 from golden import EXAMPLES
 
 MANIFEST = EXAMPLES / "seed" / "06-kafka-lakehouse-insights.yaml"
@@ -88,7 +88,7 @@ def test_parallel_workers_save_what_they_parsed(tmp_path: Path, monkeypatch) -> 
 # -- a cache directory that came from elsewhere is data, never code --------------------------------
 def _fingerprinted_names(cache: Path) -> list[str]:
     """The file name this version reads, and the name of the pickle earlier versions read."""
-    from flare_ls.sqlcache import _fingerprint
+    from flare_ls.sql.cache import _fingerprint
 
     return [FactsStore(cache).name, f"sql-facts-{_fingerprint()}.pickle"]
 
@@ -150,7 +150,7 @@ def test_the_cache_directory_and_file_are_private(tmp_path: Path) -> None:
 
 
 def test_facts_survive_the_json_round_trip() -> None:
-    from flare_ls.sqlcache import decode_facts, encode_facts
+    from flare_ls.sql.cache import decode_facts, encode_facts
 
     queries = [
         "SELECT key, value FROM kafka_in k JOIN other o ON k.id = o.id ORDER BY 1 LIMIT 3",
@@ -196,7 +196,7 @@ GOOD = {
     ids=lambda d: json.dumps(d)[-60:],
 )
 def test_a_malformed_entry_is_refused(document) -> None:
-    from flare_ls.sqlcache import Malformed, decode_document
+    from flare_ls.sql.cache import Malformed, decode_document
 
     assert decode_document(_document(GOOD))  # the unchanged entry is fine
     with pytest.raises(Malformed):

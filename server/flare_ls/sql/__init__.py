@@ -106,7 +106,7 @@ def incremental_keys(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(1), m.start(), m.end()) for m in INCREMENTAL_KEY.finditer(text)]
 
 
-#: Facts kept between runs (``sqlcache.FactsStore``), consulted before parsing; set by ``--check``.
+#: Facts kept between runs (``sql.cache.FactsStore``), consulted before parsing; set by ``--check``.
 STORE: Any = None
 
 
