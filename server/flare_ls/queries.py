@@ -14,8 +14,8 @@ from functools import cached_property
 from typing import TypeVar
 
 from .parsing.yamltree import ParsedText, Pos, YMap, YScalar, YSeq
+from .sql import CONDITION, SqlFacts, analyze_sql
 from .sql import PLACEHOLDER as WHOLE_PLACEHOLDER
-from .sql import SqlFacts, analyze_sql
 from .views import JobView, build_view, is_placeholder, mapping_items, named
 
 T = TypeVar("T")
@@ -42,7 +42,8 @@ class Query:
 
     @cached_property
     def facts(self) -> SqlFacts:
-        return analyze_sql(self.node.value, self.dialect)
+        # An action's condition is an expression, not a statement: Spark parses it as one.
+        return analyze_sql(self.node.value, CONDITION if self.kind == "condition" else self.dialect)
 
     @property
     def reads_views(self) -> bool:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any
 
+from . import grammar
+
 #: ``${VAR}`` and ``${{VAR}}`` (environment / CLI substitution), ``{{ name }}`` (templates),
 #: ``$|key|`` (incremental job keys).
 PLACEHOLDER = re.compile(r"\$\{\{?[^{}\n]*\}?\}|\{\{[^{}\n]*\}\}|\$\|[^|\n]*\|")
@@ -106,6 +108,10 @@ def incremental_keys(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(1), m.start(), m.end()) for m in INCREMENTAL_KEY.finditer(text)]
 
 
+#: The dialect name of a condition (an action's ``deleteWhere``): Spark SQL, an expression rather
+#: than a statement.
+CONDITION = "spark-condition"
+
 #: Facts kept between runs (``sql.cache.FactsStore``), consulted before parsing; set by ``--check``.
 STORE: Any = None
 
@@ -134,21 +140,103 @@ def _analyze_masked(text: str, dialect: str) -> SqlFacts:
 
     if not text.strip():
         return SqlFacts(parsed=False)
+    # Spark's verdict, where our grammar of Spark's queries models the text; sqlglot's otherwise.
+    spark = grammar.verdict(text, expression=dialect == CONDITION) if dialect in ("spark", CONDITION) else False
+    if isinstance(spark, grammar.SyntaxProblem):
+        return SqlFacts(False, SqlProblem(_spark_message(text, spark), spark.start, spark.end))
+    reader = "spark" if dialect == CONDITION else dialect
     try:
-        return _parsed_facts(text, _dialect(dialect))
+        return _parsed_facts(text, _dialect(reader))
     except TokenError as exc:
-        return SqlFacts(False, _token_problem(text, str(exc)))
+        return SqlFacts(False, None if spark is None else _token_problem(text, str(exc)))
     except ParseError as exc:
         # Our Spark dialect reads `window` as a function name (Spark's time windows); a query with a
         # named WINDOW clause needs sqlglot's stock reading of the word.
-        if dialect == "spark" and "window" in text.lower():
+        if reader == "spark" and "window" in text.lower():
             try:
                 return _parsed_facts(text, _dialect("spark-stock"))
             except Exception:  # noqa: BLE001 - the first reading's error is the one to report
                 pass
-        return SqlFacts(False, _parse_problem(text, exc))
+        # Spark parses what sqlglot does not (outside ANSI mode a keyword may be a name: `SELECT a,
+        # FROM t` is a column `FROM`): no facts, and no syntax error either.
+        return SqlFacts(False, None if spark is None else _parse_problem(text, exc))
     except Exception:  # noqa: BLE001 - sqlglot has bugs too: no facts rather than a crash
         return SqlFacts(parsed=False)
+
+
+def _spark_message(text: str, problem: grammar.SyntaxProblem) -> str:
+    """Spark's message, in the words it uses (`Syntax error at or near ','`), with the name of the
+    mistake where the tokens around it make it plain."""
+    message = problem.message
+    if not message.startswith("Syntax error at or near "):
+        return f"SQL syntax error: {message}"
+    shown = text[problem.start : problem.end]
+    before = text[: problem.start].rstrip()
+    if message == "Syntax error at or near end of input":
+        if text.count("(") > text.count(")"):
+            hint = ": a `)` is missing"
+        elif shown == ",":
+            hint = ": a list ends with a comma"
+        else:
+            hint = f": it stops after `{shown}`, before it is complete"
+        return "SQL syntax error at the end of the query" + hint
+    hint = ""
+    if ": " in message:  # the lexer's own detail (`the string is never closed`)
+        hint = ": " + message.split(": ", 1)[1]
+    elif shown == "," and (before.endswith(",") or before.endswith("(") or _ends_with_word(before, "SELECT")):
+        hint = ": an item is missing before this comma"
+    elif shown in _OPERATORS and (before.endswith(tuple(_OPERATORS)) or before.endswith("(")):
+        hint = f": an operand is missing before `{shown}`"
+    elif shown == ")" and before.endswith(","):
+        hint = ": a list ends with a comma"
+    elif shown == ")" and before.endswith("("):
+        hint = ": the parentheses hold nothing"
+    elif shown in ("(", ")") and text.count("(") != text.count(")"):
+        hint = ": the parentheses do not match"
+    elif re.fullmatch(r"[A-Za-z_]\w*", shown) and (keyword := _misspelt_keyword(shown)) is not None:
+        hint = f"; did you mean `{keyword}`?"
+    return f"SQL syntax error at or near `{shown}`{hint}"
+
+
+_OPERATORS = ("=", "==", "<>", "!=", "<", "<=", ">", ">=", "<=>", "+", "*", "/", "%", "||", "&", "|", "^")
+
+#: Keywords an author misspells (`SELEC`, `FRM`, `GROPU BY`): a near miss of one is named.
+_KEYWORDS = (
+    "SELECT",
+    "FROM",
+    "WHERE",
+    "GROUP",
+    "ORDER",
+    "HAVING",
+    "JOIN",
+    "UNION",
+    "LIMIT",
+    "DISTINCT",
+    "CASE",
+    "WHEN",
+    "THEN",
+    "ELSE",
+    "END",
+    "CAST",
+    "INNER",
+    "LEFT",
+    "RIGHT",
+    "OUTER",
+    "WITH",
+)
+
+
+def _misspelt_keyword(word: str) -> str | None:
+    from ..suggest import best
+
+    if word.upper() in _KEYWORDS:
+        return None
+    suggestion, unique = best(word.upper(), list(_KEYWORDS))
+    return suggestion if unique else None
+
+
+def _ends_with_word(text: str, word: str) -> bool:
+    return re.search(rf"(?i)\b{word}$", text) is not None
 
 
 def _parsed_facts(text: str, reader: Any) -> SqlFacts:
