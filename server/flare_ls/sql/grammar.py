@@ -889,7 +889,9 @@ def verdict(text: str, *, expression: bool = False) -> SyntaxProblem | None | bo
         return False
     if len(tokens) in ends:
         return _builder_problem(text, tokens)
-    return _problem_at(text, tokens, recogniser.furthest)
+    # The longest parse stops before a token nothing expects ("extra input"): that token, unless a
+    # rule got further before failing.
+    return _problem_at(text, tokens, max([recogniser.furthest, *ends]))
 
 
 def _problem_at(text: str, tokens: list[Token], index: int) -> SyntaxProblem:
