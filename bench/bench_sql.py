@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,8 +29,9 @@ from bench_analyze import CORPUS, best_ms, generated  # noqa: E402
 from flare_ls import sql  # noqa: E402
 from flare_ls.analyze import analyze  # noqa: E402
 from flare_ls.parsing.yamltree import YMap, parse  # noqa: E402
-from flare_ls.queries import job_queries  # noqa: E402
+from flare_ls.queries import Query, job_queries  # noqa: E402
 from flare_ls.rules import base  # noqa: E402
+from flare_ls.sql import grammar  # noqa: E402
 from flare_ls.views import build_view  # noqa: E402
 
 ALL_CHECKS = list(base.CHECKS)
@@ -110,6 +113,38 @@ def main() -> None:
         f"an edit inside one step re-parses {inside}"
     )
     print(f"goal: unchanged steps are not re-parsed: {'met' if outside == 0 and inside == 1 else 'NOT met'}")
+
+    # What Spark's grammar check (sql/grammar.py, FL401's verdict) costs beside sqlglot's parse.
+    texts = sorted({q.node.value for path in files for q in queries_of(path.read_text(encoding="utf-8"))})
+    sqlglot_us = per_query_us(lambda t: sql._parsed_facts(t, sql._dialect("spark")), texts, repeat)
+    grammar_us = per_query_us(grammar.verdict, texts, repeat)
+    print(
+        f"per query, {len(texts)} queries (mean of each one's best of {repeat}): sqlglot parse {sqlglot_us:.0f} us, "
+        f"Spark grammar check {grammar_us:.0f} us (+{grammar_us / sqlglot_us:.0%} on a cache miss)"
+    )
+
+
+def queries_of(text: str) -> list[Query]:
+    found: list[Query] = []
+    for document in parse(text).documents:
+        if isinstance(document.root, YMap):
+            found += [q for job in build_view(document.root).jobs for q in job_queries(job) if q.dialect == "spark"]
+    return found
+
+
+def per_query_us(function: Callable[[str], object], texts: list[str], repeat: int) -> float:
+    best = []
+    for text in texts:
+        runs = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            try:
+                function(text)
+            except Exception:  # noqa: BLE001 - a query sqlglot rejects costs its parse all the same
+                pass
+            runs.append(time.perf_counter() - start)
+        best.append(min(runs))
+    return statistics.mean(best) * 1e6
 
 
 if __name__ == "__main__":

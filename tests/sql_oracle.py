@@ -17,7 +17,7 @@ from pathlib import Path
 
 from flare_ls.parsing.yamltree import YMap, parse
 from flare_ls.queries import job_queries
-from flare_ls.sql import analyze_sql, mask_placeholders
+from flare_ls.sql import CONDITION, SqlProblem, analyze_sql, mask_placeholders
 from flare_ls.views import build_view
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,11 +162,15 @@ def mutations(queries: Iterable[SqlText], count: int = MUTATIONS, seed: int = SE
     return list(found.values())
 
 
+def _error(query: SqlText) -> SqlProblem | None:
+    return analyze_sql(query.text, CONDITION if query.kind == "expression" else "spark").error
+
+
 def flare_ls_parses(query: SqlText) -> bool:
     """FL401's verdict: False when flare-ls reports a syntax error."""
-    return analyze_sql(query.text).error is None
+    return _error(query) is None
 
 
 def flare_ls_message(query: SqlText) -> str:
-    error = analyze_sql(query.text).error
+    error = _error(query)
     return error.message if error is not None else ""

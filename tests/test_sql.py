@@ -4,6 +4,8 @@ and the cache that keeps an unchanged query from being parsed again."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flare_ls import sql
 from flare_ls.analyze import analyze
@@ -188,3 +190,59 @@ def test_a_condition_is_judged_as_an_expression() -> None:
     assert analyze_sql("day < '2024-01-01' AND region = 'eu'", CONDITION).error is None
     error = analyze_sql("day < AND region = 'eu'", CONDITION).error
     assert error is not None and error.message == "SQL syntax error at or near `=`"  # `day < AND` aliased `region`
+
+
+SQL_ALPHABET = st.sampled_from(
+    [
+        "SELECT",
+        "FROM",
+        "WHERE",
+        "GROUP",
+        "BY",
+        "AS",
+        "JOIN",
+        "ON",
+        "(",
+        ")",
+        ",",
+        "'",
+        "`",
+        "a",
+        "t",
+        "1",
+        "=",
+        "*",
+        ".",
+        "CAST",
+        "INTERVAL",
+        "'1 day'",
+        "--",
+        "/*",
+        "*/",
+        "\n",
+        " ",
+        ";",
+        "é",
+        "->",
+        "[",
+        "]",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SQL_ALPHABET, max_size=40).map(" ".join))
+def test_spark_grammar_gives_a_verdict_on_any_text(text: str) -> None:
+    from flare_ls.sql import grammar
+
+    verdict = grammar.verdict(text)
+    assert verdict is None or verdict is False or isinstance(verdict, grammar.SyntaxProblem)
+    if isinstance(verdict, grammar.SyntaxProblem):
+        assert 0 <= verdict.start <= verdict.end <= len(text)
+
+
+def test_spark_grammar_gives_up_on_deep_nesting_rather_than_crash() -> None:
+    from flare_ls.sql import grammar
+
+    deep = "SELECT " + "(" * 5000 + "1" + ")" * 5000
+    assert grammar.verdict(deep) is False  # too deep to decide: sqlglot's verdict stands

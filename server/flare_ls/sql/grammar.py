@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 #: Keywords that may not be a table alias (``strictNonReserved``); every other keyword may be a name.
 STRICT_NON_RESERVED = frozenset(
@@ -166,34 +166,45 @@ class _TooComplex(Exception):
     """The recogniser gave up (a text too deeply nested or too ambiguous to decide cheaply)."""
 
 
-def _rule(method: F) -> F:
-    """Memoise a rule by position (and its other arguments), so every alternative is tried once."""
-    name = method.__name__
+def _rule(method: F | None = None, *, led_by: tuple[str, ...] = ()) -> Any:
+    """Memoise a rule by position, so every alternative is tried once at each token. ``led_by``: the
+    keywords the rule must start with, checked before any work (most rules fail at most tokens)."""
 
-    def wrapper(self: _Recogniser, i: int, *args: object) -> Ends:
-        key = (name, i, *args)
-        found = self.memo.get(key)
-        if found is None:
-            self.steps += 1
-            if self.steps > self.budget:
-                raise _TooComplex
-            self.memo[key] = _NONE  # a left-recursive re-entry finds nothing (the grammar has none)
-            found = method(self, i, *args)
-            self.memo[key] = found
-        return found
+    def decorate(method: F) -> F:
+        name = method.__name__
+        first = frozenset(led_by)
 
-    return wrapper  # type: ignore[return-value]
+        def wrapper(self: _Recogniser, i: int) -> Ends:
+            if first and not (i < self.n and self.t[i].kind == "word" and self.t[i].text in first):
+                return self._miss(i)
+            table = self.memo.get(name)
+            if table is None:
+                table = self.memo[name] = {}
+            found = table.get(i)
+            if found is None:
+                self.steps += 1
+                if self.steps > self.budget:
+                    raise _TooComplex
+                table[i] = _NONE  # a left-recursive re-entry finds nothing (the grammar has none)
+                found = table[i] = method(self, i)
+            return found
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate(method) if method is not None else decorate
 
 
 class _Recogniser:
     def __init__(self, tokens: list[Token]) -> None:
         self.t = tokens
         self.n = len(tokens)
-        self.memo: dict[tuple[object, ...], Ends] = {}
+        self.memo: dict[str, dict[int, Ends]] = {}
         #: The furthest token any rule expected something at: where Spark reports the error.
         self.furthest = 0
         self.steps = 0
         self.budget = 200_000
+        #: Lambdas (`x -> x + 1`) are tried only in a text that has an arrow.
+        self.has_arrow = any(t.kind == "op" and t.text == "->" for t in tokens)
 
     # -- terminals --------------------------------------------------------------------------------
 
@@ -307,7 +318,7 @@ class _Recogniser:
         ends |= self.then(self.opt(frozenset((i,)), self.ctes), self.insert)
         return ends
 
-    @_rule
+    @_rule(led_by=("INSERT",))
     def insert(self, i: int) -> Ends:
         after = self.then(self.kw(i, "INSERT"), lambda j: self.kw(j, "INTO", "OVERWRITE"))
         after = self.then(self.opt(after, lambda j: self.kw(j, "TABLE")), self.multipart)
@@ -325,7 +336,7 @@ class _Recogniser:
 
         return self.parens(i, lambda j: self.listed(j, prop))
 
-    @_rule
+    @_rule(led_by=("PARTITION",))
     def partition_spec(self, i: int) -> Ends:
         def item(j: int) -> Ends:
             return self.opt(self.identifier(j), lambda k: self.then(self.op(k, "="), self.constant))
@@ -339,7 +350,7 @@ class _Recogniser:
         start = self.opt(frozenset((i,)), self.ctes)
         return self.then(self.then(start, self.query_term), self.query_organization)
 
-    @_rule
+    @_rule(led_by=("WITH",))
     def ctes(self, i: int) -> Ends:
         def named_query(j: int) -> Ends:
             after = self.opt(self.capturing_identifier(j), self.identifier_list)
@@ -376,7 +387,7 @@ class _Recogniser:
         after = self.opt(after, lambda j: self.then(self.kw(j, "HAVING"), self.boolean))
         return self.opt(after, self.window_clause)
 
-    @_rule
+    @_rule(led_by=("FROM",))
     def from_statement(self, i: int) -> Ends:
         def body(j: int) -> Ends:
             return self.then(self.select_tail(self.select_clause(j)), self.query_organization)
@@ -409,7 +420,7 @@ class _Recogniser:
     def relation_extension(self, i: int) -> Ends:
         return self.join(i) | self.pivot(i) | self.unpivot(i)
 
-    @_rule
+    @_rule(led_by=("NATURAL", "INNER", "CROSS", "LEFT", "RIGHT", "FULL", "JOIN", "SEMI", "ANTI"))
     def join(self, i: int) -> Ends:
         natural = self.kw(i, "NATURAL")
         typed = self.then(self.opt(frozenset((i,)) | natural, self.join_type), lambda j: self.kw(j, "JOIN"))
@@ -437,7 +448,7 @@ class _Recogniser:
         ends |= self.inline_table(i)
         return ends
 
-    @_rule
+    @_rule(led_by=("FOR", "VERSION", "TIMESTAMP", "SYSTEM_VERSION", "SYSTEM_TIME"))
     def temporal(self, i: int) -> Ends:
         after = self.opt(
             self.kw(i, "FOR"), lambda j: self.kw(j, "SYSTEM_VERSION", "VERSION", "SYSTEM_TIME", "TIMESTAMP")
@@ -448,7 +459,7 @@ class _Recogniser:
         after = self.then(after, lambda j: self.kw(j, "OF"))
         return self.then(after, self.value)
 
-    @_rule
+    @_rule(led_by=("TABLESAMPLE",))
     def sample(self, i: int) -> Ends:
         def method(j: int) -> Ends:
             ends = self.then(self.expression(j), lambda k: self.kw(k, "PERCENT", "ROWS"))
@@ -475,12 +486,12 @@ class _Recogniser:
         named = self.then(self.opt(frozenset((i,)), lambda j: self.kw(j, "AS")), self.strict_identifier)
         return frozenset((i,)) | self.opt(named, self.identifier_list)
 
-    @_rule
+    @_rule(led_by=("VALUES",))
     def inline_table(self, i: int) -> Ends:
         rows = self.then(self.kw(i, "VALUES"), lambda j: self.listed(j, self.expression))
         return self.then(rows, self.table_alias)
 
-    @_rule
+    @_rule(led_by=("LATERAL",))
     def lateral_view(self, i: int) -> Ends:
         after = self.then(self.kw(i, "LATERAL"), lambda j: self.kw(j, "VIEW"))
         after = self.opt(after, lambda j: self.kw(j, "OUTER"))
@@ -490,7 +501,7 @@ class _Recogniser:
         columns = self.then(self.opt(named, lambda j: self.kw(j, "AS")), lambda j: self.listed(j, self.identifier))
         return named | columns
 
-    @_rule
+    @_rule(led_by=("PIVOT",))
     def pivot(self, i: int) -> Ends:
         def value(j: int) -> Ends:
             return self.opt(
@@ -507,7 +518,7 @@ class _Recogniser:
 
         return self.then(self.kw(i, "PIVOT"), lambda j: self.parens(j, body))
 
-    @_rule
+    @_rule(led_by=("UNPIVOT",))
     def unpivot(self, i: int) -> Ends:
         def body(j: int) -> Ends:
             after = self.then(self.identifier(j) | self.identifier_list(j), lambda k: self.kw(k, "FOR"))
@@ -526,7 +537,7 @@ class _Recogniser:
         after = self.opt(after, lambda j: self.then(self.kw(j, "INCLUDE", "EXCLUDE"), lambda k: self.kw(k, "NULLS")))
         return self.then(self.then(after, lambda j: self.parens(j, body)), self.table_alias)
 
-    @_rule
+    @_rule(led_by=("GROUP",))
     def aggregation(self, i: int) -> Ends:
         after = self.then(self.kw(i, "GROUP"), lambda j: self.kw(j, "BY"))
 
@@ -549,7 +560,7 @@ class _Recogniser:
     def grouping_set(self, i: int) -> Ends:
         return self.expression(i) | self.parens(i, lambda j: frozenset((j,)) | self.listed(j, self.expression))
 
-    @_rule
+    @_rule(led_by=("WINDOW",))
     def window_clause(self, i: int) -> Ends:
         def named_window(j: int) -> Ends:
             after = self.then(self.capturing_identifier(j), lambda k: self.kw(k, "AS"))
@@ -559,6 +570,9 @@ class _Recogniser:
 
     @_rule
     def query_organization(self, i: int) -> Ends:
+        if not self.word_is(i, "ORDER", "CLUSTER", "DISTRIBUTE", "SORT", "WINDOW", "LIMIT", "OFFSET"):
+            self._miss(i)
+            return frozenset((i,))
         after = self.opt(frozenset((i,)), lambda j: self.by(j, ("ORDER",), self.sort_item))
         after = self.opt(after, lambda j: self.by(j, ("CLUSTER",), self.expression))
         after = self.opt(after, lambda j: self.by(j, ("DISTRIBUTE",), self.expression))
@@ -594,7 +608,7 @@ class _Recogniser:
         ends |= self.then(self.kw(i, "EXISTS"), lambda j: self.parens(j, self.query))
         return ends | self.opt(self.value(i), self.predicate)
 
-    @_rule
+    @_rule(led_by=("NOT", "BETWEEN", "IN", "RLIKE", "REGEXP", "LIKE", "ILIKE", "IS"))
     def predicate(self, i: int) -> Ends:
         negated = self.opt(frozenset((i,)), lambda j: self.kw(j, "NOT"))
         between = self.then(self.then(negated, lambda j: self.kw(j, "BETWEEN")), self.value)
@@ -653,10 +667,12 @@ class _Recogniser:
 
     @_rule
     def lambda_(self, i: int) -> Ends:
+        if not self.has_arrow:
+            return _NONE
         params = self.identifier(i) | self.parens(i, lambda j: self.listed(j, self.identifier))
         return self.then(self.then(params, lambda j: self.op(j, "->")), self.expression)
 
-    @_rule
+    @_rule(led_by=("CASE",))
     def case(self, i: int) -> Ends:
         start = self.kw(i, "CASE")
         start = start | self.then(start, self.expression)
@@ -730,17 +746,17 @@ class _Recogniser:
             return self._miss(i)
         return self.parens(i + 1, inner)
 
-    @_rule
+    @_rule(led_by=("WITHIN",))
     def within_group(self, i: int) -> Ends:
         after = self.then(self.kw(i, "WITHIN"), lambda j: self.kw(j, "GROUP"))
         return self.then(after, lambda j: self.parens(j, lambda k: self.by(k, ("ORDER",), self.sort_item)))
 
-    @_rule
+    @_rule(led_by=("FILTER",))
     def filter_clause(self, i: int) -> Ends:
         inner = lambda j: self.then(self.kw(j, "WHERE"), self.boolean)  # noqa: E731
         return self.then(self.kw(i, "FILTER"), lambda j: self.parens(j, inner))
 
-    @_rule
+    @_rule(led_by=("OVER",))
     def over(self, i: int) -> Ends:
         return self.then(self.kw(i, "OVER"), self.window_spec)
 
@@ -780,7 +796,7 @@ class _Recogniser:
 
         return self.capturing_identifier(i) | self.parens(i, inner)
 
-    @_rule
+    @_rule(led_by=("RANGE", "ROWS"))
     def window_frame(self, i: int) -> Ends:
         start = self.kw(i, "RANGE", "ROWS")
         between = self.then(self.then(start, lambda j: self.kw(j, "BETWEEN")), self.frame_bound)
@@ -809,7 +825,7 @@ class _Recogniser:
         ends |= self.op(i, "?") | self.then(self.op(i, ":"), self.identifier)
         return ends
 
-    @_rule
+    @_rule(led_by=("INTERVAL",))
     def interval(self, i: int) -> Ends:
         start = self.kw(i, "INTERVAL")
 
