@@ -26,6 +26,10 @@ from typing import Any, TypeVar
 STRICT_NON_RESERVED = frozenset(
     "ANTI CROSS EXCEPT FULL INNER INTERSECT JOIN LATERAL LEFT MINUS NATURAL ON RIGHT SEMI SETMINUS UNION USING".split()
 )
+#: Keywords that are never meant as a name, though Spark takes them as one where a name fits: a
+#: parse that needs one of them as a name (`SELECT a, FROM t`) is a mistake Spark finds only when it
+#: runs the query and finds no column `FROM`.
+CLAUSE_KEYWORDS = frozenset("SELECT FROM WHERE HAVING JOIN ON UNION AS AND OR WHEN THEN ELSE CASE DISTINCT BY".split())
 #: Statements whose grammar is not modelled here: sqlglot's verdict stands for them.
 OTHER_STATEMENTS = frozenset(
     "ADD ALTER ANALYZE CLEAR COMMENT COMMIT CREATE DELETE DESC DESCRIBE DROP EXPLAIN EXPORT GRANT IMPORT "
@@ -195,8 +199,10 @@ def _rule(method: F | None = None, *, led_by: tuple[str, ...] = ()) -> Any:
 
 
 class _Recogniser:
-    def __init__(self, tokens: list[Token]) -> None:
+    def __init__(self, tokens: list[Token], *, reserved: bool = False) -> None:
         self.t = tokens
+        #: Whether the clause keywords are kept from being names, as no author means them to be.
+        self.reserved = reserved
         self.n = len(tokens)
         self.memo: dict[str, dict[int, Ends]] = {}
         #: The furthest token any rule expected something at: where Spark reports the error.
@@ -272,6 +278,8 @@ class _Recogniser:
     def identifier(self, i: int) -> Ends:
         """Any word or back-quoted name: outside ANSI mode every keyword may be a name."""
         if i < self.n and self.t[i].kind in ("word", "quoted"):
+            if self.reserved and self.t[i].kind == "word" and self.t[i].text in CLAUSE_KEYWORDS:
+                return self._miss(i)
             return frozenset((i + 1,))
         return self._miss(i)
 
@@ -992,3 +1000,30 @@ def _valid_date(year: str | None, month: str | None, day: str | None) -> bool:
 
 def _leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def keyword_read_as_name(text: str, *, expression: bool = False) -> Token | None:
+    """The clause keyword Spark reads as a name in a text it parses only that way (`FROM` in `SELECT a,
+    FROM t`, a column `FROM` aliased `t`), or None. Call it on a text :func:`verdict` accepts."""
+    try:
+        tokens = tokenize(text)
+    except _Unlexable:
+        return None
+    while tokens and tokens[-1].kind == "op" and tokens[-1].text == ";" and not expression:
+        tokens.pop()
+    if not tokens or (tokens[0].kind == "word" and tokens[0].text in OTHER_STATEMENTS):
+        return None
+    recogniser = _Recogniser(tokens, reserved=True)
+    try:
+        ends = recogniser.named_expression(0) if expression else recogniser.statement(0)
+    except (_TooComplex, RecursionError):
+        return None
+    if len(tokens) in ends:
+        return None
+    stop = max([recogniser.furthest, *ends])
+    # The parse with keywords kept as keywords stops at the keyword, or just after it (at the end, or
+    # at the `,` of `FROM, t`).
+    for index in (stop, stop - 1):
+        if 0 <= index < len(tokens) and tokens[index].kind == "word" and tokens[index].text in CLAUSE_KEYWORDS:
+            return tokens[index]
+    return None
