@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -76,10 +77,22 @@ workflow:
 {action}"""
 
 
+@pytest.fixture(autouse=True)
+def _keep_cli_options(monkeypatch) -> None:
+    """``cli.main`` leaves its run's options in globals of ``flare_ls.cli`` (for forked workers to see):
+    put them back after each test, or ``--no-cache`` here would turn the cache off for later tests."""
+    for name in ("_NO_CACHE", "_MAX_FILE_SIZE", "_RULES"):
+        monkeypatch.setattr(cli, name, getattr(cli, name))
+
+
 @pytest.fixture(scope="module")
-def spark_parser() -> spark_sql.SparkParser:
-    """The process's Spark parser, started once for the module; every ``--spark-sql`` run here reuses it."""
-    return spark_sql.shared_parser()
+def spark_parser() -> Iterator[spark_sql.SparkParser]:
+    """The process's Spark parser, started once for the module (every ``--spark-sql`` run here reuses
+    it) and stopped after it, rather than keeping a JVM for the rest of the session."""
+    parser = spark_sql.shared_parser()
+    yield parser
+    parser.close()
+    spark_sql._SHARED = None
 
 
 def check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[dict[str, object]]]:
