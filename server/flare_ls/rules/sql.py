@@ -1,7 +1,9 @@
 """SQL rules: the queries of a job's steps, inputs and assertions, checked against the job they live in.
 
 Every rule here reads :class:`~flare_ls.sql.SqlFacts` (cached by SQL text) and reports at the exact
-characters inside the YAML scalar, through :meth:`~flare_ls.rules.base.Context.report_in`.
+characters inside the YAML scalar, through :meth:`~flare_ls.rules.base.Context.report_in`. FL401 alone
+may take another parser's verdict on Spark SQL (``sql.judged_syntax``: Spark's own, with ``flare-ls
+check --spark-sql``).
 """
 
 from __future__ import annotations
