@@ -6,6 +6,7 @@
 #
 # - Debian packages: chromium (driven headless by playwright-core) and what code-server's npm install
 #   builds with (libkrb5-dev, pkg-config, build-essential, python3) or uses in place of a download (ripgrep);
+#   openjdk-17-jre-headless when there is no `java`, for Spark's SQL parser (`check --spark-sql`);
 #   `apt-get update` runs only when one is missing;
 # - code-server (VS Code in the browser), playwright-core and yaml-language-server, from the npm registry, into a cache directory
 #   outside the repository: ${FLARE_LS_EDITOR_CACHE:-$HOME/.cache/flare-ls-editors};
@@ -37,6 +38,9 @@ start=$(date +%s)
 # -- Debian packages ---------------------------------------------------------------------------------
 # (fonts-liberation: chromium only recommends it; python3: node-gyp builds code-server's native modules.)
 packages=(chromium fonts-liberation libkrb5-dev pkg-config ripgrep build-essential python3)
+# A Java runtime for Spark's own SQL parser (`flare-ls check --spark-sql`, tests/test_cli_spark.py), unless
+# one is already on the PATH.
+command -v java >/dev/null || packages+=(openjdk-17-jre-headless)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -46,9 +50,11 @@ if ((${#missing[@]})); then
   if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
   log "apt-get install ${missing[*]}"
   $SUDO apt-get update -q
+  # openjdk's postinst links its man pages into this directory, which slim images lack.
+  $SUDO mkdir -p /usr/share/man/man1
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi
-for tool in node npm /usr/bin/chromium rg; do
+for tool in node npm /usr/bin/chromium rg java; do
   command -v "$tool" >/dev/null || { log "missing $tool"; exit 1; }
 done
 node_major=$(node -p 'process.versions.node.split(".")[0]')

@@ -19,6 +19,8 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -153,7 +155,12 @@ def collect(paths: list[Path], jobs: int = 0, config_file: Path | None = None, w
 def _check_all(
     items: list[tuple[Path, bool, Path | None]], workers: int, store: FactsStore | None
 ) -> list[tuple[Path, str | None, list[Finding]] | None]:
-    if workers > 1 and len(items) >= PARALLEL_FROM:
+    from .. import sql
+
+    # With --spark-sql the files are checked in this process: its one JVM answers Spark's verdicts, where
+    # a JVM per worker would cost seconds and hundreds of MB each (and a forked worker cannot share
+    # the parent's connection to it). The JVM answers one query at a time anyway.
+    if workers > 1 and len(items) >= PARALLEL_FROM and sql.SPARK_JUDGE is None:
         import multiprocessing
 
         context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
@@ -171,6 +178,23 @@ def _check_all(
     if store is not None:
         store.save()
     return done
+
+
+@contextmanager
+def spark_sql_syntax() -> Iterator[None]:
+    """``--spark-sql``: within the block, FL401 takes Spark's own parser's verdict on Spark SQL
+    (``sql.SPARK_JUDGE``) instead of sqlglot's; the other SQL rules and the facts cached on disk stay
+    sqlglot's. The process's JVM is started once (``sql.spark.shared_parser``), so a ``--watch`` session
+    keeps it. Raises ``sql.spark.SparkUnavailable`` when pyspark or Java is missing or the JVM fails."""
+    from .. import sql
+    from ..sql.spark import SparkJudge, shared_parser
+
+    previous = sql.SPARK_JUDGE
+    sql.SPARK_JUDGE = SparkJudge(shared_parser())
+    try:
+        yield
+    finally:
+        sql.SPARK_JUDGE = previous
 
 
 #: ``--no-cache`` of the current run (a global, so that forked workers see it too).

@@ -157,6 +157,12 @@ def _add_check_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="neither read nor write the SQL facts kept between runs (also: FLARE_LS_NO_CACHE=1)",
     )
+    run.add_argument(
+        "--spark-sql",
+        action="store_true",
+        help="FL401 takes the verdict of Spark 3.5's own SQL parser on Spark SQL instead of flare-ls's "
+        "(needs the flare-ls[spark] extra and Java; starts a JVM, a few seconds; checks in one process)",
+    )
 
 
 def _add_server_options(parser: argparse.ArgumentParser) -> None:
@@ -388,8 +394,21 @@ def _check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             if out not in (sys.stdout, sys.stderr):
                 out.close()
 
-    if args.watch:
-        from .watch import watch
+    def run() -> int:
+        if args.watch:
+            from .watch import watch
 
-        return watch(once, paths, walk, args.config)
-    return once()
+            return watch(once, paths, walk, args.config)
+        return once()
+
+    if not args.spark_sql:
+        return run()
+    from ..sql.spark import SPARK_LINE, SparkUnavailable
+
+    try:
+        with cli.spark_sql_syntax():
+            return run()
+    except SparkUnavailable as exc:
+        reason = (str(exc).strip().splitlines() or ["Spark's parser did not start"])[0]
+        sys.stderr.write(f"flare-ls: --spark-sql needs pyspark {SPARK_LINE} and a Java runtime: {reason}\n")
+        return EXIT_USAGE

@@ -1,7 +1,9 @@
 """SQL rules: the queries of a job's steps, inputs and assertions, checked against the job they live in.
 
 Every rule here reads :class:`~flare_ls.sql.SqlFacts` (cached by SQL text) and reports at the exact
-characters inside the YAML scalar, through :meth:`~flare_ls.rules.base.Context.report_in`.
+characters inside the YAML scalar, through :meth:`~flare_ls.rules.base.Context.report_in`. FL401 alone
+may take another parser's verdict on Spark SQL (``sql.judged_syntax``: Spark's own, with ``flare-ls
+check --spark-sql``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ..queries import (
     memo,
     names_unknowable,
 )
-from ..sql import incremental_keys
+from ..sql import SyntaxVerdict, incremental_keys, judged_syntax
 from ..suggest import best
 from ..views import JobView, mapping_items, named
 from .base import Context, rule
@@ -31,11 +33,17 @@ from .streaming import KAFKA_FORMATS, MICRO_BATCH_FREE, trigger_mode
 )
 def sql_syntax_error(job: JobView, ctx: Context) -> None:
     for query in job_queries(job):
-        error = query.facts.error
+        # `flare-ls check --spark-sql`: Spark's own parser judges Spark SQL. Otherwise the facts' verdict
+        # (Spark's grammar as sql/grammar.py models it, sqlglot for the statements it does not model).
+        verdict = judged_syntax(query.node.value, query.dialect, expression=query.kind == "condition")
+        if verdict is None:
+            dialect = "Trino (Minerva)" if query.dialect == "trino" else "Spark"
+            verdict = SyntaxVerdict(query.facts.error, f"{dialect} SQL")
+        error = verdict.problem
         if error is None:
             continue
-        dialect = "Trino (Minerva)" if query.dialect == "trino" else "Spark"
-        ctx.report_in(sql_syntax_error, query.node, error.start, error.end, f"{error.message} ({dialect} SQL)")
+        message = f"{error.message} ({verdict.judged_by})"
+        ctx.report_in(sql_syntax_error, query.node, error.start, error.end, message)
 
 
 def _later_steps(job: JobView, query: Query) -> dict[str, YScalar]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from . import grammar
 
@@ -131,6 +131,41 @@ def analyze_sql(text: str, dialect: str = "spark") -> SqlFacts:
     # A table named by a placeholder (``FROM ${TABLE}``) is filled in later: not a view to check.
     reads = tuple(r for r in facts.reads if not any(s < r.end and r.start < e for s, e in spans))
     return replace(facts, reads=reads)
+
+
+class SyntaxJudge(Protocol):
+    """A parser whose verdict on Spark SQL's syntax FL401 reports instead of the facts' own (our model
+    of Spark's grammar): Spark's own (``sql.spark.SparkJudge``), for ``flare-ls check --spark-sql``."""
+
+    #: Who judged, said after each message in parentheses ("Spark SQL, judged by Spark 3.5's parser").
+    label: str
+
+    def problem(self, text: str, *, expression: bool) -> SqlProblem | None:
+        """Why ``text`` does not parse (None when it does); ``expression``: a condition, not a statement."""
+        ...
+
+
+#: The judge of Spark SQL's syntax for FL401, set by ``flare-ls check --spark-sql`` for its run. None
+#: (always, in the language server): ``SqlFacts.error`` is the verdict. Only FL401 asks the judge;
+#: every other SQL rule, and the facts ``STORE`` keeps on disk, stay the facts'.
+SPARK_JUDGE: SyntaxJudge | None = None
+
+
+@dataclass(frozen=True)
+class SyntaxVerdict:
+    """A judge's verdict on one SQL text: the problem (None: it parses) and who judged, for the message."""
+
+    problem: SqlProblem | None
+    judged_by: str
+
+
+def judged_syntax(text: str, dialect: str = "spark", *, expression: bool = False) -> SyntaxVerdict | None:
+    """``SPARK_JUDGE``'s verdict on a Spark SQL text (placeholders masked first, as for sqlglot, so its
+    offsets hold); None when no judge is set or the text is not Spark SQL: the facts' verdict stands."""
+    judge = SPARK_JUDGE
+    if judge is None or dialect != "spark":
+        return None
+    return SyntaxVerdict(judge.problem(mask_placeholders(text)[0], expression=expression), judge.label)
 
 
 @lru_cache(maxsize=2048)

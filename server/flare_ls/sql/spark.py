@@ -12,6 +12,7 @@ Needs ``pyspark`` (the ``flare-ls[spark]`` extra, Spark 3.5 as Flare runs it) an
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
@@ -19,6 +20,8 @@ import subprocess
 import threading
 from dataclasses import dataclass
 from typing import Any
+
+from . import SqlProblem
 
 #: The Spark line Flare 7 runs, and so the one whose parser is the judge.
 SPARK_LINE = "3.5"
@@ -100,6 +103,64 @@ class SparkParser:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+_SHARED: SparkParser | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_parser() -> SparkParser:
+    """The process's one SparkParser, started on first use and closed when the process exits: a JVM
+    takes seconds to start, so a ``--watch`` session (or a test module) starts it once.
+    Raises SparkUnavailable."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = SparkParser()
+            atexit.register(_SHARED.close)
+        return _SHARED
+
+
+class SparkJudge:
+    """Spark's verdicts as FL401's problems (a ``flare_ls.sql.SyntaxJudge``), for ``flare-ls check
+    --spark-sql``. Each text is judged once per judge: the same query in many manifests costs one call
+    into the JVM (about 1.5 ms each)."""
+
+    label = f"Spark SQL, judged by Spark {SPARK_LINE}'s parser"
+
+    def __init__(self, parser: SparkParser) -> None:
+        self._parser = parser
+        self._judged: dict[tuple[str, bool], SqlProblem | None] = {}
+
+    def problem(self, text: str, *, expression: bool) -> SqlProblem | None:
+        key = (text, expression)
+        if key not in self._judged:
+            self._judged[key] = problem_of(text, self._parser.verdict(text, expression=expression))
+        return self._judged[key]
+
+
+def problem_of(text: str, verdict: SparkVerdict) -> SqlProblem | None:
+    """Spark's verdict as a problem at the token it stopped at (None when it parsed); its message is
+    Spark's own, with error class (``[PARSE_SYNTAX_ERROR] Syntax error at or near ','``)."""
+    if verdict.parsed:
+        return None
+    start = min(max(verdict.offset, 0), len(text))
+    return SqlProblem(verdict.message.rstrip("."), start, _token_end(text, start))
+
+
+#: One Spark SQL token from where it starts: a word or number, a quoted string or identifier (to its
+#: closing quote, or the end of the text when it has none), an operator of two or three characters, or
+#: any other single character.
+_TOKEN = re.compile(
+    r"""[A-Za-z0-9_]+|'(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|`[^`]*`?|<=>|[<>!=]=|<>|\|\||<<|>>|->|::|.""", re.S
+)
+
+
+def _token_end(text: str, start: int) -> int:
+    """Where the token that starts at ``start`` ends; ``start`` itself at the end of the text (Spark
+    stopped at the end of the input: nothing to underline but the place)."""
+    match = _TOKEN.match(text, start)
+    return match.end() if match is not None else start
 
 
 def _verdict_of(text: str, error: Any) -> SparkVerdict:
