@@ -1,10 +1,11 @@
 """Column names in a query's text (sql/columns.py): the result's columns as Spark names them, and the
-``alias.column`` references whose alias is a plain view of the same SELECT."""
+``alias.column`` references whose alias is a plain view of the same SELECT; and FL409 over a job."""
 
 from __future__ import annotations
 
 import pytest
 
+from flare_ls.analyze import analyze
 from flare_ls.sql import analyze_sql
 
 
@@ -111,3 +112,68 @@ def test_references_are_qualified_columns_of_plain_views_in_their_own_select() -
 )
 def test_references_through_anything_but_a_plain_view_are_left_out(text: str) -> None:
     assert [ref for ref in _refs(text) if ref[0] != "v"] == []  # `v.id` is the one kept
+
+
+# -- FL409 over a job: what makes a view's columns known ---------------------------------------------
+JOB = """\
+version: v1
+name: columns
+type: workflow
+workflow:
+  dag:
+    - name: columns-job
+      spec:
+        stack: flare:7.0
+        compute: runnable-default
+        stackSpec:
+          job:
+            inputs:
+              - name: events
+                dataset: dataos://kafkadepot:none/events?acl=rw
+                format: kafkajson
+                isStream: false
+{input_extra}            steps:
+              - sequence:
+                  - name: first
+                    sql: {first}
+{step_extra}                  - name: second
+                    sql: {second}
+            outputs:
+              - name: second
+                dataset: dataos://lakehouse:retail/second?acl=rw
+                format: Iceberg
+"""
+
+
+def _unknown_columns(first: str, second: str, input_extra: str = "", step_extra: str = "") -> list[str]:
+    text = JOB.format(first=first, second=second, input_extra=input_extra, step_extra=step_extra)
+    return [f.message for f in analyze(text) if f.code == "FL409"]
+
+
+def test_kafka_headers_are_listed_with_include_headers_and_never_reported() -> None:
+    (message,) = _unknown_columns("SELECT e.headers, e.vaule FROM events e", "SELECT * FROM first")
+    assert "did you mean `value`?" in message and "`headers`" not in message
+    options = "                options:\n                  includeHeaders: true\n"
+    (message,) = _unknown_columns("SELECT e.headers, e.vaule FROM events e", "SELECT * FROM first", options)
+    assert message.endswith("`timestampType`, `headers`)")
+
+
+def test_a_kafka_input_that_declares_a_schema_has_unknown_columns() -> None:
+    assert _unknown_columns("SELECT e.vaule FROM events e", "SELECT * FROM first")
+    schema = "                schemaPath: dataos://thirdparty01:schemas/events.avsc\n"
+    assert _unknown_columns("SELECT e.vaule FROM events e", "SELECT * FROM first", schema) == []
+
+
+def test_a_step_with_functions_has_unknown_columns() -> None:
+    second = "SELECT f.value_text FROM first f"
+    assert _unknown_columns("SELECT e.key, CAST(e.value AS STRING) AS text FROM events e", second)
+    functions = "                    functions:\n                      - name: rename_all\n"
+    functions += "                        columns:\n                          text: value_text\n"
+    assert _unknown_columns("SELECT e.key, CAST(e.value AS STRING) AS text FROM events e", second, "", functions) == []
+
+
+def test_a_backquoted_reference_may_read_an_unaliased_expressions_name() -> None:
+    first = "SELECT upper(e.topic), e.key FROM events e"
+    assert _unknown_columns(first, "SELECT f.`upper(topic)` FROM first f") == []  # Spark's name for it
+    (message,) = _unknown_columns(first, "SELECT f.upper FROM first f")
+    assert message == ("`f.upper` is not a column of step `first` (its columns: `key`, expressions without an alias)")
