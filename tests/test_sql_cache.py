@@ -155,17 +155,22 @@ def test_facts_survive_the_json_round_trip() -> None:
     queries = [
         "SELECT key, value FROM kafka_in k JOIN other o ON k.id = o.id ORDER BY 1 LIMIT 3",
         "SELECT count(DISTINCT a), * FROM t GROUP BY b",
+        "SELECT *, upper(o.name), o.`total sum` AS t FROM orders o UNION SELECT 1, 2, 3",
+        "SELECT * FROM (SELECT 1 AS a) s",
         "SELECT FROM WHERE",
         "",
     ]
     for query in queries:
         facts = sql._analyze_masked(query, "spark")
         assert decode_facts(json.loads(json.dumps(encode_facts(facts))), len(query)) == facts
-    assert any(sql._analyze_masked(q, "spark").binary_columns for q in queries)
+    every = [sql._analyze_masked(q, "spark") for q in queries]
+    assert any(f.binary_columns for f in every) and any(f.column_refs for f in every)
+    kinds = {c.kind for f in every for c in f.result_columns or ()}
+    assert kinds == {"named", "unnamed", "star"} and any(f.parsed and f.result_columns is None for f in every)
 
 
 def _document(facts: dict) -> dict:
-    return {"format": "flare-ls-sql-facts", "version": 1, "entries": [["SELECT a FROM t", "spark", facts]]}
+    return {"format": "flare-ls-sql-facts", "version": 2, "entries": [["SELECT a FROM t", "spark", facts]]}
 
 
 GOOD = {
@@ -175,6 +180,8 @@ GOOD = {
     "operations": [],
     "binary_columns": [],
     "passes_through": [],
+    "result_columns": [["named", "a", [], 7, 8]],
+    "column_refs": [],
 }
 
 
@@ -182,7 +189,7 @@ GOOD = {
     "document",
     [
         [],
-        {"format": "flare-ls-sql-facts", "version": 2, "entries": []},
+        {"format": "flare-ls-sql-facts", "version": 1, "entries": []},  # the layout before column facts
         _document({**GOOD, "reads": [["t", 14, 99]]}),  # an offset past the query's end
         _document({**GOOD, "reads": [["t", -1, 15]]}),
         _document({**GOOD, "reads": [["t", True, 15]]}),  # a bool is not an offset
@@ -191,7 +198,17 @@ GOOD = {
         _document({**GOOD, "extra": 1}),
         _document({**GOOD, "passes_through": [None]}),
         _document({**GOOD, "error": ["m", 0, 1, 2]}),
-        {"format": "flare-ls-sql-facts", "version": 1, "entries": [[1, "spark", GOOD]]},
+        _document({**GOOD, "result_columns": [["named", "a", [], 7, 99]]}),
+        _document({**GOOD, "result_columns": [["column", "a", [], 7, 8]]}),  # not a kind of result column
+        _document({**GOOD, "result_columns": [[["named"], "a", [], 7, 8]]}),
+        _document({**GOOD, "result_columns": [["star", "", ["t", 1], 7, 8]]}),
+        _document({**GOOD, "result_columns": "a"}),
+        _document({**GOOD, "column_refs": [["t", "t", "a", 7, 8, False]]}),
+        _document({**GOOD, "column_refs": [["t", "t", "a", 7, 8, 0, ["t"]]]}),
+        _document({**GOOD, "column_refs": [["t", None, "a", 7, 8, False, ["t"]]]}),
+        _document({**GOOD, "column_refs": [["t", "t", "a", 9, 8, False, ["t"]]]}),
+        _document({k: v for k, v in GOOD.items() if k != "column_refs"}),  # a file of the layout before
+        {"format": "flare-ls-sql-facts", "version": 2, "entries": [[1, "spark", GOOD]]},
     ],
     ids=lambda d: json.dumps(d)[-60:],
 )

@@ -7,9 +7,9 @@ from pytest_lsp import LanguageClient
 
 from flare_ls.findings import TextEdit
 from flare_ls.fixes import apply_edits
-from golden import EXAMPLES
+from golden import EXAMPLES, FIXTURES
 
-from .conftest import diagnostics, open_document, uri_for
+from .conftest import diagnostics, open_document, units, uri_for
 
 KAFKA = (EXAMPLES / "seed" / "06-kafka-lakehouse-insights.yaml").read_text(encoding="utf-8")
 PROCESSING = (EXAMPLES / "seed" / "03-processing-time.yaml").read_text(encoding="utf-8")
@@ -166,6 +166,24 @@ async def test_quick_fixes_fix_all_and_disable(client: LanguageClient) -> None:
     (fix_all,) = everything
     assert fix_all.kind == types.CodeActionKind.SourceFixAll
     assert apply(KAFKA, fix_all.edit.changes[uri]) == fixed  # the only safe fix here is the typo
+
+
+async def test_an_unknown_column_after_an_emoji_is_found_and_fixed_in_the_clients_units(client: LanguageClient) -> None:
+    text = (FIXTURES / "unknown-column" / "non-ascii-before-the-column.yaml").read_text(encoding="utf-8")
+    uri = uri_for("menu.yaml")
+    open_document(client, uri, text)
+    (column,) = [d for d in await diagnostics(client, uri, 1) if d.code == "FL409"]
+    line = text.splitlines()[20]
+    assert "🍮" in line  # before the column, on its line: two UTF-16 units, four UTF-8 bytes
+    start = units(client, line[: line.index("d.prise") + 2])
+    assert column.range == types.Range(start=types.Position(20, start), end=types.Position(20, start + 5))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=doc(uri), range=column.range, context=types.CodeActionContext(diagnostics=[column])
+        )
+    )
+    fix = next(a for a in actions if a.title == "Read column `price` (check the result)")  # an unsafe fix
+    assert [(e.range, e.new_text) for e in fix.edit.changes[uri]] == [(column.range, "price")]
 
 
 async def test_a_fix_that_does_not_hold_is_not_offered(client: LanguageClient) -> None:

@@ -162,14 +162,19 @@ def unused_view(job: JobView, ctx: Context) -> None:
             )
 
 
+def _reads_kafka(item: YMap) -> bool:
+    """An input of Spark's Kafka source: `format` kafkajson, kafkaavro or kafka (any case), or a
+    legacy `inputType: kafka`."""
+    return (item.text("format") or item.text("inputType") or "").strip().lower() in KAFKA_FORMATS
+
+
 def _binary_views(job: JobView) -> dict[str, str]:
     """Views holding Kafka's binary `key` and `value` (lower-cased), each with its Kafka input: the
     Kafka inputs, and the steps that pass one on with `SELECT *` (the seed's own pattern keeps `*`
     beside its casts, so the raw columns travel on)."""
     found: dict[str, str] = {}
     for item in job.inputs:
-        form = (item.text("format") or item.text("inputType") or "").strip().lower()
-        if form in KAFKA_FORMATS and (node := named(item)) is not None:
+        if _reads_kafka(item) and (node := named(item)) is not None:
             found[node.value.lower()] = node.value
     if found:
         for query in sorted((q for q in job_queries(job) if q.kind == "step"), key=lambda q: q.step):
@@ -401,3 +406,146 @@ def unused_incremental_key(job: JobView, ctx: Context) -> None:
                     "`state` entry uses it",
                     tags=("unnecessary",),
                 )
+
+
+#: The columns of Spark's Kafka source; `headers` joins them when the input sets `includeHeaders`.
+KAFKA_COLUMNS = ("key", "value", "topic", "partition", "offset", "timestamp", "timestampType")
+#: Keys by which an input declares a schema: Flare may then decode a Kafka payload into its fields.
+_SCHEMA_KEYS = ("schemaPath", "schemaString", "schemaSubject", "schemaType")
+#: Keys of a step that make its view something other than its SQL's result: custom code, SQL kept in
+#: another file, or Flare functions run on the result (`drop`, `rename_all`, `parse_as_json`, ...).
+_REWRITING_KEYS = ("functions", "sqlFile", "classpath")
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The columns of a view, as far as its definition tells.
+
+    ``names`` in order (Spark matches them without case); ``unnamed`` when some are expressions without
+    an alias, which Spark names after their text (`upper(name)`): only a backquoted reference can read
+    those; ``tolerated`` (lower-cased) names are never reported although they are not listed.
+    """
+
+    names: tuple[str, ...]
+    unnamed: bool = False
+    tolerated: frozenset[str] = frozenset()
+
+    def has(self, name: str) -> bool:
+        folded = name.lower()
+        return folded in self.tolerated or any(known.lower() == folded for known in self.names)
+
+    def listing(self) -> str:
+        shown = [f"`{name}`" for name in self.names[:12]]
+        if len(self.names) > 12:
+            shown.append(f"{len(self.names) - 12} more")
+        if self.unnamed:
+            shown.append("expressions without an alias")
+        return ", ".join(shown)
+
+
+@dataclass(frozen=True)
+class _KnownView:
+    """A view whose columns are known, and how a message names it ("step `orders_clean`")."""
+
+    label: str
+    columns: _Columns
+
+
+def _kafka_columns(item: YMap) -> _Columns | None:
+    """The columns of a Kafka input: Spark's Kafka source, unless the input declares a schema."""
+    if not _reads_kafka(item) or any(key in item.entries for key in _SCHEMA_KEYS):
+        return None
+    legacy = item.get("kafka")  # `inputType: kafka` with `kafka: {schemaRegistryUrl: ...}`
+    if isinstance(legacy, YMap) and any(key.lower().startswith("schema") for key in legacy.entries):
+        return None
+    options = item.get("options")
+    flag = options.scalar("includeHeaders") if isinstance(options, YMap) else None
+    if flag is not None and flag.as_bool is True:
+        return _Columns(KAFKA_COLUMNS + ("headers",))
+    # Without `includeHeaders` Spark has no `headers` column, but Flare may set the option itself.
+    return _Columns(KAFKA_COLUMNS, tolerated=frozenset({"headers"}))
+
+
+def _step_columns(query: Query | None, views: dict[str, _KnownView | None]) -> _Columns | None:
+    """The columns of a step's view: its SQL's result columns, each `*` expanded with the columns of
+    the views it reads (``views``: the inputs and earlier steps); None when any is unknown."""
+    if query is None or any(key in query.owner.entries for key in _REWRITING_KEYS):
+        return None
+    result = query.facts.result_columns
+    if result is None:
+        return None
+    names: dict[str, str] = {}  # by lower-cased name, as first spelt
+    unnamed = False
+    tolerated: set[str] = set()
+    for column in result:
+        if column.kind == "named":
+            names.setdefault(column.name.lower(), column.name)
+        elif column.kind == "unnamed":
+            unnamed = True
+        for view in column.views:  # a star's
+            known = views.get(view)
+            if known is None:
+                return None
+            for name in known.columns.names:
+                names.setdefault(name.lower(), name)
+            unnamed |= known.columns.unnamed
+            tolerated |= known.columns.tolerated
+    return _Columns(tuple(names.values()), unnamed, frozenset(tolerated - set(names)))
+
+
+@rule(
+    "FL409",
+    "unknown-column",
+    Severity.ERROR,
+    "SQL reads `alias.column` from a step or Kafka input whose columns are known and do not include it",
+    relational=True,
+)
+def unknown_column(job: JobView, ctx: Context) -> None:
+    if names_unknowable(job):
+        return
+    views: dict[str, _KnownView | None] = {}
+    for item in job.inputs:
+        if (node := named(item)) is not None:
+            columns = _kafka_columns(item)
+            views[node.value.lower()] = None if columns is None else _KnownView(f"Kafka input `{node.value}`", columns)
+    queries = job_queries(job)
+    steps = {query.step: query for query in queries if query.kind == "step"}
+    # Step by step: a step reads the views defined before it (a name defined again replaces the view).
+    for index, step in enumerate(job.sequence):
+        query = steps.get(index)
+        if query is not None:
+            _check_references(query, views, ctx)
+        if (node := named(step)) is not None:
+            columns = _step_columns(query, views)
+            views[node.value.lower()] = None if columns is None else _KnownView(f"step `{node.value}`", columns)
+    for query in queries:
+        if query.kind in ("assertion", "condition"):
+            _check_references(query, views, ctx)
+
+
+def _check_references(query: Query, views: dict[str, _KnownView | None], ctx: Context) -> None:
+    for ref in query.facts.column_refs:
+        known = views.get(ref.view)
+        if known is None or known.columns.has(ref.name):
+            continue
+        if ref.quoted and known.columns.unnamed:
+            continue  # `t.`upper(name)`` may be the name Spark gave an unaliased expression
+        if any((other := views.get(view)) is not None and other.columns.has(ref.qualifier) for view in ref.views):
+            continue  # Spark reads `o.amount` as field `amount` of a struct column `o` when there is one
+        names = known.columns.names
+        suggestion, unique = best(ref.name, names)
+        hint = f"; did you mean `{suggestion}`?" if suggestion is not None else ""
+        fix = None
+        if suggestion is not None and unique:
+            text = suggestion.replace("`", "``") if ref.quoted else sql_identifier(suggestion)
+            edit = ctx.locate.replacement(query.node, ref.start, ref.end, text)
+            fix = Fix(f"Read column `{suggestion}`", (edit,), safe=False) if edit is not None else None
+        ctx.report_in(
+            unknown_column,
+            query.node,
+            ref.start,
+            ref.end,
+            f"`{ref.qualifier}.{ref.name}` is not a column of {known.label}{hint} "
+            f"(its columns: {known.columns.listing()})",
+            fix=fix,
+        )

@@ -74,6 +74,42 @@ class ColumnUse:
 
 
 @dataclass(frozen=True)
+class ResultColumn:
+    """An item of the SELECT list whose rows are the query's result, by the name Spark gives its column.
+
+    ``kind`` is "named" (``name`` is the column's name: an alias, a column, a cast column), "unnamed" (an
+    expression without an alias, which Spark names after its text, such as `upper(name)`: no plain
+    identifier matches it), or "star" (``*`` or ``t.*``: every column of ``views``, lower-cased, in
+    order). ``start``/``end`` are the characters of the name or the star; an unnamed item has none (0, 0).
+    """
+
+    kind: str
+    name: str
+    views: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ColumnRef:
+    """A qualified column, ``alias.column`` (or ``alias.column.field``), whose qualifier names a plain
+    table read in the FROM or a JOIN of its own SELECT.
+
+    ``view`` is that table (lower-cased); ``start``/``end`` are the column name's characters (inside
+    its backquotes when ``quoted``); ``views`` are all the plain tables that SELECT reads, since Spark
+    also reads ``alias.column`` as a struct column ``alias`` with a field ``column``.
+    """
+
+    view: str
+    qualifier: str
+    name: str
+    start: int
+    end: int
+    quoted: bool
+    views: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SqlFacts:
     #: False when the text could not be parsed (``error`` says why) or sqlglot failed on it.
     parsed: bool
@@ -84,6 +120,9 @@ class SqlFacts:
     #: Tables (lower-cased) whose every column the query's result passes on through `*` or `t.*`: a
     #: step selecting `*` from a Kafka input still holds its binary `key` and `value`.
     passes_through: tuple[str, ...] = ()
+    #: The result's columns (``sql.columns``), or None when the text cannot tell them.
+    result_columns: tuple[ResultColumn, ...] | None = None
+    column_refs: tuple[ColumnRef, ...] = ()
 
 
 def mask_placeholders(text: str) -> tuple[str, list[tuple[int, int]]]:
@@ -126,11 +165,28 @@ def analyze_sql(text: str, dialect: str = "spark") -> SqlFacts:
         if facts is None:
             facts = _analyze_masked(masked, dialect)
             STORE.put((masked, dialect), facts)
-    if not spans or not facts.reads:
+    if not spans or not facts.parsed:
         return facts
-    # A table named by a placeholder (``FROM ${TABLE}``) is filled in later: not a view to check.
-    reads = tuple(r for r in facts.reads if not any(s < r.end and r.start < e for s, e in spans))
-    return replace(facts, reads=reads)
+    return _without_placeholders(facts, spans)
+
+
+def _without_placeholders(facts: SqlFacts, spans: list[tuple[int, int]]) -> SqlFacts:
+    """``facts`` less what a placeholder stands for, since it is filled in later: a table it names
+    (``FROM ${TABLE}``) is not a view to check, nor a column it names; a result column it names
+    (``SELECT ${COLUMNS}``, ``AS ${NAME}``) leaves the result's columns unknown."""
+
+    def masked(start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in spans)
+
+    result = facts.result_columns
+    if result is not None and any(c.kind != "unnamed" and masked(c.start, c.end) for c in result):
+        result = None
+    return replace(
+        facts,
+        reads=tuple(r for r in facts.reads if not masked(r.start, r.end)),
+        result_columns=result,
+        column_refs=tuple(r for r in facts.column_refs if not masked(r.start, r.end)),
+    )
 
 
 class SyntaxJudge(Protocol):
@@ -375,6 +431,8 @@ def _facts(text: str, tokens: list[Any], statements: list[Any]) -> SqlFacts:
     from sqlglot import exp
     from sqlglot.tokens import TokenType
 
+    from .columns import column_references, result_columns
+
     reads: list[TableRead] = []
     operations: list[Operation] = []
     columns: list[ColumnUse] = []
@@ -405,7 +463,16 @@ def _facts(text: str, tokens: list[Any], statements: list[Any]) -> SqlFacts:
     operations += _keyword_operations(tokens, TokenType)
     operations.sort(key=lambda o: o.start)
     reads.sort(key=lambda r: r.start)
-    return SqlFacts(True, None, tuple(reads), tuple(operations), tuple(columns), tuple(dict.fromkeys(passed)))
+    return SqlFacts(
+        True,
+        None,
+        tuple(reads),
+        tuple(operations),
+        tuple(columns),
+        tuple(dict.fromkeys(passed)),
+        result_columns(statements, exp),
+        tuple(column_references(statements, exp)),
+    )
 
 
 def _result_selects(node: Any, exp: Any) -> list[Any]:

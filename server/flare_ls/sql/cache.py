@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import __version__
-from . import ColumnUse, Operation, SqlFacts, SqlProblem, TableRead
+from . import ColumnRef, ColumnUse, Operation, ResultColumn, SqlFacts, SqlProblem, TableRead
 
 #: Directory for the cache; default ``$XDG_CACHE_HOME/flare-ls`` (``~/.cache/flare-ls``).
 CACHE_ENV = "FLARE_LS_CACHE_DIR"
@@ -43,7 +43,7 @@ MAX_ENTRIES = 20_000
 #: A larger file is not read (20,000 entries take about 10 MB; the rest would be someone else's).
 MAX_FILE_BYTES = 64 * 1024 * 1024
 #: The layout of the JSON file; a file of another version is ignored.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 FORMAT_NAME = "flare-ls-sql-facts"
 
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -248,6 +248,12 @@ def encode_facts(facts: SqlFacts) -> dict[str, Any]:
             [c.name, c.qualifier, c.start, c.end, [list(s) for s in c.sources], c.bare] for c in facts.binary_columns
         ],
         "passes_through": list(facts.passes_through),
+        "result_columns": None
+        if facts.result_columns is None
+        else [[c.kind, c.name, list(c.views), c.start, c.end] for c in facts.result_columns],
+        "column_refs": [
+            [r.view, r.qualifier, r.name, r.start, r.end, r.quoted, list(r.views)] for r in facts.column_refs
+        ],
     }
 
 
@@ -307,6 +313,19 @@ def decode_facts(value: Any, length: int) -> SqlFacts:
         qualifier = None if qualifier is None else _str(qualifier)
         return ColumnUse(_str(name), qualifier, *offsets(start, end), _each(sources, source), _bool(bare))
 
+    def result_column(item: Any) -> ResultColumn:
+        kind, name, views, start, end = _fields(item, 5)
+        if _str(kind) not in _RESULT_KINDS:
+            raise Malformed("not a kind of result column")
+        return ResultColumn(kind, _str(name), _each(views, _str), *offsets(start, end))
+
+    def column_ref(item: Any) -> ColumnRef:
+        view, qualifier, name, start, end, quoted, views = _fields(item, 7)
+        return ColumnRef(
+            _str(view), _str(qualifier), _str(name), *offsets(start, end), _bool(quoted), _each(views, _str)
+        )
+
+    result = value["result_columns"]
     error = value["error"]
     return SqlFacts(
         parsed=_bool(value["parsed"]),
@@ -315,10 +334,22 @@ def decode_facts(value: Any, length: int) -> SqlFacts:
         operations=_each(value["operations"], operation),
         binary_columns=_each(value["binary_columns"], column),
         passes_through=_each(value["passes_through"], _str),
+        result_columns=None if result is None else _each(result, result_column),
+        column_refs=_each(value["column_refs"], column_ref),
     )
 
 
-_FACT_KEYS = {"parsed", "error", "reads", "operations", "binary_columns", "passes_through"}
+_FACT_KEYS = {
+    "parsed",
+    "error",
+    "reads",
+    "operations",
+    "binary_columns",
+    "passes_through",
+    "result_columns",
+    "column_refs",
+}
+_RESULT_KINDS = {"named", "unnamed", "star"}
 
 
 def _list(value: Any) -> list[Any]:
