@@ -81,6 +81,9 @@ def main() -> None:
             print(f"{name} ({len(queries)}):")
             matrix("sqlglot alone (0.2)", truth, [sqlglot_parses(q) for q in queries])
             matrix("flare-ls now", truth, [sql_oracle.flare_ls_parses(q) for q in queries])
+            parsed = [q for t, q in zip(truth, queries, strict=True) if t]
+            named = sum(sql_oracle.keyword_name(q) is not None for q in parsed)
+            print(f"    of the {len(parsed)} Spark parses, FL410 (a clause keyword read as a name) flags {named}")
     texts = [q.text for q in real if q.kind == "statement"]
     sqlglot_us = per_query_us(lambda t: sqlglot_parses(sql_oracle.SqlText(t, "statement", "")), texts)
     grammar_us = per_query_us(grammar.verdict, texts)

@@ -166,6 +166,11 @@ def _error(query: SqlText) -> SqlProblem | None:
     return analyze_sql(query.text, CONDITION if query.kind == "expression" else "spark").error
 
 
+def keyword_name(query: SqlText) -> SqlProblem | None:
+    """FL410's finding: a clause keyword Spark reads as a name in a text it parses."""
+    return analyze_sql(query.text, CONDITION if query.kind == "expression" else "spark").keyword_name
+
+
 def flare_ls_parses(query: SqlText) -> bool:
     """FL401's verdict: False when flare-ls reports a syntax error."""
     return _error(query) is None

@@ -158,6 +158,7 @@ def test_facts_survive_the_json_round_trip() -> None:
         "SELECT *, upper(o.name), o.`total sum` AS t FROM orders o UNION SELECT 1, 2, 3",
         "SELECT * FROM (SELECT 1 AS a) s",
         "SELECT FROM WHERE",
+        "SELECT id, name, FROM input",
         "",
     ]
     for query in queries:
@@ -165,6 +166,7 @@ def test_facts_survive_the_json_round_trip() -> None:
         assert decode_facts(json.loads(json.dumps(encode_facts(facts))), len(query)) == facts
     every = [sql._analyze_masked(q, "spark") for q in queries]
     assert any(f.binary_columns for f in every) and any(f.column_refs for f in every)
+    assert any(f.keyword_name for f in every)
     kinds = {c.kind for f in every for c in f.result_columns or ()}
     assert kinds == {"named", "unnamed", "star"} and any(f.parsed and f.result_columns is None for f in every)
 
@@ -182,6 +184,7 @@ GOOD = {
     "passes_through": [],
     "result_columns": [["named", "a", [], 7, 8]],
     "column_refs": [],
+    "keyword_name": None,
 }
 
 
@@ -208,6 +211,8 @@ GOOD = {
         _document({**GOOD, "column_refs": [["t", None, "a", 7, 8, False, ["t"]]]}),
         _document({**GOOD, "column_refs": [["t", "t", "a", 9, 8, False, ["t"]]]}),
         _document({k: v for k, v in GOOD.items() if k != "column_refs"}),  # a file of the layout before
+        _document({**GOOD, "keyword_name": ["FROM", 7, 99]}),
+        _document({**GOOD, "keyword_name": "FROM"}),
         {"format": "flare-ls-sql-facts", "version": 2, "entries": [[1, "spark", GOOD]]},
     ],
     ids=lambda d: json.dumps(d)[-60:],

@@ -46,6 +46,41 @@ def sql_syntax_error(job: JobView, ctx: Context) -> None:
         ctx.report_in(sql_syntax_error, query.node, error.start, error.end, message)
 
 
+@rule(
+    "FL410",
+    "keyword-read-as-name",
+    Severity.ERROR,
+    "Spark parses the SQL only by reading a clause keyword (`FROM`, `WHERE`, ...) as a column or table name",
+)
+def keyword_read_as_name(job: JobView, ctx: Context) -> None:
+    for query in job_queries(job):
+        keyword = query.facts.keyword_name
+        if keyword is None or query.dialect != "spark":
+            continue
+        text = query.node.value
+        word = text[keyword.start : keyword.end]
+        before = text[: keyword.start].rstrip()
+        fix = None
+        if before.endswith(","):
+            comma = len(before) - 1
+            why = f"the comma before `{word}` makes it one more item of the list"
+            edit = ctx.locate.replacement(query.node, comma, comma + 1, "")
+            fix = Fix(f"Remove the comma before `{word}`", (edit,), safe=False) if edit is not None else None
+        elif not text[keyword.end :].strip():
+            why = f"the query ends at `{word}`, so Spark takes it for an alias; what should follow it is missing"
+        else:
+            why = "a name or an expression before it is missing, or a word is misspelt"
+        ctx.report_in(
+            keyword_read_as_name,
+            query.node,
+            keyword.start,
+            keyword.end,
+            f"Spark reads `{word}` here as a name, not as the keyword ({why}): the query parses, and fails "
+            f"when Spark finds no column or table `{word}`",
+            fix=fix,
+        )
+
+
 def _later_steps(job: JobView, query: Query) -> dict[str, YScalar]:
     if query.kind != "step":
         return {}

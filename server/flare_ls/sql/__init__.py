@@ -123,6 +123,9 @@ class SqlFacts:
     #: The result's columns (``sql.columns``), or None when the text cannot tell them.
     result_columns: tuple[ResultColumn, ...] | None = None
     column_refs: tuple[ColumnRef, ...] = ()
+    #: A clause keyword Spark parses the text only by reading as a name (`FROM` in `SELECT a, FROM t`):
+    #: no syntax error, but the query fails when Spark finds no column `FROM`. The message names it.
+    keyword_name: SqlProblem | None = None
 
 
 def mask_placeholders(text: str) -> tuple[str, list[tuple[int, int]]]:
@@ -224,6 +227,13 @@ def judged_syntax(text: str, dialect: str = "spark", *, expression: bool = False
     return SyntaxVerdict(judge.problem(mask_placeholders(text)[0], expression=expression), judge.label)
 
 
+#: Where sqlglot may parse a text Spark reads with a keyword as a name: a clause keyword right after a
+#: comma (`a, b, FROM t`). Only such texts get the second, keywords-kept, pass of the grammar.
+_MAYBE_KEYWORD_NAME = re.compile(
+    r",\s*(?:SELECT|FROM|WHERE|HAVING|JOIN|ON|UNION|AS|AND|OR|WHEN|THEN|ELSE|CASE|DISTINCT|BY)\b", re.I
+)
+
+
 @lru_cache(maxsize=2048)
 def _analyze_masked(text: str, dialect: str) -> SqlFacts:
     # Imported here so that a manifest without SQL (and `flare-ls --version`) never pays for sqlglot.
@@ -237,7 +247,12 @@ def _analyze_masked(text: str, dialect: str) -> SqlFacts:
         return SqlFacts(False, SqlProblem(_spark_message(text, spark), spark.start, spark.end))
     reader = "spark" if dialect == CONDITION else dialect
     try:
-        return _parsed_facts(text, _dialect(reader))
+        facts = _parsed_facts(text, _dialect(reader))
+        if spark is None and _MAYBE_KEYWORD_NAME.search(text):
+            # sqlglot forgives what Spark reads otherwise: `SELECT a, b, FROM t` (a column `FROM`).
+            if (keyword := grammar.keyword_read_as_name(text, expression=dialect == CONDITION)) is not None:
+                facts = replace(facts, keyword_name=SqlProblem(keyword.text, keyword.start, keyword.end))
+        return facts
     except TokenError as exc:
         return SqlFacts(False, None if spark is None else _token_problem(text, str(exc)))
     except ParseError as exc:
@@ -248,9 +263,15 @@ def _analyze_masked(text: str, dialect: str) -> SqlFacts:
                 return _parsed_facts(text, _dialect("spark-stock"))
             except Exception:  # noqa: BLE001 - the first reading's error is the one to report
                 pass
-        # Spark parses what sqlglot does not (outside ANSI mode a keyword may be a name: `SELECT a,
-        # FROM t` is a column `FROM`): no facts, and no syntax error either.
-        return SqlFacts(False, None if spark is None else _parse_problem(text, exc))
+        if spark is not None:
+            return SqlFacts(False, _parse_problem(text, exc))
+        # Spark parses what sqlglot does not: outside ANSI mode a keyword may be a name (`SELECT a,
+        # FROM t` is a column `FROM`). No facts and no syntax error; a clause keyword read as a name is
+        # worth saying, since sqlglot (which keeps keywords keywords) is what failed.
+        keyword = grammar.keyword_read_as_name(text, expression=dialect == CONDITION) if reader == "spark" else None
+        if keyword is None:
+            return SqlFacts(False)
+        return SqlFacts(False, keyword_name=SqlProblem(keyword.text, keyword.start, keyword.end))
     except Exception:  # noqa: BLE001 - sqlglot has bugs too: no facts rather than a crash
         return SqlFacts(parsed=False)
 

@@ -254,6 +254,9 @@ def encode_facts(facts: SqlFacts) -> dict[str, Any]:
         "column_refs": [
             [r.view, r.qualifier, r.name, r.start, r.end, r.quoted, list(r.views)] for r in facts.column_refs
         ],
+        "keyword_name": None
+        if facts.keyword_name is None
+        else [facts.keyword_name.message, facts.keyword_name.start, facts.keyword_name.end],
     }
 
 
@@ -327,6 +330,7 @@ def decode_facts(value: Any, length: int) -> SqlFacts:
 
     result = value["result_columns"]
     error = value["error"]
+    keyword = value["keyword_name"]
     return SqlFacts(
         parsed=_bool(value["parsed"]),
         error=None if error is None else problem(error),
@@ -336,6 +340,7 @@ def decode_facts(value: Any, length: int) -> SqlFacts:
         passes_through=_each(value["passes_through"], _str),
         result_columns=None if result is None else _each(result, result_column),
         column_refs=_each(value["column_refs"], column_ref),
+        keyword_name=None if keyword is None else problem(keyword),
     )
 
 
@@ -348,6 +353,7 @@ _FACT_KEYS = {
     "passes_through",
     "result_columns",
     "column_refs",
+    "keyword_name",
 }
 _RESULT_KINDS = {"named", "unnamed", "star"}
 
