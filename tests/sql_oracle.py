@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SOURCES = (SHARED / "corpus", SHARED / "seed", ROOT / "examples", ROOT / "tests" / "fixtures", ROOT / "tests" / "data")
 
+CONSTRUCTS = ROOT / "tests" / "data" / "spark-sql-constructs.txt"
+
 #: How many mutations the test and the benchmark judge (seeded: the same ones every run).
 MUTATIONS = 3000
 SEED = 20261203
@@ -64,6 +66,11 @@ def real_queries() -> list[SqlText]:
     for origin, text in documents:
         for sql, kind in _queries_in(text):
             seen.setdefault((sql, kind), SqlText(sql, kind, origin))
+    # Constructs the manifests do not show (hints, PIVOT, lambdas, time travel, typed literals, ...).
+    lines = CONSTRUCTS.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, 1):
+        if line.strip() and not line.startswith("#"):
+            seen.setdefault((line, "statement"), SqlText(line, "statement", f"{CONSTRUCTS.name}:{number}"))
     return list(seen.values())
 
 
