@@ -77,6 +77,7 @@ _NUMBER = re.compile(
     r"(?:\d+\.?\d*|\.\d+)(?:E[+-]?\d+)?(?:BD|[LSYDF])?(?![A-Za-z0-9_])|\d+(?:E[+-]?\d+)?(?![A-Za-z0-9_])", re.I
 )
 _WORD = re.compile(r"[A-Za-z0-9_]+")
+_BYTES = re.compile(r"\d+[BKMG]")
 DIGITS = "0123456789"
 _OPS = ("<=>", "<>", "!=", "<=", ">=", "==", "||", "->", "=>", "&&")
 
@@ -92,6 +93,13 @@ def tokenize(text: str) -> list[Token]:
         elif text.startswith("--", i):
             end = text.find("\n", i)
             i = n if end < 0 else end + 1
+        elif text.startswith("/*+", i):
+            tokens.append(Token("op", "/*+", i, i + 3))  # a hint: its content is lexed as SQL
+            i += 3
+        elif text.startswith("*/", i):
+            # One token for Spark's lexer even outside a hint, where no rule takes it.
+            tokens.append(Token("op", "*/", i, i + 2))
+            i += 2
         elif text.startswith("/*", i):
             i = _skip_comment(text, i)
         elif c in "'\"":
@@ -276,8 +284,9 @@ class _Recogniser:
 
     @_rule
     def identifier(self, i: int) -> Ends:
-        """Any word or back-quoted name: outside ANSI mode every keyword may be a name."""
-        if i < self.n and self.t[i].kind in ("word", "quoted"):
+        """Any word or back-quoted name: outside ANSI mode every keyword may be a name (even `!`,
+        Spark's other spelling of NOT: `SELECT !, a` is a column `!`)."""
+        if i < self.n and (self.t[i].kind in ("word", "quoted") or (self.t[i].kind == "op" and self.t[i].text == "!")):
             if self.reserved and self.t[i].kind == "word" and self.t[i].text in CLAUSE_KEYWORDS:
                 return self._miss(i)
             return frozenset((i + 1,))
@@ -404,8 +413,23 @@ class _Recogniser:
 
     @_rule
     def select_clause(self, i: int) -> Ends:
-        after = self.opt(self.kw(i, "SELECT"), lambda j: self.kw(j, "DISTINCT", "ALL"))
+        after = self.many(self.kw(i, "SELECT"), self.hint)
+        after = self.opt(after, lambda j: self.kw(j, "DISTINCT", "ALL"))
         return self.then(after, lambda j: self.listed(j, self.named_expression))
+
+    @_rule
+    def hint(self, i: int) -> Ends:
+        """``/*+ BROADCAST(t), COALESCE(3) */``: Spark parses a hint, it is no comment."""
+
+        def statement(j: int) -> Ends:
+            call = self.then(self.identifier(j), lambda k: self.parens(k, lambda m: self.listed(m, self.primary)))
+            return self.identifier(j) | call
+
+        def more(j: int) -> Ends:
+            return self.then(self.opt(frozenset((j,)), lambda k: self.op(k, ",")), statement)
+
+        body = self.many(self.then(self.op(i, "/*+"), statement), more)
+        return self.then(body, lambda j: self.op(j, "*/"))
 
     @_rule
     def named_expression(self, i: int) -> Ends:
@@ -470,18 +494,16 @@ class _Recogniser:
     @_rule(led_by=("TABLESAMPLE",))
     def sample(self, i: int) -> Ends:
         def method(j: int) -> Ends:
-            ends = self.then(self.expression(j), lambda k: self.kw(k, "PERCENT", "ROWS"))
-            ends |= self.then(self.kw(j, "BUCKET"), lambda k: self.kind(k, "number"))
-            ends = (
-                self.then(
-                    ends,
-                    lambda k: self.then(
-                        self.kw(k, "OUT"), lambda m: self.then(self.kw(m, "OF"), lambda p: self.kind(p, "number"))
-                    ),
-                )
-                | ends
+            percent = self.then(self.opt(frozenset((j,)), lambda k: self.op(k, "-")), lambda k: self.kind(k, "number"))
+            ends = frozenset((j,)) | self.then(percent, lambda k: self.kw(k, "PERCENT"))
+            ends |= self.then(self.expression(j), lambda k: self.kw(k, "ROWS"))
+            bucket = self.then(
+                self.then(self.kw(j, "BUCKET"), lambda k: self.kind(k, "number")), lambda k: self.kw(k, "OUT")
             )
-            return ends | self.expression(j) | frozenset((j,))
+            ends |= self.then(self.then(bucket, lambda k: self.kw(k, "OF")), lambda k: self.kind(k, "number"))
+            if j < self.n and self.t[j].kind == "word" and _BYTES.fullmatch(self.t[j].text):
+                ends |= frozenset((j + 1,))  # `TABLESAMPLE (100M)`: a byte length
+            return ends
 
         after = self.then(self.kw(i, "TABLESAMPLE"), lambda j: self.parens(j, method))
         return self.opt(
@@ -491,6 +513,9 @@ class _Recogniser:
 
     @_rule
     def table_alias(self, i: int) -> Ends:
+        if self.word_is(i, "TABLESAMPLE") and i + 1 < self.n and self.t[i + 1].text == "(":
+            # Spark's parser commits to a sample there (and its AST builder may then reject it).
+            return frozenset((i,))
         named = self.then(self.opt(frozenset((i,)), lambda j: self.kw(j, "AS")), self.strict_identifier)
         return frozenset((i,)) | self.opt(named, self.identifier_list)
 
@@ -756,8 +781,10 @@ class _Recogniser:
 
     @_rule(led_by=("WITHIN",))
     def within_group(self, i: int) -> Ends:
+        """``WITHIN GROUP (ORDER BY x)``: one sort item (only the percentile functions take it in 3.5)."""
         after = self.then(self.kw(i, "WITHIN"), lambda j: self.kw(j, "GROUP"))
-        return self.then(after, lambda j: self.parens(j, lambda k: self.by(k, ("ORDER",), self.sort_item)))
+        order = lambda k: self.then(self.then(self.kw(k, "ORDER"), lambda m: self.kw(m, "BY")), self.sort_item)  # noqa: E731
+        return self.then(after, lambda j: self.parens(j, order))
 
     @_rule(led_by=("FILTER",))
     def filter_clause(self, i: int) -> Ends:
@@ -771,7 +798,6 @@ class _Recogniser:
     @_rule
     def function_call(self, i: int) -> Ends:
         after = self.then(self.function_name(i), lambda j: self.parens(j, self.arguments))
-        after = self.opt(after, self.within_group)
         after = self.opt(after, self.filter_clause)
         after = self.opt(after, lambda j: self.then(self.kw(j, "IGNORE", "RESPECT"), lambda k: self.kw(k, "NULLS")))
         return self.opt(after, self.over)
