@@ -6,6 +6,9 @@ Spark 3.5's parser (``SparkSqlParser.parsePlan`` from pyspark, in a JVM) is the 
 mutations come from ``tests/sql_oracle.py``. ``python bench/sql_oracle.py`` prints the confusion
 matrices. Skipped, with the reason, where pyspark or a Java runtime is missing; on CI (``CI`` set) that
 is a failure instead, since the test setup installs both.
+
+A longer run, other mutations: ``FLARE_LS_ORACLE_MUTATIONS=20000 FLARE_LS_ORACLE_SEED=7 python -m pytest -q
+tests/test_sql_oracle.py`` (about a minute).
 """
 
 from __future__ import annotations
@@ -65,8 +68,9 @@ def test_every_real_query_gets_sparks_verdict(spark: SparkParser, real: list[sql
 def test_mutations_agree_with_spark(
     spark: SparkParser, real: list[sql_oracle.SqlText], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    mutations = sql_oracle.mutations(real)
-    assert len(mutations) == sql_oracle.MUTATIONS
+    count = int(os.environ.get("FLARE_LS_ORACLE_MUTATIONS", sql_oracle.MUTATIONS))
+    mutations = sql_oracle.mutations(real, count, int(os.environ.get("FLARE_LS_ORACLE_SEED", sql_oracle.SEED)))
+    assert len(mutations) == count
     disagreements = _disagreements(spark, mutations)
     rate = 1 - len(disagreements) / len(mutations)
     with capsys.disabled():
