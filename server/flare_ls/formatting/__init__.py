@@ -21,9 +21,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..findings import TextEdit
+from .edits import line_edits, touching
 from .style import DEFAULT_STYLE, INDENTS, FormatStyle
 
-__all__ = ["DEFAULT_STYLE", "INDENTS", "FormatStyle", "Formatted", "format_text"]
+__all__ = ["DEFAULT_STYLE", "INDENTS", "FormatStyle", "Formatted", "format_text", "line_edits", "range_edits"]
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 #: Line breaks of YAML 1.1 (libyaml, ruamel.yaml) that YAML 1.2, editors and LSP do not break at.
@@ -163,3 +165,56 @@ def _dump(dump_document: object, part: str, style: FormatStyle) -> str:
         raise _Refused(f"ruamel.yaml failed on it ({type(exc).__name__}: {exc})") from None
     assert isinstance(result, str)
     return result
+
+
+def range_edits(formatted: Formatted, first: int, last: int) -> list[TextEdit]:
+    """The edits of ``formatted`` (not refused) for the lines ``first`` to ``last`` of its original.
+
+    Re-indenting only some lines of a block can change what it means (half a mapping moved left is
+    no longer the same mapping), so the smallest of these that keeps the meaning is taken: the edits
+    touching the lines; the edits touching the top-level entries (a root mapping's keys with their
+    values, a root sequence's items) the lines are in; every edit."""
+    from ..fixes import apply_edits
+    from .faithful import same_meaning
+
+    edits = line_edits(formatted.original, formatted.text)
+    if not edits:
+        return []
+    original = _normal(formatted.original)
+    for low, high in ((first, last), _enclosing_entries(original, first, last)):
+        chosen = touching(edits, low, high)
+        if len(chosen) == len(edits) or same_meaning(original, _normal(apply_edits(formatted.original, chosen))):
+            return chosen
+    return edits
+
+
+def _normal(text: str) -> str:
+    return _BREAK.sub("\n", text.removeprefix("\ufeff"))
+
+
+def _enclosing_entries(text: str, first: int, last: int) -> tuple[int, int]:
+    """The lines of the top-level entries that the lines ``first`` to ``last`` touch (a root that is
+    neither a block mapping nor a block sequence is one entry)."""
+    import yaml
+
+    from .faithful import span
+
+    low, high = first, last
+    for document in yaml.compose_all(text, Loader=yaml.CSafeLoader):
+        if document is None:
+            continue
+        if isinstance(document, yaml.MappingNode) and not document.flow_style:
+            entries = [(span(key)[0][0], _last_line(span(value)[1])) for key, value in document.value]
+        elif isinstance(document, yaml.SequenceNode) and not document.flow_style:
+            entries = [(span(item)[0][0], _last_line(span(item)[1])) for item in document.value]
+        else:
+            entries = [(span(document)[0][0], _last_line(span(document)[1]))]
+        for start, end in entries:
+            if start <= last and end >= first:
+                low, high = min(low, start), max(high, end)
+    return low, high
+
+
+def _last_line(end: tuple[int, int]) -> int:
+    line, column = end
+    return line if column or line == 0 else line - 1
