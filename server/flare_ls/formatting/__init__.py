@@ -28,6 +28,7 @@ from .style import DEFAULT_STYLE, INDENTS, FormatStyle
 __all__ = ["DEFAULT_STYLE", "INDENTS", "FormatStyle", "Formatted", "format_text", "line_edits", "range_edits"]
 
 _BREAK = re.compile(r"\r\n|\r|\n")
+_LEADING_SPACE = re.compile(r"[ \t]*")
 #: Line breaks of YAML 1.1 (libyaml, ruamel.yaml) that YAML 1.2, editors and LSP do not break at.
 _OTHER_BREAKS = re.compile("[\x85\u2028\u2029]")
 
@@ -78,9 +79,14 @@ def _format(text: str, style: FormatStyle) -> str:
         signature(normal)
         markers = _markers(normal)
     except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        lines = normal.split("\n")
+        indentation = _LEADING_SPACE.match(lines[mark.line]).group() if mark and mark.line < len(lines) else ""  # type: ignore[union-attr]
+        if mark is not None and "\t" in indentation:
+            raise _Refused(f"it does not parse: a tab in the indentation of line {mark.line + 1}") from None
         raise _Refused(f"it does not parse: {_yaml_problem(exc)}") from None
     formatted = _format_parts(normal, markers, style)
-    ending = formatted.rstrip("\n") + "\n" if formatted.strip() else ""
+    ending = formatted.strip("\n") + "\n" if formatted.strip() else ""  # no blank lines around
     for candidate in (ending, formatted):
         if same_meaning(normal, candidate):
             return bom + (candidate.replace("\n", newline) if newline != "\n" else candidate)

@@ -37,8 +37,8 @@ def _tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> tuple[str,
 _AnyTagLoader.add_multi_constructor("", _tagged)
 
 
-def span(item: yaml.Event | yaml.Token) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Where an event or token starts and ends: (line, column) pairs, zero-based."""
+def span(item: yaml.Event | yaml.Token | yaml.Node) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Where an event, token or node starts and ends: (line, column) pairs, zero-based."""
     start, end = item.start_mark, item.end_mark
     assert start is not None and end is not None  # libyaml marks every event and token
     return (start.line, start.column), (end.line, end.column)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from typing import Any
 
 import yaml
@@ -79,20 +80,38 @@ def ruamel(style: FormatStyle) -> YAML:
 
 
 def dump_document(text: str, style: FormatStyle) -> str:
-    """One document (``\\n`` line breaks, no ``---``/``...`` markers) as ruamel.yaml writes it in
+    """One document (``\n`` line breaks, no ``---``/``...`` markers) as ruamel.yaml writes it in
     ``style``, with the touches above; raises what ruamel.yaml raises."""
+    result, root_sequence = _dump_once(text, style)
+    # Taking the offset off a root sequence's lines moves its end-of-line comments too, which the
+    # next round trip would move again: such a document goes round until it stays (twice is enough).
+    for _ in range(2 if root_sequence else 0):
+        again, _ = _dump_once(result, style)
+        if again == result:
+            break
+        result = again
+    return result
+
+
+def _dump_once(text: str, style: FormatStyle) -> tuple[str, bool]:
     y = ruamel(style)
-    data = y.load(text)
+    # Trailing spaces mean nothing outside block scalars, and ruamel.yaml refuses a trailing tab that
+    # libyaml reads (`name: x<TAB>`): they go before it reads the text.
+    text = strip_trailing_spaces(text)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a reused anchor: the checks after decide, not a warning on stderr
+        data = y.load(text)
     out = io.StringIO()
     y.dump(data, out)
     result = out.getvalue()
     if result.endswith("\n...\n"):
         result = result[: -len("...\n")]
-    if style.indent_sequences and isinstance(data, CommentedSeq) and not data.fa.flow_style():
+    root_sequence = style.indent_sequences and isinstance(data, CommentedSeq) and not data.fa.flow_style()
+    if root_sequence:
         pad = " " * style.indent
         result = "".join(line[len(pad) :] if line.startswith(pad) else line for line in result.splitlines(True))
     result = _reindent_comments(text, result)
-    return strip_trailing_spaces(result)
+    return strip_trailing_spaces(result), root_sequence
 
 
 def _node_lines(text: str) -> list[int]:
@@ -109,7 +128,8 @@ def _indent(line: str) -> int:
 def _reindent_comments(before: str, after: str) -> str:
     """Put each full-line comment of ``after`` at the new indentation of the line it was aligned with
     in ``before``: the next node's line when it had the comment's column, else the nearest earlier
-    one that had it. Comments pair up in order; anything unexpected leaves ``after`` as it is (the
+    one that had it, else the next node's (the last one's at the end). Comments pair up in order;
+    anything unexpected leaves ``after`` as it is (the
     caller's checks have the last word)."""
     old_lines, new_lines = before.split("\n"), after.split("\n")
     try:
@@ -130,7 +150,9 @@ def _reindent_comments(before: str, after: str) -> str:
         column = _indent(old_lines[old_line])
         later = [line for line in starts if line > old_line][:1]
         earlier = [line for line in reversed(starts) if line < old_line]
-        target = next((line for line in later + earlier if _indent(old_lines[line]) == column), None)
+        aligned = next((line for line in later + earlier if _indent(old_lines[line]) == column), None)
+        # Aligned with nothing: with the next node (else the last), so that formatting again keeps it.
+        target = aligned if aligned is not None else (later + earlier + [None])[0]
         if target is None:
             continue
         text = new_lines[new_line].lstrip(" ")
