@@ -18,6 +18,7 @@ Keys (docs/configuration.md)::
     computes = ["etl-large"]              # compute names the project uses besides runnable-default
     max-file-size = "10MB"                # larger files are not read (FL003); default 5 MB
     respect-gitignore = true              # walks skip what .gitignore and .ignore files ignore
+    format = {indent = 2, indent-sequences = true}   # the style of `flare-ls format` (docs/formatting.md)
 
 Globs: ``*``, ``?`` and ``[...]`` match within one path segment, ``**`` matches any number of segments.
 A glob without ``/`` matches a file's (or directory's) name at any depth; a glob with ``/`` matches the
@@ -41,6 +42,7 @@ from typing import Any, Literal, TypeVar
 from . import files
 from .analyze import Config
 from .findings import Severity
+from .formatting.style import DEFAULT_STYLE, FormatStyle
 from .rules.base import RULES
 
 if sys.version_info >= (3, 11):
@@ -134,7 +136,24 @@ def parse_size(value: int | str) -> int:
 def settings_model() -> Any:
     """The pydantic model of a configuration file's keys, built on first use: checking a tree without
     a configuration file never imports pydantic (a cold ``--check`` stays fast)."""
-    from pydantic import BaseModel, ConfigDict, Field, field_validator
+    from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+
+    from .formatting.style import INDENTS
+
+    class FormatSettings(BaseModel):
+        """``[format]``: the style of ``flare-ls format`` and the editor's formatting."""
+
+        model_config = ConfigDict(extra="forbid", frozen=True)
+
+        indent: StrictInt = 2
+        indent_sequences: StrictBool = Field(default=True, alias="indent-sequences")
+
+        @field_validator("indent")
+        @classmethod
+        def _indent(cls, value: int) -> int:
+            if value not in INDENTS:
+                raise ValueError(f"{value} is not an indentation from {INDENTS.start} to {INDENTS.stop - 1} spaces")
+            return value
 
     class FileSettings(BaseModel):
         """The keys of a configuration file, validated; unknown keys are errors."""
@@ -151,6 +170,7 @@ def settings_model() -> Any:
         computes: list[str] = []
         max_file_size: int = Field(default=files.DEFAULT_MAX_FILE_SIZE, alias="max-file-size")
         respect_gitignore: bool = Field(default=True, alias="respect-gitignore")
+        format: FormatSettings = FormatSettings()
 
         @field_validator("max_file_size", mode="before")
         @classmethod
@@ -218,6 +238,7 @@ DEFAULT_SETTINGS = SimpleNamespace(
     computes=[],
     max_file_size=files.DEFAULT_MAX_FILE_SIZE,
     respect_gitignore=True,
+    format=SimpleNamespace(indent=DEFAULT_STYLE.indent, indent_sequences=DEFAULT_STYLE.indent_sequences),
 )
 
 
@@ -419,6 +440,11 @@ class ProjectConfig:
     @property
     def default_stack(self) -> str | None:
         return self.settings.default_stack
+
+    @property
+    def format_style(self) -> FormatStyle:
+        """The style of ``flare-ls format`` and the editor's formatting under this configuration."""
+        return FormatStyle(self.settings.format.indent, self.settings.format.indent_sequences)
 
     @property
     def max_file_size(self) -> int:
@@ -768,6 +794,8 @@ def show_settings(path: Path, config_file: Path | None = None) -> str:
     lines.append(f"  computes:         {', '.join(s.computes) or 'none'} (and runnable-default)")
     lines.append(f"  max-file-size:    {files.format_size(project.max_file_size)} ({project.max_file_size} bytes)")
     lines.append(f"  respect-gitignore: {'true' if s.respect_gitignore else 'false'}")
+    sequences = "true" if s.format.indent_sequences else "false"
+    lines.append(f"  format:           indent = {s.format.indent}, indent-sequences = {sequences}")
     if not target.is_dir():
         config = project.config_for(target)
         found = "yes" if project.is_included(target) else "no"

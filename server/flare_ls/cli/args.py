@@ -1,7 +1,8 @@
 """The command line of ``flare-ls``: which command runs, with which options.
 
 Commands: ``check [PATH...]`` (also ``--check``, the older spelling), ``server``, ``rules``, ``rule ID``,
-``schema``, ``version``, ``help``. The command is the first argument that is not an option or an
+``schema``, ``version``, ``help``, and ``format [PATH...]`` (``cli/format.py``; its ``--check`` is its
+own). The command is the first argument that is not an option or an
 option's value, so options go before or after it, and before, between or after the paths
 (``flare-ls --format json check a.yaml --fix``): pre-commit appends file names after the hook's
 ``args``. With ``--check`` every argument that is not an option is a path.
@@ -23,12 +24,13 @@ from typing import TextIO
 from .. import __version__
 from . import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, FORMATS
 
-COMMANDS = ("check", "server", "rules", "rule", "schema", "version", "help")
+COMMANDS = ("check", "format", "server", "rules", "rule", "schema", "version", "help")
 
 HINT = """\
 flare-ls: a linter and language server for DataOS Flare workflow manifests.
 
   flare-ls check [PATH...]   check YAML files and directories (default: the current directory)
+  flare-ls format [PATH...]  format Flare manifests in the project's style (--check, --diff)
   flare-ls server            serve the Language Server Protocol on standard input/output
   flare-ls rules             list the rules (`flare-ls rule ID` prints one rule's page)
   flare-ls schema            print the JSON Schema of a manifest
@@ -175,6 +177,28 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--port", type=int, default=2087, help="port for --tcp/--ws (default: 2087)")
 
 
+FORMAT_EPILOG = "Exit codes: 0 formatted, 1 would reformat (--check, --diff), 2 a file not formatted or a usage error."
+
+
+def _add_format_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files and directories (directories: their Flare manifests); default: `.`; `-`: standard input",
+    )
+    parser.add_argument("--check", action="store_true", help="write nothing; list the files that would change")
+    parser.add_argument("--diff", action="store_true", help="write nothing; print what would change as a diff")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    parser.add_argument("--stdin-filename", metavar="PATH", help="format standard input, configured as PATH")
+    parser.add_argument("--force-exclude", action="store_true", help="apply `exclude` to the paths given too")
+    parser.add_argument(
+        "--no-respect-gitignore", dest="respect_gitignore", action="store_false", help="walk into ignored files"
+    )
+    parser.add_argument("--max-file-size", type=_size, metavar="SIZE", help="the largest file read (default: 5MB)")
+    parser.add_argument("--config", type=Path, metavar="FILE", help="use this configuration file")
+
+
 EPILOG = "Exit codes: 0 clean, 1 findings, 2 usage error or a file --fix could not write, 3 internal error."
 
 
@@ -186,6 +210,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             prog="flare-ls",
             description="Language server and linter for DataOS Flare workflow manifests.\n\n"
             "commands:\n  check [PATH...]  check files and directories (`flare-ls check --help`)\n"
+            "  format [PATH...] format manifests (`flare-ls format --help`)\n"
             "  server           serve LSP\n  rules, rule ID   the rules, one rule's page\n"
             "  schema           print the JSON Schema of a manifest\n  version, help",
             epilog=EPILOG,
@@ -199,6 +224,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     if command == "check":
         parser.description = "Check Flare workflow manifests (YAML that is not one is skipped)."
         _add_check_options(parser)
+    elif command == "format":
+        parser.description = "Format Flare workflow manifests in the project's style (docs/formatting.md)."
+        parser.epilog = FORMAT_EPILOG
+        _add_format_options(parser)
     elif command == "server":
         parser.description = "Serve the Language Server Protocol (on standard input/output by default)."
         _add_server_options(parser)
@@ -224,7 +253,7 @@ def _long_options() -> dict[str, bool]:
 def split_command(argv: list[str]) -> tuple[str | None, list[str]]:
     """The command and the other arguments: the first argument that is neither an option nor an
     option's value, when it names a command (and ``--check`` is not given, which makes every such
-    argument a path; ``check`` itself is a command anyway)."""
+    argument a path; ``check`` and ``format`` are commands anyway)."""
     options = _long_options()
     legacy = "--check" in argv[: argv.index("--")] if "--" in argv else "--check" in argv
     i = 0
@@ -241,7 +270,7 @@ def split_command(argv: list[str]) -> tuple[str | None, list[str]]:
                 i += 1
             i += 1
             continue
-        if token == "check" or (token in COMMANDS and not legacy):
+        if token in ("check", "format") or (token in COMMANDS and not legacy):
             return token, argv[:i] + argv[i + 1 :]
         break
     return None, argv
@@ -254,6 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_intermixed_args(rest)
     if command == "check":
         return _check(args, parser)
+    if command == "format":
+        from .format import run_format
+
+        return run_format(args)
     if command == "server":
         from . import serve
 
