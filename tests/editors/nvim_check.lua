@@ -206,6 +206,28 @@ local function main()
   record('rename', renamed and vim.trim(line_text(input_line)) == '- name: kafka_events', {
     ms = renamed and ms_since(t0) or nil, sql = line_text(sql_line), input = line_text(input_line),
   })
+
+  -- Format the document as `gq`/`:lua vim.lsp.buf.format()` does, after making a mess of it: trailing
+  -- spaces on the first lines and a 4-space indent under `workflow:`. The test compares the result with
+  -- what flare-ls's formatter makes of the text before.
+  local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+  for i = 1, 3 do lines[i] = lines[i] .. '   ' end
+  for i, line in ipairs(lines) do
+    if line == 'workflow:' then
+      lines[i + 1] = '  ' .. lines[i + 1] -- `  dag:` becomes `    dag:`, with all below it
+      for j = i + 2, #lines do
+        if lines[j] ~= '' and not lines[j]:match('^%s') then break end
+        if lines[j] ~= '' then lines[j] = '  ' .. lines[j] end
+      end
+      break
+    end
+  end
+  vim.api.nvim_buf_set_lines(bufnr, 0, -1, false, lines)
+  local before = table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n') .. '\n'
+  t0 = uv.hrtime()
+  vim.lsp.buf.format({ bufnr = bufnr, timeout_ms = TIMEOUT, name = CLIENT_NAME })
+  local after = table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n') .. '\n'
+  record('formatting', before ~= after, { ms = ms_since(t0), before = before, after = after })
 end
 
 local ok, err = xpcall(main, debug.traceback)

@@ -197,5 +197,14 @@ def test_rename_from_sql_renames_the_input(nvim_run) -> None:
     assert detail["input"].strip() == "- name: kafka_events"
 
 
+def test_formatting_applies_what_the_formatter_makes(nvim_run) -> None:
+    from flare_ls.formatting import format_text
+
+    detail = check(nvim_run, "formatting")
+    result = format_text(detail["before"])
+    assert result.refused is None
+    assert detail["after"] == result.text and detail["after"] != detail["before"]
+
+
 def test_editor_exits_cleanly(nvim_run) -> None:
     assert nvim_run["returncode"] == 0, nvim_run

@@ -46,8 +46,9 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SETUP = "bash scripts/setup-editor-tests.sh"
 #: The screenshots the README shows (vscode-client/images/).
 README_SHOTS = ["diagnostics.png", "hover.png", "completion.png", "quick-fix.png", "sql.png", "rename.png"]
-CHECKS = ["diagnostic", "hover", "completion", "quick-fix", "sql", "server-not-found"]
-#: A job whose step SQL reads `custmers`, a misspelt input (FL402).
+CHECKS = ["diagnostic", "hover", "completion", "quick-fix", "sql", "format", "server-not-found"]
+#: A job whose step SQL reads `custmers`, a misspelt input (FL402), and whose outputs are an unindented
+#: sequence (Format Document indents it).
 SQL_VIEWS = """\
 version: v1
 name: daily-orders
@@ -77,11 +78,11 @@ workflow:
                       WHERE o.order_date = current_date()
                       GROUP BY c.name
             outputs:
-              - name: daily_orders
-                dataset: dataos://lakehouse:retail/daily_orders?acl=rw
-                format: iceberg
-                options:
-                  saveMode: overwrite
+            - name: daily_orders
+              dataset: dataos://lakehouse:retail/daily_orders?acl=rw
+              format: iceberg
+              options:
+                saveMode: overwrite
 """
 
 
@@ -346,11 +347,17 @@ def test_vscode_extension_in_code_server(session: Session, tmp_path: Path) -> No
     assert "input" in sql["hover"] and "dataos://lakehouse:retail/orders" in sql["hover"], sql["hover"]
     assert sql["fixed"].startswith("JOIN customers c") and sql["diagnosticCleared"], sql
     assert sql["placeholder"] == "orders" and sql["saved"], sql
-    renamed = session.sql_views.read_text(encoding="utf-8")
+    renamed = results["format"]["before"]  # the file as the rename saved it, before Format Document
     assert renamed == SQL_VIEWS.replace("custmers", "customers").replace(
         "- name: orders", "- name: sales_orders"
     ).replace("FROM orders o", "FROM sales_orders o"), renamed
     assert not analyze(renamed), renamed
+
+    from flare_ls.formatting import format_text
+
+    formatted = results["format"]
+    assert formatted["after"] == format_text(renamed).text != renamed, formatted
+    assert session.sql_views.read_text(encoding="utf-8") == formatted["after"]
 
     missing = results["server-not-found"]
     assert "Correct the setting" in missing["message"] and missing["missing"] in missing["message"], missing

@@ -306,7 +306,28 @@ function find(file, needle) {
     };
   });
 
-  // 6. Pointing flare-ls.server.command at nothing restarts the server and says how to install it,
+  // 6. Format Document (from the Command Palette, as a person finds it) on the SQL manifest, whose outputs
+  //    are an unindented sequence: the server's edits indent it, and the SQL block keeps its bytes.
+  await check('format', async () => {
+    const before = fs.readFileSync(SQL_VIEWS, 'utf8');
+    await page.keyboard.press('Control+Shift+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('>Format Document');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Format Document' }).first().waitFor();
+    await choose('.quick-input-list .monaco-list-row', /^Format Document\b(?! With)/);
+    const formatted = await until(async () => (await editorLines()).some((l) => /^ {14}- name: daily_orders/.test(l)), 20000);
+    if (!formatted) throw new Error(`Format Document changed nothing: ${JSON.stringify(await editorLines())}`);
+    await page.keyboard.press('Control+S');
+    const after = await until(async () => {
+      const text = fs.readFileSync(SQL_VIEWS, 'utf8');
+      return text !== before ? text : undefined;
+    }, 10000);
+    if (!after) throw new Error('the formatted document was not saved');
+    return { before, after };
+  });
+
+  // 7. Pointing flare-ls.server.command at nothing restarts the server and says how to install it,
   //    with a button that opens the extension's settings.
   await check('server-not-found', async () => {
     const missing = path.join(path.dirname(SETTINGS), 'no-such-dir', 'flare-ls');
