@@ -18,6 +18,7 @@ from .fixes import apply_edits
 from .parsing.recovery import Repairs
 from .parsing.yamltree import LINE_BREAK, ParsedText, Pos, YDocument, YMap, YScalar, parse, split_lines
 from .restructure.duplicates import remove_earlier
+from .restructure.legacy import migrate_job
 from .restructure.tabs import replace_tabs
 from .rules import schema, sql, streaming, structure  # noqa: F401  (importing registers the rules)
 from .rules.base import CHECKS, Context
@@ -292,6 +293,7 @@ def _report_legacy(ctx: Context, walk: SchemaWalk, view: DocumentView) -> None:
             f"`{key.value}`{also} belongs to the flare:1.0-4.0 layout, {said} (docs/rules/FL106.md lists each "
             "replacement)",
             tags=("deprecated",),
+            fix=migrate_job(ctx.lines, ctx.eol, job, [k for k, _ in found]),
         )
 
 
