@@ -99,20 +99,20 @@ def _outputs_from_sinks(
                 depot = target.text("depot")
             if target is None or view is None or name is None or depot is None:
                 return None
-            item = _output_lines(lines, target, sink, view, depot, name)
-            if item is None:
+            rewritten = _output_lines(lines, target, sink, view, depot, name)
+            if rewritten is None:
                 return None
-            written.setdefault(id(target), []).extend(item)
+            written.setdefault(id(target), []).extend(rewritten)
     starts = [item.start[0] for item in outputs.items]
     first, last = starts[0], block_end(outputs)
     result: list[str] = []
-    for index, item in enumerate(outputs.items):
+    for index, output in enumerate(outputs.items):
         end = starts[index + 1] if index + 1 < len(starts) else last + 1
-        own = lines[item.start[0] : end]
-        if id(item) in written:
+        own = lines[output.start[0] : end]
+        if id(output) in written:
             if any("#" in text for text in own):
                 return None  # a comment in the old output would be lost
-            result += written[id(item)]
+            result += written[id(output)]
         else:
             result += own
     return (first, last), result
