@@ -139,12 +139,12 @@ def _output_lines(
             continue
         if key.value != "outputOptions":
             continue
-        if not isinstance(value, YMap) or value.flow or not value.entries:
+        if not isinstance(value, YMap) or value.flow or not value.entries or value.start[0] == key.start[0]:
             return None
         inner = child_indent(lines, value)
         assert inner is not None
         step = indent_step(lines, value)
-        body = lines[value.start[0] : block_end(value) + 1]
+        body = lines[key.start[0] + 1 : block_end(value) + 1]  # comment lines above its first key too
         moved = shifted(body, column + step - inner)
         if moved is None:
             return None
