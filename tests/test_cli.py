@@ -86,7 +86,8 @@ def test_directories_recurse_into_yaml_files_and_skip_other_yaml(tmp_path) -> No
     # The summary, then ruff's hint about --fix (which replaced "; 2 with a fix." on the summary line).
     summary, hint = result.stdout.splitlines()[-2:]
     assert summary.endswith("in 1 of 2 files.")
-    assert hint == "[*] 1 fixable with `--fix` (1 unsafe fix available with `--fix --unsafe-fixes`)."
+    # Unsafe: the query compute changed to `runnable-default`, and `showPreviewLines` moved into `job`.
+    assert hint == "[*] 1 fixable with `--fix` (2 unsafe fixes available with `--fix --unsafe-fixes`)."
 
 
 def test_unreadable_and_undecodable_files_are_reported_and_others_still_checked(tmp_path) -> None:

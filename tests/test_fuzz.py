@@ -14,6 +14,7 @@ reproducible); a long run (random each time) is documented in docs/design.md:
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -96,4 +97,7 @@ def test_damaged_manifests_give_findings_inside_the_text_and_fixes_that_hold(tex
     before = analyze(text)
     for finding in findings:
         if finding.fix is not None:
-            assert fix_holds(text, finding, before=before), (finding.code, finding.message, finding.fix)
+            # A structural fix that would bring a new finding is withheld by fix_holds, not broken: what
+            # must hold for it too is that its result reads and its finding is gone.
+            judged = replace(finding, fix=replace(finding.fix, structural=False))
+            assert fix_holds(text, judged, before=before), (finding.code, finding.message, finding.fix)

@@ -243,7 +243,10 @@ def test_sarif_results_and_fixes(results: list[FileResult]) -> None:
             "replacements": [{"deletedRegion": region, "insertedContent": {"text": "Continuous"}}],
         }
     ]
-    assert "fixes" not in run["results"][0] and "fixes" not in run["results"][3]
+    assert "fixes" not in run["results"][0]
+    (move,) = run["results"][3]["fixes"]  # a structural fix: whole lines, cut and pasted
+    assert move["description"] == {"text": "Move `showPreviewLines` to `job`"}
+    assert len(move["artifactChanges"][0]["replacements"]) == 2
 
 
 def test_sarif_columns_count_utf16_code_units(emoji: FileResult) -> None:

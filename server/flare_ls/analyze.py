@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from . import suppressions
-from .findings import Finding, Fix, RuleInfo, Severity, TextEdit
+from .findings import Finding, RuleInfo, Severity, TextEdit
 from .fixes import apply_edits
 from .parsing.recovery import Repairs
-from .parsing.yamltree import ParsedText, Pos, YDocument, YMap, parse, split_lines
+from .parsing.yamltree import LINE_BREAK, ParsedText, Pos, YDocument, YMap, YScalar, parse, split_lines
+from .restructure.duplicates import remove_earlier
+from .restructure.legacy import migrate_job
+from .restructure.tabs import replace_tabs
 from .rules import schema, sql, streaming, structure  # noqa: F401  (importing registers the rules)
 from .rules.base import CHECKS, Context
 from .rules.schema import DUPLICATE_KEY, INTERNAL_ERROR, LEGACY_LAYOUT, SYNTAX, SchemaWalk
@@ -81,6 +85,8 @@ def analyze_parsed(
     shares the tree between diagnostics, hover and completion)."""
     findings: list[Finding] = []
     flare_seen = False
+    line_break = LINE_BREAK.search(text)
+    eol = line_break.group() if line_break is not None else "\n"
     for document in parsed.documents:
         root = document.root
         if not isinstance(root, YMap):
@@ -95,11 +101,14 @@ def analyze_parsed(
         if config is not None and config.computes:
             for job in view.jobs:
                 job.computes = config.computes
-        found = _analyze_document(document, root, view, lines)
+        found = _analyze_document(document, root, view, lines, eol)
         findings += found if parsed.repairs is None else _trusted(found, root, view, parsed.repairs)
     if parsed.errors and (flare_seen or looks_like_flare_text(text)):
         for error in parsed.errors:
-            findings.append(Finding(SYNTAX, error.message, error.start, error.end, SYNTAX.severity))
+            fix = None
+            if error.reindented and parsed.repairs is not None:
+                fix = replace_tabs(lines, error, parsed.repairs, parsed.documents)
+            findings.append(Finding(SYNTAX, error.message, error.start, error.end, SYNTAX.severity, fix))
     findings = _configured(findings, lines, config or DEFAULT_CONFIG, text, flare_seen, parsed.error is None)
     if bom:
         findings = [_shift_first_line(f) for f in findings]
@@ -180,14 +189,31 @@ def looks_like_flare_text(text: str) -> bool:
     return _LOOKS_LIKE_FLARE.search(text) is not None
 
 
-def _analyze_document(document: YDocument, root: YMap, view: DocumentView, lines: list[str]) -> list[Finding]:
-    ctx = Context(lines)
+def _analyze_document(document: YDocument, root: YMap, view: DocumentView, lines: list[str], eol: str) -> list[Finding]:
+    ctx = Context(lines, eol)
+    # Every occurrence of each repeated key, by mapping: one fix removes all but the last.
+    occurrences: dict[tuple[int, str], list[YScalar]] = {}
     for repeated, first in document.duplicates:
+        found = occurrences.setdefault((id(repeated.parent), repeated.value), [])
+        found += [key for key in (first, repeated) if key not in found]
+    for repeated, first in document.duplicates:
+        mapping = repeated.parent
+        kept = mapping.entries[repeated.value][0] if isinstance(mapping, YMap) else None
+        earlier = [key for key in occurrences[(id(mapping), repeated.value)] if key is not kept]
         ctx.report(
             DUPLICATE_KEY,
             repeated,
             f"key `{repeated.value}` is already set on line {first.start[0] + 1}; most YAML loaders keep "
             "only the last value and strict ones reject the file",
+            fix=remove_earlier(
+                lines,
+                kept,
+                earlier,
+                f"Keep the last `{repeated.value}` (line {kept.start[0] + 1}), "
+                "as YAML loaders do, and remove the others",
+            )
+            if kept is not None and repeated.value != "<<"
+            else None,
         )
     walk = SchemaWalk(ctx, ROOT_SHAPE)
     _guarded(ctx, root, walk.walk, (root, ROOT_SHAPE, ()))
@@ -267,6 +293,7 @@ def _report_legacy(ctx: Context, walk: SchemaWalk, view: DocumentView) -> None:
             f"`{key.value}`{also} belongs to the flare:1.0-4.0 layout, {said} (docs/rules/FL106.md lists each "
             "replacement)",
             tags=("deprecated",),
+            fix=migrate_job(ctx.lines, ctx.eol, job, [k for k, _ in found]),
         )
 
 
@@ -290,13 +317,14 @@ def _shift_first_line(finding: Finding) -> Finding:
 
     fix = finding.fix
     if fix is not None:
-        fix = Fix(fix.message, tuple(TextEdit(shift(e.start), shift(e.end), e.text) for e in fix.edits), fix.safe)
+        fix = replace(fix, edits=tuple(TextEdit(shift(e.start), shift(e.end), e.text) for e in fix.edits))
     return replace(finding, start=shift(finding.start), end=shift(finding.end), fix=fix)
 
 
 def fix_holds(text: str, finding: Finding, config: Config | None = None, before: list[Finding] | None = None) -> bool:
     """Whether ``finding``'s fix does what it says on ``text``: the result reads as YAML at least as
-    well as the text did (no new syntax error), and the finding is gone.
+    well as the text did (no new syntax error), and the finding is gone; a structural fix must also
+    bring no new finding.
 
     Fixes are computed from positions without re-reading the result; this is the check that they
     are only offered (by ``--fix`` and the editor's quick fixes) when they hold. It costs an analysis
@@ -309,7 +337,15 @@ def fix_holds(text: str, finding: Finding, config: Config | None = None, before:
     if sum(f.rule is SYNTAX for f in after) > sum(f.rule is SYNTAX for f in before):
         return False
     moved = (finding.code, finding.message, _through_edits(finding.start, finding.fix.edits))
-    return not any((f.code, f.message, f.start) == moved for f in after)
+    if any((f.code, f.message, f.start) == moved for f in after):
+        return False
+    if finding.fix.structural:
+        # A structural fix rewrites lines far from its finding (a key cut here and pasted there): any
+        # finding it brings, counted per rule since positions and paths move, means it did not hold.
+        left = Counter(f.code for f in before)
+        left[finding.code] -= 1
+        return not Counter(f.code for f in after) - left
+    return True
 
 
 def _through_edits(pos: Pos, edits: tuple[TextEdit, ...]) -> Pos:

@@ -34,11 +34,14 @@ class TextEdit:
 
 @dataclass(frozen=True)
 class Fix:
-    """A mechanical repair. ``safe`` fixes keep what the author meant; unsafe ones need a look."""
+    """A mechanical repair. ``safe`` fixes keep what the author meant; unsafe ones need a look.
+    ``structural`` fixes move, remove or rewrite whole entries (:mod:`flare_ls.restructure`): since
+    they touch far more than the finding's own range, they hold only if they bring no new finding."""
 
     message: str
     edits: tuple[TextEdit, ...]
     safe: bool
+    structural: bool = False
 
     @property
     def applicability(self) -> str:

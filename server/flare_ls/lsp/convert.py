@@ -66,6 +66,7 @@ def fix_data(fix: Fix) -> dict[str, object]:
     return {
         "message": fix.message,
         "safe": fix.safe,
+        "structural": fix.structural,
         "edits": [[e.start[0], e.start[1], e.end[0], e.end[1], e.text] for e in fix.edits],
     }
 
@@ -78,7 +79,7 @@ def fix_from_data(data: object) -> Fix | None:
     raw = data["fix"]
     try:
         edits = tuple(TextEdit((int(a), int(b)), (int(c), int(d)), str(t)) for a, b, c, d, t in raw["edits"])
-        return Fix(str(raw["message"]), edits, bool(raw["safe"]))
+        return Fix(str(raw["message"]), edits, bool(raw["safe"]), bool(raw.get("structural", False)))
     except (KeyError, TypeError, ValueError):
         return None
 

@@ -178,7 +178,7 @@ def _within(problem: SyntaxProblem, lines: list[str]) -> SyntaxProblem:
     end = problem.end if problem.end[0] > line else (line, min(max(problem.end[1], start[1]), length))
     if end[0] >= len(lines):
         end = (len(lines) - 1, len(lines[-1]))
-    return SyntaxProblem(problem.message, start, end)
+    return SyntaxProblem(problem.message, start, end, problem.reindented)
 
 
 def _rest_of_region(region: set[int], line: int) -> list[int]:
@@ -263,9 +263,9 @@ def _repair(
     # Tabs in the indentation of this line (or of the line a plain scalar ran into).
     tab_line = _tab_indented_line(lines, line)
     if tab_line is not None:
-        repaired = _reindent_tabs(work, tab_line, parse_once, progress)
-        if repaired:
-            return problem, True
+        run = _reindent_tabs(work, tab_line, parse_once, progress)
+        if run:
+            return SyntaxProblem(problem.message, problem.start, problem.end, run), True
     context = (error.context or "").strip()
     # An unclosed quote: libyaml names the opening quote as the context, or, when the string ran into
     # another one further down, says nothing about it; look for it above the error.
@@ -366,9 +366,9 @@ def _leading(text: str) -> str:
     return text[: len(text) - len(text.lstrip(" \t"))]
 
 
-def _reindent_tabs(work: _Work, first: int, parse_once: ParseOnce, progress: Pos) -> bool:
+def _reindent_tabs(work: _Work, first: int, parse_once: ParseOnce, progress: Pos) -> tuple[int, ...]:
     """Re-indent the run of tab-indented lines from ``first`` with the tab width that gets the parse
-    furthest. False when no width gets it past ``progress``."""
+    furthest; returns the lines of the run. Empty when no width gets it past ``progress``."""
     lines = work.lines
     run = [first]
     number = first + 1
@@ -395,7 +395,7 @@ def _reindent_tabs(work: _Work, first: int, parse_once: ParseOnce, progress: Pos
     if best is None:
         for n in run:
             lines[n] = originals[n]
-        return False
+        return ()
     width = best[1]
     for n in run:
         text = originals[n]
@@ -404,7 +404,7 @@ def _reindent_tabs(work: _Work, first: int, parse_once: ParseOnce, progress: Pos
         if n not in work.repairs.indents:
             work.repairs.indents[n] = (len(lead), len(lead.replace("\t", " " * width)))
         work.repairs.lines.setdefault(n, "reindent")
-    return True
+    return tuple(run)
 
 
 _QUOTE_START = re.compile(r"""(?:^\s*(?:-\s+)*|:\s+|-\s+)(["'])""")

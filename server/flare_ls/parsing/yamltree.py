@@ -175,6 +175,9 @@ class SyntaxProblem:
     message: str
     start: Pos
     end: Pos
+    #: The tab-indented lines recovery re-indented with spaces to read past this error (see
+    #: ``Repairs.indents`` for the widths): what a fix writes.
+    reindented: tuple[int, ...] = ()
 
 
 @dataclass

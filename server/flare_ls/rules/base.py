@@ -71,8 +71,10 @@ def rule(
 class Context:
     """Collects findings for one document and turns nodes into ranges."""
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], eol: str = "\n") -> None:
         self.lines = lines
+        #: The line break the text uses: what a fix that writes new lines ends them with.
+        self.eol = eol
         self.findings: list[Finding] = []
         self._locate: Locator | None = None
 

@@ -6,9 +6,10 @@ judged here; rules that relate several keys live in their own modules.
 
 from __future__ import annotations
 
-from ..findings import Severity
+from ..findings import Fix, Severity
 from ..fixes import indent_under, rename_key, replace_scalar, unquote
 from ..parsing.yamltree import YMap, YNode, YScalar, YSeq
+from ..restructure.move import move_key
 from ..schema.attrdoc import AttrDoc, Legacy, describe_stacks, stack_named
 from ..schema.shapes import (
     AnyShape,
@@ -305,6 +306,7 @@ class SchemaWalk:
                 MISPLACED_KEY,
                 key_node,
                 f"`{key_node.value}` does not belong in `{where}`; it goes in `{render_path(place.path)}`",
+                fix=self._move(key_node, spath, place.path),
             )
 
     def other_format(
@@ -493,9 +495,17 @@ class SchemaWalk:
                 key,
                 f"`{key.value}` does not belong directly in `{where}`, where Spark would receive it as an "
                 f"unknown option; it goes in `{render_path(place.path)}`",
+                fix=self._move(key, spath, place.path),
             )
             return
         self.near_miss(key, shape)
+
+    def _move(self, key: YScalar, spath: tuple[str, ...], place: tuple[str, ...]) -> Fix | None:
+        """The fix that moves a misplaced key into the section it belongs in (unsafe: the key then
+        takes effect where it did not before)."""
+        return move_key(
+            self.ctx.lines, self.ctx.eol, key, spath, place, f"Move `{key.value}` to `{render_path(place)}`"
+        )
 
     def near_miss(self, key: YScalar, shape: MapShape) -> None:
         """In a section that passes unknown keys on to Spark, report only near-misses of its own keys."""
