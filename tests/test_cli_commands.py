@@ -125,8 +125,8 @@ def test_statistics_like_ruff(kafka: Path) -> None:
 def test_fixable_hint_quiet_and_silent(kafka: Path) -> None:
     out = flare_ls("check", str(kafka)).stdout.splitlines()
     assert out[-2] == "Found 4 findings (2 errors, 2 warnings) in 1 of 1 file."
-    assert out[-1] == "[*] 1 fixable with `--fix` (1 unsafe fix available with `--fix --unsafe-fixes`)."
-    assert flare_ls("check", str(kafka), "--unsafe-fixes").stdout.splitlines()[-1] == "[*] 2 fixable with `--fix`."
+    assert out[-1] == "[*] 1 fixable with `--fix` (2 unsafe fixes available with `--fix --unsafe-fixes`)."
+    assert flare_ls("check", str(kafka), "--unsafe-fixes").stdout.splitlines()[-1] == "[*] 3 fixable with `--fix`."
     quiet = flare_ls("check", "-q", str(kafka))
     assert quiet.returncode == 1 and len(quiet.stdout.splitlines()) == 4  # the findings, nothing else
     assert all(line.startswith(f"{kafka}:") for line in quiet.stdout.splitlines())
