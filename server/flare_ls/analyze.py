@@ -15,7 +15,7 @@ from . import suppressions
 from .findings import Finding, Fix, RuleInfo, Severity, TextEdit
 from .fixes import apply_edits
 from .parsing.recovery import Repairs
-from .parsing.yamltree import ParsedText, Pos, YDocument, YMap, parse, split_lines
+from .parsing.yamltree import ParsedText, Pos, YDocument, YMap, YNode, parse, split_lines
 from .rules import schema, sql, streaming, structure  # noqa: F401  (importing registers the rules)
 from .rules.base import CHECKS, Context
 from .rules.schema import DUPLICATE_KEY, INTERNAL_ERROR, LEGACY_LAYOUT, SYNTAX, SchemaWalk
@@ -100,7 +100,8 @@ def analyze_parsed(
     if parsed.errors and (flare_seen or looks_like_flare_text(text)):
         for error in parsed.errors:
             findings.append(Finding(SYNTAX, error.message, error.start, error.end, SYNTAX.severity))
-    findings = _configured(findings, lines, config or DEFAULT_CONFIG, text, flare_seen, parsed.error is None)
+    roots = [document.root for document in parsed.documents]
+    findings = _configured(findings, lines, config or DEFAULT_CONFIG, text, flare_seen, parsed.error is None, roots)
     if bom:
         findings = [_shift_first_line(f) for f in findings]
     findings.sort(key=Finding.sort_key)
@@ -159,6 +160,7 @@ def _configured(
     text: str = "",
     flare_seen: bool = False,
     complete: bool = False,
+    roots: Iterable[YNode | None] = (),
 ) -> list[Finding]:
     """Drop findings the settings or a ``# flare-ls: disable...`` comment silence, and report (FL004)
     the suppressions that silence nothing. Suppressions are only looked for when the text mentions
@@ -166,7 +168,7 @@ def _configured(
     was seen, and no rule crashed (otherwise findings it would silence may be missing)."""
     kept = [f for f in findings if f.rule is INTERNAL_ERROR or config.wants(f)]
     if "flare-ls:" in text:
-        table = suppressions.parse(lines)
+        table = suppressions.parse(lines, roots)
         kept = table.apply(kept)
         if flare_seen or any(f.rule is SYNTAX for f in findings):
             judge = flare_seen and complete and not any(f.rule is INTERNAL_ERROR for f in findings)
