@@ -63,15 +63,17 @@ def test_hover_inside_a_standalone_output_block() -> None:
     assert (start, end) == (18, 31)
 
 
-def test_legacy_keys_are_struck_through_only_on_a_later_stack() -> None:
+def test_legacy_keys_only_on_an_old_stack_and_struck_through_when_the_stack_is_unknown() -> None:
     line = _line_of(FLARE3_STANDALONE, "compute: runnable-default")
     on_flare3 = complete(FLARE3_STANDALONE, line, 8)
     assert on_flare3 is not None
     assert {item.label: item.deprecated for item in on_flare3.items}["tier"] is False
     bumped = FLARE3_STANDALONE.replace("stack: flare:3.0", "stack: flare:7.0")
     on_flare7 = complete(bumped, line, 8)
-    assert on_flare7 is not None
-    tier = {item.label: item for item in on_flare7.items}["tier"]
+    assert on_flare7 is not None and "tier" not in {item.label for item in on_flare7.items}  # FL106 would flag it
+    unknown = complete(FLARE3_STANDALONE.replace("stack: flare:3.0", "stack: ${STACK}"), line, 8)
+    assert unknown is not None
+    tier = {item.label: item for item in unknown.items}["tier"]
     assert tier.deprecated is True and tier.detail.endswith("(legacy)")
 
 
@@ -83,7 +85,7 @@ def test_the_stack_is_the_one_of_the_job_under_the_cursor() -> None:
     second = complete(text, last_compute, 8)
     assert first is not None and second is not None
     assert {i.label: i.deprecated for i in first.items}["tier"] is False
-    assert {i.label: i.deprecated for i in second.items}["tier"] is True
+    assert "tier" not in {i.label for i in second.items}
 
 
 # The same job with a step that applies functions (functions are alike in every layout).

@@ -6,7 +6,9 @@ import pytest
 
 from flare_ls.analyze import Config, analyze
 from flare_ls.fixes import apply_edits
-from flare_ls.suppressions import SUPPRESSION, comment_start, parse
+from flare_ls.parsing.yamltree import parse as parse_yaml
+from flare_ls.parsing.yamltree import split_lines
+from flare_ls.suppressions import SUPPRESSION, comment_start, disable_fix, parse
 from golden import FIXTURES
 
 BASE = (FIXTURES / "invalid-value" / "trigger-continous.yaml").read_text(encoding="utf-8")
@@ -213,3 +215,56 @@ def test_no_suppression_work_without_the_marker(monkeypatch) -> None:
 
     monkeypatch.setattr(module, "parse", boom)
     assert where(BASE, "FL102") == [16]
+
+
+# -- suppressing a finding inside a multi-line value -------------------------------------------------
+
+SQL_CASES = sorted(p for p in (FIXTURES / "sql-syntax-error").glob("*.yaml") if not p.stem.endswith("-ok"))
+
+
+def _disabled(text: str, finding_line: int, code: str) -> str:
+    lines = split_lines(text)
+    roots = [document.root for document in parse_yaml(text).documents]
+    return apply_edits(text, list(disable_fix(lines, finding_line, code, roots).edits))
+
+
+@pytest.mark.parametrize("path", SQL_CASES, ids=lambda p: p.stem)
+def test_disabling_a_finding_inside_sql_never_writes_into_the_sql(path) -> None:
+    text = path.read_text(encoding="utf-8")
+    before = analyze(text)
+    for finding in (f for f in before if f.code == "FL401"):
+        fixed = _disabled(text, finding.start[0], "FL401")
+        after = analyze(fixed)
+        assert not any(f.code == "FL401" and f.message == finding.message for f in after), fixed
+        assert not any(f.code in ("FL001", "FL004") for f in after), fixed
+        assert len(split_lines(fixed)) - len(split_lines(text)) in (0, 1)  # a comment, or a line above the key
+
+
+def test_a_comment_on_the_key_line_of_a_block_covers_the_whole_block() -> None:
+    text = (FIXTURES / "sql-syntax-error" / "literal-block.yaml").read_text(encoding="utf-8")
+    finding = next(f for f in analyze(text) if f.code == "FL401")
+    fixed = _disabled(text, finding.start[0], "FL401")
+    assert finding.start[0] > next(n for n, line in enumerate(split_lines(text)) if "sql: |" in line)
+    assert "sql: |  # flare-ls: disable=FL401\n" in fixed
+    assert fixed.replace("  # flare-ls: disable=FL401", "") == text  # the SQL keeps every byte
+
+
+def test_a_plain_multi_line_value_gets_a_comment_above_its_key() -> None:
+    text = (FIXTURES / "sql-syntax-error" / "plain-multiline.yaml").read_text(encoding="utf-8")
+    finding = next(f for f in analyze(text) if f.code == "FL401")
+    fixed = _disabled(text, finding.start[0], "FL401")
+    lines = split_lines(fixed)
+    at = next(n for n, line in enumerate(lines) if "flare-ls:" in line)
+    assert lines[at] == "                    # flare-ls: disable-next-line=FL401"
+    assert lines[at + 1].lstrip().startswith("sql: SELECT")
+    # A second rule joins the directive already there instead of a second comment.
+    again = _disabled(fixed, finding.start[0] + 1, "FL402")
+    assert split_lines(again)[at] == "                    # flare-ls: disable-next-line=FL401,FL402"
+
+
+def test_a_rule_joins_the_suppression_already_on_the_key_line() -> None:
+    text = (FIXTURES / "sql-syntax-error" / "literal-block.yaml").read_text(encoding="utf-8")
+    text = text.replace("sql: |", "sql: |  # flare-ls: disable=FL404 (kept on purpose)", 1)
+    finding = next(f for f in analyze(text) if f.code == "FL401")
+    fixed = _disabled(text, finding.start[0], "FL401")
+    assert "sql: |  # flare-ls: disable=FL404,FL401 (kept on purpose)" in fixed

@@ -16,7 +16,7 @@ from . import suppressions
 from .findings import Finding, RuleInfo, Severity, TextEdit
 from .fixes import apply_edits
 from .parsing.recovery import Repairs
-from .parsing.yamltree import LINE_BREAK, ParsedText, Pos, YDocument, YMap, YScalar, parse, split_lines
+from .parsing.yamltree import LINE_BREAK, ParsedText, Pos, YDocument, YMap, YNode, YScalar, parse, split_lines
 from .restructure.duplicates import remove_earlier
 from .restructure.legacy import migrate_job
 from .restructure.tabs import replace_tabs
@@ -109,7 +109,8 @@ def analyze_parsed(
             if error.reindented and parsed.repairs is not None:
                 fix = replace_tabs(lines, error, parsed.repairs, parsed.documents)
             findings.append(Finding(SYNTAX, error.message, error.start, error.end, SYNTAX.severity, fix))
-    findings = _configured(findings, lines, config or DEFAULT_CONFIG, text, flare_seen, parsed.error is None)
+    roots = [document.root for document in parsed.documents]
+    findings = _configured(findings, lines, config or DEFAULT_CONFIG, text, flare_seen, parsed.error is None, roots)
     if bom:
         findings = [_shift_first_line(f) for f in findings]
     findings.sort(key=Finding.sort_key)
@@ -168,6 +169,7 @@ def _configured(
     text: str = "",
     flare_seen: bool = False,
     complete: bool = False,
+    roots: Iterable[YNode | None] = (),
 ) -> list[Finding]:
     """Drop findings the settings or a ``# flare-ls: disable...`` comment silence, and report (FL004)
     the suppressions that silence nothing. Suppressions are only looked for when the text mentions
@@ -175,7 +177,7 @@ def _configured(
     was seen, and no rule crashed (otherwise findings it would silence may be missing)."""
     kept = [f for f in findings if f.rule is INTERNAL_ERROR or config.wants(f)]
     if "flare-ls:" in text:
-        table = suppressions.parse(lines)
+        table = suppressions.parse(lines, roots)
         kept = table.apply(kept)
         if flare_seen or any(f.rule is SYNTAX for f in findings):
             judge = flare_seen and complete and not any(f.rule is INTERNAL_ERROR for f in findings)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from .fixes import escape_for, yaml_scalar
 from .parsing.yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, indent_of, parse, split_lines
-from .schema.attrdoc import LEGACY_LAYOUT_UNTIL, AttrDoc, stack_named
+from .schema.attrdoc import LEGACY_LAYOUT_UNTIL, TRIGGER_MODES, AttrDoc, stack_named
 from .schema.docs import Chooser, TagOf, field_at, variant_markdown
 from .schema.docs import shape_at as docs_shape_at
 from .schema.shapes import (
@@ -82,7 +83,16 @@ class Place:
     key: str | None = None  # for values: the key whose value this is
     indent: int = 0  # column of the keys of the mapping the cursor is in
     in_new_item: bool = False  # the line starts with "- "
-    siblings: set[str] = field(default_factory=set)
+    #: Keys written in the same mapping, each with the value on its line (``""`` for a block).
+    siblings: dict[str, str] = field(default_factory=dict)
+    #: For a value: the quote it opens with (``'`` or ``"``, the replaced text starting after it), and
+    #: whether the quote is closed on the line (else the proposal closes it).
+    quote: str = ""
+    closed: bool = False
+    #: For a key: a colon follows the word (``trig|:``, ``trig|gerMode: x``), so only the name is inserted.
+    colon: bool = False
+    #: For a key: the lines below are indented past it, a block it owns, so no snippet brings its own.
+    block_below: bool = False
     #: Where each part of ``path`` is written: (line, column of its key, or of the dash for ``[]``).
     where: list[tuple[int, int]] = field(default_factory=list)
 
@@ -268,24 +278,39 @@ def locate(lines: list[str], line: int, column: int) -> Place | None:
         partial = value.group("partial") or ""
         if body.endswith(":") and value.group("partial") is None:
             return None  # right after ``key:``: a space comes first
+        if (partial or text[column:].lstrip())[:1] in ("[", "{", "&", "*", "!", "|", ">", "@", "`"):
+            return None  # a flow collection, an anchor, a tag or a block: no single word to replace
+        quote = partial[:1] if partial[:1] in ("'", '"') else ""
+        start = column - len(partial) + len(quote)
+        closing = _closing_quote(text, column, quote) if quote else -1
+        if quote:
+            end = closing if closing >= 0 else word_end
+        else:  # the whole plain value is replaced, up to a comment
+            end = column + len(_before_comment(text[column:]).rstrip())
         path, where = _unzip(_mapping_parts(lines, line, indent, key_col, bool(dash)))
         key = value.group("key").strip("'\"")
         return Place(
             path,
             "value",
             line,
-            partial,
-            column - len(partial),
-            word_end,
+            partial[len(quote) :],
+            start,
+            max(end, column),
             key=key,
             indent=key_col,
             in_new_item=bool(dash),
+            siblings=_sibling_keys(lines, line, key_col, (1,) if dash else (-1, 1)),
             where=where,
+            quote=quote,
+            closed=closing >= 0,
         )
     if not _PARTIAL_KEY.match(body):
         return None
+    after = text[word_end:].strip()
+    if after and not after.startswith(":") and not (after.startswith("#") and text[word_end:][:1].isspace()):
+        return None  # in the indentation before a line's content, or in a word followed by more text
     path, where = _unzip(_mapping_parts(lines, line, indent, key_col, bool(dash)))
-    siblings = set() if dash else set(_sibling_keys(lines, line, key_col))
+    siblings = _sibling_keys(lines, line, key_col, (1,) if dash else (-1, 1))
     return Place(
         path,
         "key",
@@ -297,7 +322,38 @@ def locate(lines: list[str], line: int, column: int) -> Place | None:
         in_new_item=bool(dash),
         siblings=siblings,
         where=where,
+        colon=re.match(r"[ \t]*:", text[word_end:]) is not None,
+        block_below=_block_below(lines, line, key_col),
     )
+
+
+def _block_below(lines: list[str], line: int, column: int) -> bool:
+    """Whether the next line with content is indented past ``column`` (the key typed owns it)."""
+    following = next((t for t in lines[line + 1 :] if _is_content(t)), None)
+    return following is not None and indent_of(following) > column
+
+
+def _before_comment(text: str) -> str:
+    """``text`` up to a comment (a ``#`` after a space), as a plain scalar ends there."""
+    at = text.find(" #")
+    return text if at < 0 else text[:at]
+
+
+def _closing_quote(text: str, column: int, quote: str) -> int:
+    """The column of the quote that closes a scalar whose text continues at ``column``, or -1."""
+    i = column
+    while i < len(text):
+        ch = text[i]
+        if quote == '"' and ch == "\\":
+            i += 2
+            continue
+        if ch == quote:
+            if quote == "'" and text[i + 1 : i + 2] == "'":  # '' is a quote inside single quotes
+                i += 2
+                continue
+            return i
+        i += 1
+    return -1
 
 
 # -- shapes along a path --------------------------------------------------------------------------
@@ -410,17 +466,23 @@ def _job_stack(lines: list[str], line: int) -> str | None:
 
 
 def _key_items(mapping: MapShape, place: Place, old_stack: bool = False, stack: str | None = None) -> list[Item]:
-    """Keys of ``mapping``; those of the flare:1.0-4.0 layout are struck through unless the job runs on
-    one of those stacks (``old_stack``), for which they are the documented keys. With the job's
-    ``stack``, only the keys it has."""
+    """Keys of ``mapping``; those of the flare:1.0-4.0 layout only when the job runs on one of those
+    stacks (``old_stack``), for which they are the documented keys, or struck through when the stack is
+    not known. With the job's ``stack``, only the keys it has; with a ``triggerMode`` written beside
+    them, only the keys that trigger mode uses."""
     items = []
+    trigger = place.siblings.get("triggerMode")
     for key, fs in mapping.fields.items():
         if key in place.siblings:
             continue
         doc = fs.doc
         if stack is not None and doc is not None and stack not in doc.stacks_of():
             continue
+        if doc is not None and trigger in TRIGGER_MODES and doc.trigger_modes and trigger not in doc.trigger_modes:
+            continue  # ``forEachBatchMode`` beside ``triggerMode: Continuous``: flagged as soon as written
         legacy = doc is not None and doc.legacy is not None and not doc.legacy.current_use and not old_stack
+        if legacy and stack is not None:
+            continue  # a stack that is known and not of the old layout: FL106 would flag it
         detail = ("required " if fs.required else "") + _type_label(fs.shape) + (" (legacy)" if legacy else "")
         items.append(
             Item(
@@ -443,7 +505,8 @@ def _stack_at(lines: list[str], line: int) -> str | None:
 
 
 def _value_items(fs: FieldShape, stack: str | None = None, examples: bool = True) -> list[Item]:
-    """Values of ``fs``; with the job's ``stack``, only those it has, and never a disputed one. Without
+    """Values of ``fs``; with the job's ``stack``, only those it has, and never one a rule would flag
+    (disputed, FL108; not listed by Flare's docs, FL111; a query compute, FL308). Without
     listed values, the attribute's examples (unless ``examples`` is false: for a name that refers to
     something of the manifest, an example such as `inputDf` would be a name that is not there)."""
     doc = fs.doc
@@ -454,7 +517,10 @@ def _value_items(fs: FieldShape, stack: str | None = None, examples: bool = True
         values = {
             v: d
             for v, d in doc.values.items()
-            if v not in doc.doubtful and (stack is None or stack in doc.stacks_of(v))
+            if v not in doc.doubtful
+            and v not in doc.unlisted
+            and (stack is None or stack in doc.stacks_of(v))
+            and not _flagged(fs.key, v)
         }
     elif isinstance(scalar, ScalarShape) and scalar.literal:
         values = {v: "" for v in scalar.literal}
@@ -467,6 +533,11 @@ def _value_items(fs: FieldShape, stack: str | None = None, examples: bool = True
     if not items and doc is not None and examples:
         items = [Item(label=e, kind="value", insert=e, detail=f"{fs.key} (example)", sort="5") for e in doc.examples]
     return items
+
+
+def _flagged(key: str, value: str) -> bool:
+    """A value listed for hover that a rule flags wherever it is written: a query compute (FL308)."""
+    return key == "compute" and value.startswith("query-")
 
 
 def _value_doc(key: str, value: str, text: str, doc: AttrDoc | None) -> str:
@@ -497,8 +568,9 @@ def reference_names(text: str, line: int, kind: str, parsed: ParsedText | None =
         if not isinstance(root, YMap) or not root.start[0] <= line <= root.end[0]:
             continue
         view = build_view(root)
-        if kind == "job":
-            return [(n, "dag job") for item in view.dag if (n := item.text("name"))]
+        if kind == "job":  # a job cannot depend on itself (the dag would have a cycle)
+            own = [item for item in view.dag if item.start[0] <= line][-1:]
+            return [(n, "dag job") for item in view.dag if (n := item.text("name")) and item not in own]
         for job in view.jobs:
             if not job.item.start[0] <= line <= job.item.end[0]:
                 continue
@@ -537,8 +609,20 @@ SNIPPETS = {
             [
                 "name: ${1:input}",
                 "dataset: ${2:dataos://depot:collection/dataset?acl=r}",
-                "format: ${3|iceberg,csv,json,parquet,kafkajson,kafkaavro|}",
-                "isStream: ${4|false,true|}",
+                "format: ${3|iceberg,csv,json,parquet|}",
+            ],
+        ),
+    ],
+    # A job with a ``streaming`` section reads a stream: an input that is not one makes FL203.
+    "StreamInput": [
+        (
+            "input (stream)",
+            "name",
+            [
+                "name: ${1:input}",
+                "dataset: ${2:dataos://kafkadepot:none/topic?acl=r}",
+                "format: ${3|kafkajson,kafkaavro,iceberg|}",
+                "isStream: true",
             ],
         ),
     ],
@@ -558,19 +642,96 @@ SNIPPETS = {
 }
 
 
-def _snippet_items(mapping: MapShape, place: Place, step: int) -> list[Item]:
+def _snippet_items(mapping: MapShape, place: Place, step: int, streaming: bool = False) -> list[Item]:
+    """The snippets of ``mapping`` at ``place``; an input reads a stream in a ``streaming`` job."""
+    name = "StreamInput" if mapping.name == "Input" and streaming else mapping.name
     items = []
-    for label, absent, body in SNIPPETS.get(mapping.name, []):
+    for label, absent, body in SNIPPETS.get(name, []):
         if absent in place.siblings or (absent == "name" and not place.in_new_item):
             continue
-        pad = " " * place.indent
-        lines = [body[0]] + [
-            pad + line.replace("  ", " " * step, 1) if line.startswith("  ") else pad + line for line in body[1:]
-        ]
-        items.append(
-            Item(label=label, kind="snippet", insert="\n".join(lines), detail="snippet", sort="0", snippet=True)
-        )
+        items.append(_snippet(label, body, " " * place.indent, step))
     return items
+
+
+def _snippet(label: str, body: list[str], pad: str, step: int, detail: str = "snippet") -> Item:
+    """A snippet whose first line goes at the cursor and the others at ``pad``, nested by ``step``."""
+    lines = [body[0]] + [pad + _reindent(line, step) for line in body[1:]]
+    return Item(label=label, kind="snippet", insert="\n".join(lines), detail=detail, sort="0", snippet=True)
+
+
+def _reindent(line: str, step: int) -> str:
+    """A snippet line written with two spaces a level, at this document's ``step``."""
+    depth = (len(line) - len(line.lstrip(" "))) // 2
+    return " " * (depth * step) + line.lstrip(" ")
+
+
+#: Manifests for an empty file: placeholders are tabstops, every other line analyses clean.
+SKELETONS = {
+    "batch workflow (skeleton)": [
+        "version: v1",
+        "name: ${1:my-workflow}",
+        "type: workflow",
+        "workflow:",
+        "  dag:",
+        "    - name: ${2:my-job}",
+        "      spec:",
+        "        stack: flare:7.0",
+        "        compute: ${3:runnable-default}",
+        "        stackSpec:",
+        "          job:",
+        "            inputs:",
+        "              - name: ${4:source}",
+        "                dataset: ${5:dataos://lakehouse:collection/dataset?acl=r}",
+        "                format: ${6|iceberg,parquet,json,csv|}",
+        "            steps:",
+        "              - sequence:",
+        "                  - name: ${7:result}",
+        "                    sql: SELECT * FROM ${4:source}",
+        "            outputs:",
+        "              - name: ${7:result}",
+        "                dataset: ${8:dataos://lakehouse:collection/result?acl=rw}",
+        "                format: ${9|iceberg,parquet,json,csv|}",
+        "                options:",
+        "                  saveMode: ${10|append,overwrite|}",
+    ],
+    "streaming workflow (skeleton)": [
+        "version: v1",
+        "name: ${1:my-stream}",
+        "type: workflow",
+        "workflow:",
+        "  dag:",
+        "    - name: ${2:my-stream-job}",
+        "      spec:",
+        "        stack: flare:7.0",
+        "        compute: ${3:runnable-default}",
+        "        stackSpec:",
+        "          job:",
+        "            streaming:",
+        "              triggerMode: ${4|ProcessingTime,AvailableNow,Once|}",
+        "              triggerDuration: ${5:10 seconds}",
+        "              checkpointLocation: ${6:dataos://lakehouse:checkpoints/stream?acl=rw}",
+        "            inputs:",
+        "              - name: ${7:events}",
+        "                dataset: ${8:dataos://kafkadepot:none/topic?acl=r}",
+        "                format: kafkajson",
+        "                isStream: true",
+        "            steps:",
+        "              - sequence:",
+        "                  - name: ${9:result}",
+        "                    sql: SELECT * FROM ${7:events}",
+        "            outputs:",
+        "              - name: ${9:result}",
+        "                dataset: ${10:dataos://lakehouse:collection/result?acl=rw}",
+        "                format: iceberg",
+        "                options:",
+        "                  saveMode: append",
+    ],
+}
+
+
+def skeleton_items(place: Place) -> list[Item]:
+    """Whole manifests, for the first key of an empty document."""
+    return [_snippet(label, body, "", 2, "new manifest") for label, body in SKELETONS.items()]
 
 
 def indent_step(lines: list[str]) -> int:
@@ -590,11 +751,28 @@ def complete(
     text: str, line: int, column: int, snippets: bool = True, tree: Callable[[], ParsedText | None] = lambda: None
 ) -> Completion | None:
     """Proposals at a zero-based (line, code-point column) of ``text``. ``tree`` gives the parse of
-    ``text`` when the caller keeps one; it is asked only where names are proposed."""
+    ``text`` when the caller keeps one; it is asked only where names are proposed.
+
+    Each proposal is written to replace exactly the word it completes, so that applying it leaves
+    YAML that reads (``test_completion_edits.py`` applies every one): inside quotes, escaped for them
+    and closing them; before a colon already written, the key's name alone; a value that needs
+    quotes, quoted."""
     lines = split_lines(text)
     place = locate(lines, line, column)
     if place is None:
+        return _flow_completion(lines, line, column)
+    items = _items_at(text, lines, place, snippets, tree)
+    fitted = [fit for item in items if (fit := _fit(item, place)) is not None]
+    if not fitted:
         return None
+    unique = list({item.label: item for item in reversed(fitted)}.values())[::-1]  # first proposal wins
+    return Completion(unique, line, place.start, place.end)
+
+
+def _items_at(
+    text: str, lines: list[str], place: Place, snippets: bool, tree: Callable[[], ParsedText | None]
+) -> list[Item]:
+    line = place.line
     items: list[Item] = []
     if place.kind == "value":
         assert place.key is not None
@@ -602,34 +780,135 @@ def complete(
         if kind is not None:
             items = _reference_items(text, place, kind, tree)
         tag = _tag_in_lines(lines, place.path, line, place.indent, place.in_new_item)
-        fs = field_for(
-            place.path, place.key, tag, _line_tags(lines, place.path, place.where), _line_chooser(lines, place.where)
-        )
+        tag_of, choose = _line_tags(lines, place.path, place.where), _line_chooser(lines, place.where)
+        fs = field_for(place.path, place.key, tag, tag_of, choose)
         if fs is not None:
             items += _value_items(fs, _stack_at(lines, line), examples=kind is None)
+        if place.key == "triggerMode":
+            items = _modes_for(items, shape_at(place.path, tag, tag_of, choose), place)
+        if place.key == "isStream" and "inputs" in place.path and not _streaming_job(lines, place):
+            items = [item for item in items if item.label != "true"]  # a stream needs a streaming section: FL202
+        return items
+    tag = _tag_in_lines(lines, place.path, line, place.indent, place.in_new_item)
+    shape = shape_at(place.path, tag, _line_tags(lines, place.path, place.where), _line_chooser(lines, place.where))
+    if isinstance(shape, TaggedShape):  # a function whose name is not written yet: that comes first
+        items += _key_items(MapShape(shape.noun, {shape.tag: shape.tag_field}, section=True), place)
+    list_item = _reference_kind(place.path, None) if place.in_new_item else None
+    if list_item is not None:  # ``dependencies:`` items are names, not keys
+        items = _reference_items(text, place, list_item, tree)
+    mapping = _pick(shape, MapShape) if shape is not None else None
+    if isinstance(mapping, MapShape) and mapping.section:
+        version = stack_version(_job_stack(lines, line))
+        old_stack = version is not None and version <= LEGACY_LAYOUT_UNTIL
+        items += _key_items(mapping, place, old_stack, stack_named(version) if version is not None else None)
+        if snippets:
+            items += _snippet_items(mapping, place, indent_step(lines), _streaming_job(lines, place))
+            if not place.path and not any(_is_content(t) for n, t in enumerate(lines) if n != line):
+                items += skeleton_items(place)
+    elif shape is not None and not isinstance(shape, AnyShape) and place.in_new_item:
+        scalar = _pick(shape, ScalarShape)
+        if isinstance(scalar, ScalarShape) and scalar.literal:
+            items += [Item(label=v, kind="value", insert=v) for v in scalar.literal]
+    return items
+
+
+_FLOW_OWNER = re.compile(r"^(?P<indent> *)(?P<dash>-\s+)?(?P<key>[^\s:#'\"{\[-][^:#{]*?)\s*:\s*\{$")
+_FLOW_KEY = re.compile(r"(?:^|[{,])\s*([\w.$-]+)\s*:")
+
+
+def _flow_completion(lines: list[str], line: int, column: int) -> Completion | None:
+    """Keys and values inside a flow mapping written on the key's line (``options: {startingOffsets: |}``)."""
+    if line >= len(lines):
+        return None
+    text = lines[line]
+    before = text[:column]
+    opened = before.rfind("{")
+    if opened < 0 or "}" in before[opened:] or "#" in before or before.count("{") != 1:
+        return None
+    owner = _FLOW_OWNER.match(before[: opened + 1])
+    if owner is None:
+        return None
+    indent, dash = len(owner.group("indent")), owner.group("dash")
+    key_col = indent + (len(dash) if dash else 0)
+    parts = _mapping_parts(lines, line, indent, key_col, bool(dash)) + [(owner.group("key").strip(), line, key_col)]
+    path, where = _unzip(parts)
+    inside = before[opened + 1 :]
+    entry = re.split(r",", inside)[-1]
+    close = text.find("}", column)
+    written = text[opened + 1 : close if close >= 0 else len(text)]
+    siblings = {m.group(1): "" for m in _FLOW_KEY.finditer("{" + written)}
+    end_of_entry = min((i for i in (text.find(",", column), close) if i >= 0), default=len(text))
+    typed = entry.lstrip()
+    pair = re.match(r"(?P<key>[\w.$-]+)\s*:\s+(?P<value>.*)$", typed)
+    if pair is not None:
+        value = pair.group("value")
+        if value[:1] in ("'", '"', "[", "{"):
+            return None
+        place = Place(path, "value", line, value, column - len(value), column, key=pair.group("key"), where=where)
+        place.end = column + len(text[column:end_of_entry].rstrip())
+        place.siblings = siblings
+    elif _PARTIAL_KEY.match(typed):
+        word_end = column + _WORD_AFTER.match(text, column).end() - column  # type: ignore[union-attr]
+        siblings.pop(typed + text[column:word_end], None)
+        place = Place(path, "key", line, typed, column - len(typed), word_end, where=where, siblings=siblings)
+        place.colon = re.match(r"[ \t]*:", text[word_end:]) is not None
     else:
-        tag = _tag_in_lines(lines, place.path, line, place.indent, place.in_new_item)
-        shape = shape_at(place.path, tag, _line_tags(lines, place.path, place.where), _line_chooser(lines, place.where))
-        if isinstance(shape, TaggedShape):  # a function whose name is not written yet: that comes first
-            items += _key_items(MapShape(shape.noun, {shape.tag: shape.tag_field}, section=True), place)
-        list_item = _reference_kind(place.path, None) if place.in_new_item else None
-        if list_item is not None:  # ``dependencies:`` items are names, not keys
-            items = _reference_items(text, place, list_item, tree)
-        mapping = _pick(shape, MapShape) if shape is not None else None
-        if isinstance(mapping, MapShape) and mapping.section:
-            version = stack_version(_job_stack(lines, line))
-            old_stack = version is not None and version <= LEGACY_LAYOUT_UNTIL
-            items += _key_items(mapping, place, old_stack, stack_named(version) if version is not None else None)
-            if snippets:
-                items += _snippet_items(mapping, place, indent_step(lines))
-        elif shape is not None and not isinstance(shape, AnyShape) and place.in_new_item:
-            scalar = _pick(shape, ScalarShape)
-            if isinstance(scalar, ScalarShape) and scalar.literal:
-                items += [Item(label=v, kind="value", insert=v) for v in scalar.literal]
+        return None
+    items = [
+        replace(item, insert=_flow_scalar(item.insert) if place.kind == "value" else item.insert)
+        for item in (_fit(i, place) for i in _items_at("\n".join(lines), lines, place, False, lambda: None))
+        if item is not None and item.kind != "snippet"
+    ]
+    if place.kind == "key":  # a nested block cannot be written inside braces: ``key: `` and its value
+        items = [replace(i, insert=i.insert + " ") if i.insert.endswith(":") else i for i in items]
     if not items:
         return None
-    unique = list({item.label: item for item in reversed(items)}.values())[::-1]  # first proposal wins
-    return Completion(unique, line, place.start, place.end)
+    return Completion(list({i.label: i for i in reversed(items)}.values())[::-1], line, place.start, place.end)
+
+
+def _flow_scalar(text: str) -> str:
+    """A plain value written inside braces or brackets, quoted when a flow indicator would end it."""
+    if text[:1] not in ("'", '"') and any(ch in text for ch in ",[]{}"):
+        return '"' + escape_for('"', text) + '"'
+    return text
+
+
+def _fit(item: Item, place: Place) -> Item | None:
+    """``item`` as it must be written at ``place`` (None when it cannot be written there)."""
+    if place.kind == "key":
+        if item.kind == "key":
+            return replace(item, insert=item.label) if place.colon else item
+        if item.kind == "snippet":
+            return None if place.colon or place.block_below or place.end > place.start + len(place.partial) else item
+        return replace(item, insert=yaml_scalar(item.label))  # a value or a name as a list item
+    if place.quote:
+        return replace(item, insert=escape_for(place.quote, item.label) + ("" if place.closed else place.quote))
+    return replace(item, insert=yaml_scalar(item.label))
+
+
+def _modes_for(items: list[Item], shape: Shape | None, place: Place) -> list[Item]:
+    """Trigger modes every key written beside ``triggerMode`` works with (no ``Continuous`` beside
+    ``forEachBatchMode``, no ``Once`` beside ``triggerDuration``)."""
+    mapping = _pick(shape, MapShape) if shape is not None else None
+    if not isinstance(mapping, MapShape):
+        return items
+    allowed = set(TRIGGER_MODES)
+    for key in place.siblings:
+        fs = mapping.fields.get(key)
+        if fs is not None and fs.doc is not None and fs.doc.trigger_modes:
+            allowed &= set(fs.doc.trigger_modes)
+    if not allowed:  # the keys written disagree already (``batchMode`` with ``triggerDuration``): no hint
+        return items
+    return [item for item in items if item.label not in TRIGGER_MODES or item.label in allowed]
+
+
+def _streaming_job(lines: list[str], place: Place) -> bool:
+    """Whether the job around an ``inputs`` item at ``place`` has a ``streaming`` section (read beside
+    its ``inputs`` key), so that a new input reads a stream."""
+    if "inputs" not in place.path:
+        return False
+    number, column = place.where[place.path.index("inputs")]
+    return "streaming" in _sibling_keys(lines, number, column)
 
 
 # -- hover ----------------------------------------------------------------------------------------

@@ -7,6 +7,10 @@ Three scopes, each naming rules by id or name, comma-separated:
   something other than a comment (so several of these comments can be stacked);
 - ``# flare-ls: disable-file=FL306`` silences the rules in the whole file, wherever the comment is.
 
+A value that spans several lines (a ``sql: |`` block, a plain or quoted scalar continued on the next
+lines) belongs to its key's line: a suppression of that line silences findings anywhere in the value,
+since no comment can be written inside it (:func:`scalar_owners`, :func:`disable_fix`).
+
 Only real comments count: the ``#`` must start the line's content or follow a space or tab, outside a
 quoted scalar, and lines inside a ``|`` or ``>`` block scalar are text, not comments. Pure: text
 lines in, findings out; :func:`flare_ls.analyze._configured` applies them.
@@ -20,6 +24,7 @@ from dataclasses import dataclass, field
 
 from . import files  # noqa: F401  (registers FL003, so a suppression may name it)
 from .findings import Finding, Fix, RuleInfo, Severity, TextEdit
+from .parsing.yamltree import YNode, YScalar, indent_of, walk
 from .rules.base import RULES, declare
 from .suggest import rank
 
@@ -34,6 +39,7 @@ _CODE = r"[A-Za-z0-9_-]+"
 _CODES = rf"{_CODE}(?:[ \t]*,[ \t]*{_CODE})*"
 #: ``# flare-ls: disable=FL102,FL207`` (group 1: the rule list). The language server extends it.
 SUPPRESSION = re.compile(rf"#[ \t]*flare-ls:[ \t]*disable=[ \t]*({_CODES})")
+_NEXT_LINE = re.compile(rf"#[ \t]*flare-ls:[ \t]*disable-next-line=[ \t]*({_CODES})")
 #: Any ``# flare-ls:`` directive inside a comment: its keyword, ``=``, and its rule list.
 _DIRECTIVE = re.compile(rf"#[ \t]*flare-ls:[ \t]*([A-Za-z-]*)[ \t]*(=?)[ \t]*({_CODES})?")
 _CODE_RE = re.compile(_CODE)
@@ -83,6 +89,8 @@ class Suppressions:
 
     items: list[Suppression]
     malformed: list[Malformed]
+    #: Each line of a multi-line value, mapped to the line of its key (:func:`scalar_owners`).
+    owners: dict[int, int] = field(default_factory=dict)
     by_line: dict[int, list[Suppression]] = field(default_factory=dict)
     file_wide: list[Suppression] = field(default_factory=list)
 
@@ -97,7 +105,10 @@ class Suppressions:
     def silences(self, finding: Finding) -> bool:
         """Whether a comment silences ``finding``; the narrowest one that does is marked used."""
         keys = (finding.rule.code, finding.rule.name)
-        for sup in self.by_line.get(finding.start[0], []) + self.file_wide:
+        line = finding.start[0]
+        owner = self.owners.get(line, line)
+        nearest = self.by_line.get(line, []) + (self.by_line.get(owner, []) if owner != line else [])
+        for sup in nearest + self.file_wide:
             hit = [c.text for c in sup.codes if c.text in keys]
             if hit:
                 sup.used.update(hit)
@@ -141,8 +152,67 @@ class Suppressions:
         return out
 
 
-def parse(lines: list[str]) -> Suppressions:
-    """The suppression comments in ``lines`` (lines inside block scalars skipped)."""
+def scalar_owners(roots: Iterable[YNode | None]) -> tuple[dict[int, int], set[int]]:
+    """Where a comment about a multi-line scalar can go: each line the scalar covers, mapped to the line
+    of its key (or of the scalar's start, for a list item), and the key lines that end inside their
+    scalar (``sql: SELECT a`` continued below, or an open quote), where a comment would be read as
+    part of the value. A block scalar's key line ends with its indicator, so it takes a comment."""
+    owners: dict[int, int] = {}
+    open_end: set[int] = set()
+    for node in walk(*roots):
+        if not isinstance(node, YScalar) or node.start[0] == node.end[0] or node.key_node is node:
+            continue
+        key = node.key_node
+        owner = key.start[0] if key is not None else node.start[0]
+        for line in range(owner, node.end[0] + 1):
+            owners.setdefault(line, owner)
+        if node.style not in ("|", ">") and node.start[0] == owner:
+            open_end.add(owner)
+    return owners, open_end
+
+
+def disable_fix(lines: list[str], line: int, code: str, roots: Iterable[YNode | None] = ()) -> Fix:
+    """The edit that silences ``code`` for a finding starting on ``line``, never inside a value.
+
+    On a line of a multi-line value, the suppression goes on its key's line, which covers the whole
+    value; when that line ends inside the value (a plain or quoted scalar continued below), a
+    ``disable-next-line=`` comment goes above it. A rule is added to a directive of that scope already
+    there (``disable=FL102`` becomes ``disable=FL102,FL401``) rather than written twice."""
+    owners, open_end = scalar_owners(roots)
+    target = owners.get(line, line)
+    if target in open_end:
+        above = target - 1
+        while above >= 0 and not lines[above].strip():
+            above -= 1
+        existing = _NEXT_LINE.search(lines[above]) if above >= 0 else None
+        if existing is not None and comment_start(lines[above]) == indent_of(lines[above]):
+            return Fix(f"Disable {code} for the next line", (_append_code(lines[above], above, existing, code),), False)
+        text = lines[target]
+        indent = text[: indent_of(text)]
+        edit = TextEdit((target, 0), (target, 0), f"{indent}# flare-ls: disable-next-line={code}\n")
+        return Fix(f"Disable {code} for the next line", (edit,), False)
+    text = lines[target]
+    hash_at = comment_start(text)
+    existing = SUPPRESSION.search(text, hash_at) if hash_at is not None else None
+    if existing is not None:
+        edit = _append_code(text, target, existing, code)
+    else:
+        end = len(text.rstrip())
+        edit = TextEdit((target, end), (target, end), f"  # flare-ls: disable={code}")
+    return Fix(f"Disable {code} on this line" if target == line else f"Disable {code} in this value", (edit,), False)
+
+
+def _append_code(text: str, line: int, directive: re.Match[str], code: str) -> TextEdit:
+    """Add ``code`` to the rule list of ``directive``, right after its last rule."""
+    end = directive.end(1)
+    while end > directive.start(1) and text[end - 1].isspace():
+        end -= 1
+    return TextEdit((line, end), (line, end), f",{code}")
+
+
+def parse(lines: list[str], roots: Iterable[YNode | None] = ()) -> Suppressions:
+    """The suppression comments in ``lines`` (lines inside block scalars skipped). ``roots``: the parsed
+    documents, which tell where multi-line values are (:func:`scalar_owners`)."""
     items: list[Suppression] = []
     malformed: list[Malformed] = []
     block_parent: int | None = None  # after a ``|``/``>`` indicator: the parent's column
@@ -175,7 +245,7 @@ def parse(lines: list[str]) -> Suppressions:
         found = _directives(line, number, hash_at, own_line, malformed)
         items += found
         pending += [s for s in found if s.scope == "next-line"]
-    return Suppressions(items, malformed)
+    return Suppressions(items, malformed, scalar_owners(roots)[0] if items else {})
 
 
 def comment_start(line: str) -> int | None:

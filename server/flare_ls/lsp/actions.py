@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from ..analyze import SUPPRESSION, fix_holds
-from ..findings import Fix, TextEdit
+from ..analyze import fix_holds
+from ..findings import Fix
 from ..fixing import fix_round
+from ..suppressions import disable_fix
 from .convert import SOURCE, Converter, fix_from_data
 from .server import Analysis, FlareServer, guarded
 
@@ -39,7 +40,7 @@ def register(server: FlareServer) -> None:
                 fix = fix_from_data(data) if data.get("version") == version else None
                 if fix is not None and _holds(ls, uri, text, diag.code, fix):
                     actions.append(_quick_fix(uri, fix, diag, convert))
-                actions.append(_disable(uri, diag, convert))
+                actions.append(_disable(ls, uri, text, diag, convert))
         if not wanted or any(FIX_ALL.startswith(k) or k.startswith(FIX_ALL) for k in wanted):
             fix_all = _fix_all(ls, uri, text, convert)
             if fix_all is not None:
@@ -73,21 +74,11 @@ def _quick_fix(uri: str, fix: Fix, diag: types.Diagnostic, convert: Converter) -
     )
 
 
-def _disable(uri: str, diag: types.Diagnostic, convert: Converter) -> types.CodeAction:
-    """``# flare-ls: disable=CODE`` at the end of the finding's first line (added to one already there)."""
-    code = str(diag.code)
-    line = convert.from_client(diag.range.start)[0]
-    text = convert.lines[line]
-    match = SUPPRESSION.search(text)
-    if match is not None:
-        end = match.end(1)
-        while end > match.start(1) and text[end - 1].isspace():
-            end -= 1
-        edit = TextEdit((line, end), (line, end), f",{code}")
-    else:
-        end = len(text.rstrip())
-        edit = TextEdit((line, end), (line, end), f"  # flare-ls: disable={code}")
-    fix = Fix(f"Disable {code} on this line", (edit,), False)
+def _disable(ls: FlareServer, uri: str, text: str, diag: types.Diagnostic, convert: Converter) -> types.CodeAction:
+    """A suppression comment for the finding: on its line, or on the key line of the value it is in."""
+    parsed = ls.parsed(uri, text)
+    roots = [document.root for document in parsed.documents] if parsed is not None else []
+    fix = disable_fix(convert.lines, convert.from_client(diag.range.start)[0], str(diag.code), roots)
     return types.CodeAction(
         title=fix.message,
         kind=types.CodeActionKind.QuickFix,

@@ -452,9 +452,9 @@ def guarded(default: Any) -> Callable[[F], F]:
 
 
 def create_server() -> FlareServer:
-    from . import actions, completion, diagnostics, formatting, hover, navigation, symbols, sync
+    from . import actions, completion, diagnostics, formatting, hover, navigation, ranges, symbols, sync
 
     server = FlareServer()
-    for module in (sync, diagnostics, completion, hover, actions, symbols, navigation, formatting):
+    for module in (sync, diagnostics, completion, hover, actions, symbols, navigation, formatting, ranges):
         module.register(server)
     return server
