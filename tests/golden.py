@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT / "server"))
 
 from flare_ls.analyze import analyze  # noqa: E402
 from flare_ls.files import read_manifest  # noqa: E402
+from flare_ls.fileview import ProjectFiles  # noqa: E402
 from flare_ls.findings import Finding  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -25,6 +26,7 @@ CORPUS = SHARED / "corpus"
 FIXTURES = ROOT / "tests" / "fixtures"
 EXAMPLES = ROOT / "examples"
 EXPECTED_CORPUS = ROOT / "tests" / "corpus"
+REFERENCES = FIXTURES / "missing-referenced-file"
 
 
 def _pos(pos: tuple[int, int]) -> str:
@@ -47,7 +49,10 @@ def render_file(path: Path) -> str:
     if problem is not None:
         return render([problem])
     assert text is not None
-    return render(analyze(text))
+    # Only FL505's own fixtures are read with the files beside them: every other fixture is about its
+    # text alone, and a path it mentions in passing is not there to be judged.
+    files = ProjectFiles(path, root=REFERENCES) if REFERENCES in path.parents else None
+    return render(analyze(text, files=files))
 
 
 def pairs() -> Iterator[tuple[Path, Path]]:

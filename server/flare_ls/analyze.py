@@ -17,10 +17,11 @@ from .findings import Finding, RuleInfo, Severity, TextEdit
 from .fixes import apply_edits
 from .parsing.recovery import Repairs
 from .parsing.yamltree import LINE_BREAK, ParsedText, Pos, YDocument, YMap, YNode, YScalar, parse, split_lines
+from .references import FileView
 from .restructure.duplicates import remove_earlier
 from .restructure.legacy import migrate_job
 from .restructure.tabs import replace_tabs
-from .rules import schema, sql, streaming, structure  # noqa: F401  (importing registers the rules)
+from .rules import paths, schema, sql, streaming, structure  # noqa: F401  (importing registers the rules)
 from .rules.base import CHECKS, Context
 from .rules.schema import DUPLICATE_KEY, INTERNAL_ERROR, LEGACY_LAYOUT, SYNTAX, SchemaWalk
 from .schema.attrdoc import CURRENT_STACK, LEGACY_LAYOUT_UNTIL
@@ -65,21 +66,30 @@ DEFAULT_CONFIG = Config()
 SUPPRESSION = suppressions.SUPPRESSION
 
 
-def analyze(text: str, uri: str | None = None, config: Config | None = None) -> list[Finding]:
+def analyze(
+    text: str, uri: str | None = None, config: Config | None = None, files: FileView | None = None
+) -> list[Finding]:
     """Every finding in ``text``, sorted by position.
 
     ``uri`` is for messages only. Documents that are not Flare workflows are skipped; a syntax error is
     reported when the text looks like a Flare manifest (so other YAML in a repository stays quiet).
+    ``files`` shows the files beside the manifest, for the rules about paths it refers to (FL505);
+    without it they are silent, so ``analyze`` itself never touches the filesystem.
     """
     bom = text.startswith("\ufeff")
     if bom:
         text = text[1:]
     lines = split_lines(text)
-    return analyze_parsed(text, lines, parse(text, lines), config, bom)
+    return analyze_parsed(text, lines, parse(text, lines), config, bom, files)
 
 
 def analyze_parsed(
-    text: str, lines: list[str], parsed: ParsedText, config: Config | None = None, bom: bool = False
+    text: str,
+    lines: list[str],
+    parsed: ParsedText,
+    config: Config | None = None,
+    bom: bool = False,
+    files: FileView | None = None,
 ) -> list[Finding]:
     """:func:`analyze` for a text already parsed (the language server parses once per version and
     shares the tree between diagnostics, hover and completion)."""
@@ -101,7 +111,7 @@ def analyze_parsed(
         if config is not None and config.computes:
             for job in view.jobs:
                 job.computes = config.computes
-        found = _analyze_document(document, root, view, lines, eol)
+        found = _analyze_document(document, root, view, lines, eol, files)
         findings += found if parsed.repairs is None else _trusted(found, root, view, parsed.repairs)
     if parsed.errors and (flare_seen or looks_like_flare_text(text)):
         for error in parsed.errors:
@@ -191,8 +201,10 @@ def looks_like_flare_text(text: str) -> bool:
     return _LOOKS_LIKE_FLARE.search(text) is not None
 
 
-def _analyze_document(document: YDocument, root: YMap, view: DocumentView, lines: list[str], eol: str) -> list[Finding]:
-    ctx = Context(lines, eol)
+def _analyze_document(
+    document: YDocument, root: YMap, view: DocumentView, lines: list[str], eol: str, files: FileView | None = None
+) -> list[Finding]:
+    ctx = Context(lines, eol, files)
     # Every occurrence of each repeated key, by mapping: one fix removes all but the last.
     occurrences: dict[tuple[int, str], list[YScalar]] = {}
     for repeated, first in document.duplicates:

@@ -83,7 +83,8 @@ class JobView:
     sequence: list[YMap] = field(default_factory=list)
     #: Every legacy ``steps[].sink[]`` item.
     sinks: list[YMap] = field(default_factory=list)
-    #: Some steps live in other files (a path listed in ``steps``): their views are unknown here.
+    #: Some steps or inputs live in other files (a path or a ``Ref://`` include listed in ``steps`` or
+    #: ``inputs``): their views are unknown here.
     steps_elsewhere: bool = False
     #: The project's ``default-stack``: the version a bare ``stack: flare`` stands for.
     assumed_stack: str | None = None
@@ -204,7 +205,10 @@ def _job_view(item: YMap) -> JobView | None:
         view.inputs = mapping_items(job.get("inputs"))
         view.outputs = mapping_items(job.get("outputs"))
         steps = job.get("steps")
-        view.steps_elsewhere = isinstance(steps, YSeq) and any(isinstance(s, YScalar) for s in steps.items)
+        inputs = job.get("inputs")
+        view.steps_elsewhere = any(
+            isinstance(listed, YSeq) and any(isinstance(s, YScalar) for s in listed.items) for listed in (steps, inputs)
+        )
         for step in mapping_items(steps):
             view.sequence += mapping_items(step.get("sequence"))
             view.sinks += mapping_items(step.get("sink"))

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, TextIO
 from .. import __version__
 from ..analyze import Config, analyze, looks_like_flare_text
 from ..files import FileTooLarge, read_limited, read_manifest, sniff_text
+from ..fileview import project_files
 from ..findings import Finding, Severity
 from ..report import FORMATS as REPORT_FORMATS
 from ..report import FileResult, render
@@ -108,7 +109,10 @@ def _check_one(item: tuple[Path, bool, Path | None]) -> tuple[Path, str | None, 
     assert text is not None
     try:
         findings = analyze(
-            text, uri=path.as_uri() if path.is_absolute() else None, config=_config_for(path, config_file)
+            text,
+            uri=path.as_uri() if path.is_absolute() else None,
+            config=_config_for(path, config_file),
+            files=project_files(path),
         )
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others
         message = f"flare-ls failed on this file ({type(exc).__name__}: {exc}); please report it"
@@ -420,4 +424,5 @@ def check_stdin(path: Path, config_file: Path | None, *, fix: bool = False, unsa
         sys.stdout.write(text)
         sys.stdout.flush()
     uri = path.resolve().as_uri()
-    return (path, text, analyze(text, uri=uri, config=_config_for(path.resolve(), config_file)))
+    findings = analyze(text, uri=uri, config=_config_for(path.resolve(), config_file), files=project_files(path))
+    return (path, text, findings)

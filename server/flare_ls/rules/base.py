@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..findings import Finding, Fix, RuleInfo, Severity
 from ..parsing.scalarmap import Locator
 from ..parsing.yamltree import Pos, YNode, YScalar
+
+if TYPE_CHECKING:
+    from ..references import FileView
 
 Target = Literal["value", "key", "entry"]
 
@@ -71,8 +74,11 @@ def rule(
 class Context:
     """Collects findings for one document and turns nodes into ranges."""
 
-    def __init__(self, lines: list[str], eol: str = "\n") -> None:
+    def __init__(self, lines: list[str], eol: str = "\n", files: FileView | None = None) -> None:
         self.lines = lines
+        #: The files beside the manifest, when the caller can show them (rules that judge referenced
+        #: paths stay silent without).
+        self.files = files
         #: The line break the text uses: what a fix that writes new lines ends them with.
         self.eol = eol
         self.findings: list[Finding] = []

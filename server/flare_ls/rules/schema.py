@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..findings import Fix, Severity
 from ..fixes import indent_under, rename_key, replace_scalar, unquote
 from ..parsing.yamltree import YMap, YNode, YScalar, YSeq
+from ..references import INCLUDE_LISTS, is_include
 from ..restructure.move import move_key
 from ..schema.attrdoc import AttrDoc, Legacy, describe_stacks, stack_named
 from ..schema.shapes import (
@@ -171,7 +172,10 @@ class SchemaWalk:
         elif isinstance(shape, ListShape):
             if isinstance(node, YSeq):
                 item = shape.item
+                includes = bool(spath) and spath[-1] in INCLUDE_LISTS
                 for child in node.items:
+                    if includes and is_include(child):
+                        continue  # the DataOS CLI puts the file's content here (FL505 checks the path)
                     self.walk(child, item, spath + ("[]",), doc)
             elif not _is_null(node):
                 self.wrong_type(node, "a list")
