@@ -73,6 +73,7 @@ def test_manifests_without_errors_validate(validator) -> None:
         "functions/bad-value",
         "connectors/option-values",
         "connectors/unknown-option",
+        "wrong-type/ref-include-items",
     ],
 )
 def test_schema_rejects_what_the_analyzer_calls_errors(validator, fixture) -> None:

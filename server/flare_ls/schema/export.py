@@ -13,6 +13,7 @@ for the legacy layout. It is looser than flare-ls in one way: it cannot say "one
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema
 
+from ..references import INCLUDE_LISTS, REF_PREFIX
 from . import connectors, model
 from .attrdoc import _PLACEHOLDER_PATTERN, any_case, closed_set_pattern
 from .shapes import CACHE, ByKey
@@ -125,6 +127,19 @@ def _loosen_tags(schema: dict[str, Any]) -> None:
             node["anyOf"] = [{"const": value}, {"pattern": closed_set_pattern((value,))}]
 
 
+def _accept_ref_includes(schema: dict[str, Any]) -> None:
+    """An item of a job's ``inputs`` or ``steps`` may be a ``Ref://`` include (the DataOS CLI puts the
+    file's content there), as flare-ls accepts it (``references.INCLUDE_LISTS``)."""
+    include = {"type": "string", "pattern": "^" + re.escape(REF_PREFIX)}
+    for definition in schema.get("$defs", {}).values():
+        for key in INCLUDE_LISTS:
+            prop = definition.get("properties", {}).get(key)
+            for option in prop.get("anyOf", [prop]) if prop else ():
+                items = option.get("items")
+                if option.get("type") == "array" and isinstance(items, dict) and "$ref" in items:
+                    option["items"] = {"anyOf": [items, include]}
+
+
 def _check_flare_specs_only(schema: dict[str, Any]) -> None:
     """A dag job on another stack (scanner, soda, ...) has a spec flare-ls does not model: check a
     spec against the Flare one unless its ``stack`` names another stack."""
@@ -209,6 +224,7 @@ def _options_by_format(schema: dict[str, Any]) -> None:
 def build_schema() -> dict[str, Any]:
     schema = model.Manifest.model_json_schema(by_alias=True, mode="validation", schema_generator=_Generator)
     _options_by_format(schema)
+    _accept_ref_includes(schema)
     _loosen_tags(schema)
     _accept_placeholders(schema)
     _allow_empty_optional_values(schema)
