@@ -12,6 +12,7 @@ from ..findings import TextEdit
 from ..fixes import escape_for, replace_scalar
 from ..names import Name, name_at, related, rename_problem
 from .convert import Converter
+from .links import target_at
 from .server import FlareServer, guarded
 
 
@@ -20,7 +21,9 @@ def register(server: FlareServer) -> None:
     @guarded(None)
     def definition(ls: FlareServer, params: types.DefinitionParams) -> list[types.Location] | None:
         found = _under_cursor(ls, params.text_document.uri, params.position)
-        return (_locations(params.text_document.uri, found.convert, found.defs) or None) if found else None
+        if found is not None:
+            return _locations(params.text_document.uri, found.convert, found.defs) or None
+        return _referenced_file(ls, params.text_document.uri, params.position)
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     @guarded(None)
@@ -119,6 +122,18 @@ def _under_cursor(ls: FlareServer, uri: str, position: types.Position) -> _Found
         return None
     defs, uses = related(every, here)
     return _Found(convert, here, defs, uses)
+
+
+def _referenced_file(ls: FlareServer, uri: str, position: types.Position) -> list[types.Location] | None:
+    """On a ``file:``, ``sqlFile`` or ``Ref://`` path: the start of the file it names."""
+    current = ls.at(uri, position)
+    if current is None:
+        return None
+    target = target_at(ls, uri, current[2])
+    if target is None:
+        return None
+    start = types.Position(line=0, character=0)
+    return [types.Location(uri=target, range=types.Range(start=start, end=start))]
 
 
 def _locations(uri: str, convert: Converter, chosen: list[Name]) -> list[types.Location]:

@@ -33,9 +33,11 @@ from pygls.uris import to_fs_path
 from .. import __version__, sql
 from ..analyze import Config, analyze_parsed
 from ..config import ConfigError, ConfigLoader
+from ..fileview import ProjectFiles, project_files
 from ..findings import Finding, Fix, Severity, TextEdit
 from ..names import Name, names
 from ..parsing.yamltree import ParsedText, Pos, parse, split_lines
+from ..references import FileView
 from ..rules.schema import INTERNAL_ERROR
 from . import transport
 from .convert import Converter, diagnostic
@@ -166,7 +168,7 @@ class FlareServer(LanguageServer):
         cached = self._cached(uri, text, version, config)
         if cached is not None:
             return cached
-        result = _compute(text, version, config)
+        result = _compute(text, version, config, self.files_for(uri))
         self.analyses[uri] = result
         return result
 
@@ -189,11 +191,18 @@ class FlareServer(LanguageServer):
         if cached is not None:
             return cached
         token = (version, id(text), config)
-        result = await self.worker.run(uri, token, lambda: _compute(text, version, config), prepare=sql.load)
+        files = self.files_for(uri)
+        result = await self.worker.run(uri, token, lambda: _compute(text, version, config, files), prepare=sql.load)
         if self.text_of(uri) != (text, version):
             raise Superseded()
         self.analyses[uri] = result
         return result
+
+    def files_for(self, uri: str) -> ProjectFiles | None:
+        """The files beside a ``file:`` document, for the rules about paths it refers to (FL505),
+        document links and go-to-definition; None for any other scheme (an ``untitled:`` buffer)."""
+        path = _file_path(uri)
+        return project_files(path) if path is not None else None
 
     def config_for(self, uri: str) -> Config:
         """The settings for one document: for a ``file:`` URI, its project configuration file (found as
@@ -388,7 +397,7 @@ class FlareServer(LanguageServer):
                 pass  # alive, owned by someone else
 
 
-def _compute(text: str, version: int | None, config: Config) -> Analysis:
+def _compute(text: str, version: int | None, config: Config, files: FileView | None = None) -> Analysis:
     """The analysis of one version of a document (the text may start with a byte-order mark)."""
     if "analysis" in INJECTED_FAULTS:
         raise RuntimeError("fault injected into the analysis")
@@ -396,7 +405,7 @@ def _compute(text: str, version: int | None, config: Config) -> Analysis:
     body = text[1:] if bom else text
     lines = split_lines(body)
     parsed = parse(body, lines)
-    findings = analyze_parsed(body, lines, parsed, config, bom)
+    findings = analyze_parsed(body, lines, parsed, config, bom, files)
     return Analysis(version, text, lines, parsed, findings, config)
 
 
@@ -452,9 +461,10 @@ def guarded(default: Any) -> Callable[[F], F]:
 
 
 def create_server() -> FlareServer:
-    from . import actions, completion, diagnostics, formatting, hover, navigation, ranges, symbols, sync
+    from . import actions, completion, diagnostics, formatting, hover, links, navigation, ranges, symbols, sync
 
     server = FlareServer()
-    for module in (sync, diagnostics, completion, hover, actions, symbols, navigation, formatting, ranges):
+    modules = (sync, diagnostics, completion, hover, actions, symbols, navigation, links, formatting, ranges)
+    for module in modules:
         module.register(server)
     return server

@@ -1,0 +1,107 @@
+"""Paths to other files in the editor: FL505 on a missing one, document links and go-to-definition on
+the ones that exist, in a workspace on disk (positions after non-BMP text on the same line)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from .conftest import CLIENTS, diagnostics, initialize, open_document, server_config, units
+
+MANIFEST = """\
+version: v1
+name: wf-refs
+type: workflow
+workflow:
+  dag:
+    - name: ingest
+      file: jobs/ingest.yml
+    - name: transform
+      spec:
+        stack: flare:6.0
+        compute: runnable-default
+        stackSpec:
+          job:
+            inputs:
+              - Ref://inputs/orders.yml
+            steps:
+              - sequence:
+                  - {name: totals_😀, sqlFile: sql/total.sql}
+                  - {name: out_😀, sqlFile: sql/totals.sql}
+            outputs:
+              - name: out_😀
+                dataset: dataos://icebase:retail/out?acl=rw
+                format: iceberg
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / ".git").mkdir()
+    for name in ("jobs/ingest.yml", "inputs/orders.yml", "sql/totals.sql"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("# referenced\n", encoding="utf-8")
+    (tmp_path / "wf.yaml").write_text(MANIFEST, encoding="utf-8")
+    return tmp_path
+
+
+@pytest_lsp.fixture(config=server_config(), params=CLIENTS)
+async def client(lsp_client: LanguageClient, request, project: Path):
+    await initialize(
+        lsp_client,
+        types.InitializeParams(
+            capabilities=pytest_lsp.client_capabilities(request.param), root_uri=project.as_uri(), process_id=None
+        ),
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+def _column(client: LanguageClient, line: str, text: str) -> int:
+    """Where ``text`` starts on ``line``, in the client's position units."""
+    return units(client, line[: line.index(text)])
+
+
+async def test_a_missing_file_is_reported_with_its_near_name(client: LanguageClient, project: Path) -> None:
+    uri = (project / "wf.yaml").as_uri()
+    open_document(client, uri, MANIFEST)
+    found = [d for d in await diagnostics(client, uri, 1) if d.code == "FL505"]
+    assert len(found) == 1, [d.message for d in found]
+    line = MANIFEST.splitlines()[17]
+    assert found[0].range.start == types.Position(line=17, character=_column(client, line, "sql/total.sql"))
+    assert "did you mean `totals.sql`?" in found[0].message
+
+
+async def test_existing_paths_are_links_and_definitions(client: LanguageClient, project: Path) -> None:
+    uri = (project / "wf.yaml").as_uri()
+    open_document(client, uri, MANIFEST)
+    links = await client.text_document_document_link_async(
+        types.DocumentLinkParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert links is not None
+    lines = MANIFEST.splitlines()
+    got = sorted((link.range.start.line, link.range.start.character, link.target) for link in links)
+    assert got == [
+        (6, _column(client, lines[6], "jobs/"), (project / "jobs" / "ingest.yml").as_uri()),
+        (14, _column(client, lines[14], "Ref://"), (project / "inputs" / "orders.yml").as_uri()),
+        (18, _column(client, lines[18], "sql/totals"), (project / "sql" / "totals.sql").as_uri()),
+    ]
+    inside = types.Position(line=18, character=_column(client, lines[18], "totals.sql"))
+    definition = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=inside)
+    )
+    assert isinstance(definition, list) and [d.uri for d in definition] == [(project / "sql" / "totals.sql").as_uri()]
+
+
+async def test_an_untitled_buffer_judges_no_path(client: LanguageClient) -> None:
+    uri = "untitled:Untitled-1"
+    open_document(client, uri, MANIFEST)
+    assert "FL505" not in {d.code for d in await diagnostics(client, uri, 1)}
+    links = await client.text_document_document_link_async(
+        types.DocumentLinkParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert not links
