@@ -6,10 +6,11 @@ import pytest
 
 from flare_ls.analyze import analyze
 from flare_ls.files import UNREADABLE
+from flare_ls.fileview import ProjectFiles
 from flare_ls.findings import Severity
 from flare_ls.rules.base import RULES, declare
 from flare_ls.rules.schema import INTERNAL_ERROR
-from golden import FIXTURES
+from golden import FIXTURES, REFERENCES
 
 # Folders that are not one rule's: manifests that must stay clean, and position edge cases.
 SPECIAL = {"clean", "positions", "functions", "actions", "connectors"}
@@ -49,7 +50,9 @@ RULE_FIXTURES = sorted(p for p in FIXTURES.glob("*/*.yaml") if p.parent.name not
 @pytest.mark.parametrize("path", RULE_FIXTURES, ids=[f"{p.parent.name}/{p.stem}" for p in RULE_FIXTURES])
 def test_rule_fixture_triggers_its_rule_unless_marked_ok(path) -> None:
     """``*-ok`` and ``*-accepted`` fixtures show what the rule must not flag; the others must trigger it."""
-    codes = {f.code for f in analyze(path.read_text(encoding="utf-8"))}
+    # FL505's fixtures are judged with the files beside them, as the golden files are.
+    files = ProjectFiles(path, root=REFERENCES) if REFERENCES in path.parents else None
+    codes = {f.code for f in analyze(path.read_text(encoding="utf-8"), files=files)}
     rule = BY_NAME[path.parent.name].code
     if path.stem.endswith(("-ok", "-accepted")):
         assert rule not in codes

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from lsprotocol import types
+from pygls.uris import to_fs_path as path_of
 from pytest_lsp import LanguageClient
 
 from flare_ls.analyze import analyze
+from flare_ls.fileview import project_files
 from golden import CORPUS, EXAMPLES
 
 from .conftest import diagnostics, open_document, pulls, units, until, uri_for
@@ -50,7 +54,8 @@ async def test_same_findings_as_check_across_the_corpus(client: LanguageClient) 
         uri = uri_for(path.name)
         open_document(client, uri, text, version=number + 1)
         got = await diagnostics(client, uri, number + 1)
-        expected = analyze(text, uri)
+        # The files beside the document's path, as the server and ``flare-ls check`` see them (FL505).
+        expected = analyze(text, uri, files=project_files(Path(path_of(uri))))
         assert [(d.code, d.range.start.line, d.range.start.character, d.message) for d in got] == [
             (f.code, f.start[0], f.start[1], f.message) for f in expected
         ], path.name
