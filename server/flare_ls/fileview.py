@@ -28,23 +28,31 @@ class ProjectFiles:
         self.directory = Path(os.path.realpath(manifest.parent))
         self.root = Path(os.path.realpath(root)) if root is not None else project_root(self.directory)
 
-    def _inside(self, relative: str) -> Path | None:
-        """The real path ``relative`` names, when it is inside the project."""
+    def _inside(self, relative: str, base: Path | None = None) -> Path | None:
+        """The real path ``relative`` names (from the manifest's directory, or ``base``), when it is
+        inside the project."""
         if "\0" in relative or os.path.isabs(relative):
             return None
-        target = Path(os.path.realpath(self.directory / relative))
+        target = Path(os.path.realpath((base or self.directory) / relative))
         if target != self.root and self.root not in target.parents:
             return None
         return target
 
     def exists(self, path: str) -> bool | None:
-        target = self._inside(path)
-        if target is None:
-            return None
-        try:
-            return stat.S_ISREG(os.stat(target).st_mode)
-        except (OSError, ValueError):
-            return False
+        """Whether ``path`` is a regular file, read from the manifest's directory or, as the DataOS
+        docs write `file:` and `sqlFile` paths (`flare/connect-customer/config_v1.yaml`), from the
+        project's root; None when neither reading stays inside the project."""
+        for base in (self.directory, self.root):
+            target = self._inside(path, base)
+            if target is None:
+                # Leads out of the project (a symbolic link, `../..`): not looked at, nothing said.
+                return None
+            try:
+                if stat.S_ISREG(os.stat(target).st_mode):
+                    return True
+            except (OSError, ValueError):
+                pass
+        return False
 
     def listdir(self, directory: str) -> list[str]:
         target = self._inside(directory or ".")

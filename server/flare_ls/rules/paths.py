@@ -50,7 +50,8 @@ def missing_referenced_file(doc: DocumentView, ctx: Context) -> None:
         ctx.report(
             missing_referenced_file,
             ref.node,
-            f"{_WHAT[ref.kind]} `{ref.path}` {problem} (paths are read from this manifest's directory){hint}",
+            f"{_WHAT[ref.kind]} `{ref.path}` {problem} "
+            f"(paths are read from this manifest's directory, then from the project's root){hint}",
             fix=_rename(ctx.lines, ref, name, suggestion) if suggestion and unique else None,
         )
 

@@ -296,6 +296,8 @@ class SchemaWalk:
             if key not in skip:
                 self.walk(value, field.shape, spath + (key,), field.doc)
         lacking = [f for f in shape.required if f.key not in node.entries and f.key not in respelt]
+        if "file" in node.entries and "file" in shape.fields:
+            lacking = []  # `spec: {file: job.yml}`: the required keys are in the file it names
         if not spath and len(lacking) > 1:
             lacking, misplaced = self.envelope(node, lacking, misplaced)
         if misplaced:
