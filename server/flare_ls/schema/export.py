@@ -150,6 +150,13 @@ def _check_flare_specs_only(schema: dict[str, Any]) -> None:
         "properties": {"stack": {"type": "string", "not": {"pattern": r"^(flare(:|$)|\$\{)"}}},
     }
     spec["anyOf"][0] = {"type": "object", "if": {"not": other_stack}, "then": flare_ref}
+    # A spec that holds ``file:`` takes its keys from that file (as the analyzer reads it), so the keys
+    # a Flare spec requires are required only of a spec without one.
+    job_spec = schema["$defs"]["JobSpec"]
+    required = job_spec.pop("required", None)
+    if required:
+        job_spec["if"] = {"not": {"required": ["file"]}}
+        job_spec["then"] = {"required": required}
 
 
 def _models() -> dict[str, type[BaseModel]]:
