@@ -56,8 +56,9 @@ def render_file(path: Path) -> str:
 
 def render_workspace(case: Path) -> str:
     """The findings of the rule a case folder is for (``tests/workspaces/<rule name>/<case>/``; selected,
-    so that FL503, off by default, runs too), per file: a ``== name.yaml`` line, then its findings as :func:`render` writes them. Files are named
-    relative to the folder, so messages naming another file read the same on every machine."""
+    so that FL503, off by default, runs too), per file: a ``== name.yaml`` line, then its findings as
+    :func:`render` writes them. Files are named relative to the folder, so messages naming another file
+    read the same on every machine."""
     from flare_ls.analyze import Config
     from flare_ls.workspace.check import analyze_workspace
 

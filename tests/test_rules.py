@@ -9,7 +9,7 @@ from flare_ls.files import UNREADABLE
 from flare_ls.findings import Severity
 from flare_ls.rules.base import RULES, declare
 from flare_ls.rules.schema import INTERNAL_ERROR
-from golden import FIXTURES
+from golden import FIXTURES, WORKSPACES
 
 # Folders that are not one rule's: manifests that must stay clean, and position edge cases.
 SPECIAL = {"clean", "positions", "functions", "actions", "connectors"}
@@ -38,7 +38,8 @@ def test_every_fixture_folder_names_a_rule() -> None:
 
 
 def test_every_rule_has_fixtures() -> None:
-    folders = {p.name for p in FIXTURES.iterdir() if p.is_dir()}
+    """A per-file rule's in ``tests/fixtures/<name>/``, a workspace rule's in ``tests/workspaces/<name>/``."""
+    folders = {p.name for p in FIXTURES.iterdir() if p.is_dir()} | {p.name for p in WORKSPACES.iterdir() if p.is_dir()}
     missing = {i.name for i in RULES.values() if i.code not in NOT_FROM_TEXT} - folders
     assert not missing, f"rules without fixtures: {sorted(missing)}"
 

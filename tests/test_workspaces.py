@@ -126,7 +126,9 @@ def test_dataset_never_written_is_off_unless_selected() -> None:
 
 def test_settings_and_suppressions_apply_to_workspace_findings() -> None:
     files = {p.name: p.read_text(encoding="utf-8") for p in TWO_FILES.glob("*.yaml")}
-    ignoring = analyze_workspace(files, lambda f: Config(ignore=frozenset({"shared-checkpoint"})) if f == "a.yaml" else Config())
+    ignoring = analyze_workspace(
+        files, lambda f: Config(ignore=frozenset({"shared-checkpoint"})) if f == "a.yaml" else Config()
+    )
     assert ignoring.keys() == {"b.yaml"}
     lines = files["a.yaml"].splitlines(keepends=True)
     at = next(i for i, line in enumerate(lines) if "checkpointLocation" in line)

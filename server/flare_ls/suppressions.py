@@ -136,7 +136,13 @@ class Suppressions:
                 info = known.get(code.text)
                 if info is None:
                     dead.append((code, _unknown(code.text, known)))
-                elif judge_use and code.text not in sup.used and info is not UNUSED_SUPPRESSION and wants(info) and not info.workspace:
+                elif (
+                    judge_use
+                    and code.text not in sup.used
+                    and info is not UNUSED_SUPPRESSION
+                    and wants(info)
+                    and not info.workspace
+                ):
                     dead.append((code, _unused(code.text, info, sup)))
             whole = len(dead) == len(sup.codes)
             for code, message in dead:
