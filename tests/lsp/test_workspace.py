@@ -144,3 +144,29 @@ async def test_a_new_configuration_file_rechecks_everything(client: LanguageClie
     else:
         await pushed(client, b.as_uri(), seen, False)
         await pushed(client, a.as_uri(), seen, False)
+
+
+@pytest.mark.asyncio
+async def test_workspace_symbol_finds_a_job_in_an_unopened_file(client: LanguageClient, folder: Path):
+    a, b = (folder / "a.yaml"), (folder / "b.yaml")
+    open_document(client, a.as_uri(), a.read_text(encoding="utf-8"))
+    if pulls(client):
+        await workspace_codes(client)  # answered once the index is built
+    else:
+        await pushed(client, b.as_uri(), 0, True)
+    symbols = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query="STREAM-B"))
+    assert symbols is not None
+    found = [(s.name, s.kind, s.location.uri, s.location.range.start.line, s.container_name) for s in symbols]
+    assert found == [
+        ("orders-stream-b", types.SymbolKind.Module, b.as_uri(), 1, None),
+        ("stream-b", types.SymbolKind.Class, b.as_uri(), 5, "orders-stream-b"),
+    ]
+    everything = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query=""))
+    assert everything is not None
+    kinds = {(s.name, s.kind) for s in everything if s.location.uri == a.as_uri()}
+    assert kinds == {
+        ("orders-stream-a", types.SymbolKind.Module),
+        ("stream-a", types.SymbolKind.Class),
+        ("src", types.SymbolKind.Variable),
+        ("src", types.SymbolKind.Field),
+    }

@@ -97,6 +97,14 @@ class FileRef:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One step of a job's ``sequence`` (its ``name``; None when it has none)."""
+
+    name: str | None
+    place: Place
+
+
+@dataclass(frozen=True)
 class JobEntry:
     """One dag job. ``flare``: it runs a Flare stack (the others only have a name and dependencies)."""
 
@@ -108,6 +116,7 @@ class JobEntry:
     checkpoints: tuple[Checkpoint, ...] = ()
     dependencies: tuple[Dependency, ...] = ()
     files: tuple[FileRef, ...] = ()
+    steps: tuple[Step, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -278,6 +287,7 @@ class _Reader:
             tuple(self.checkpoints(view)),
             dependencies,
             entry.files,
+            tuple(Step(step.text("name"), self.place(step)) for step in view.sequence),
         )
 
     def dataset(self, item: YMap, key: str, save_mode: str | None = None) -> DatasetUse | None:
