@@ -5,6 +5,9 @@ after a deliberate change (then review the diff line by line):
 
     python tests/golden.py            # report which expected files are stale
     python tests/golden.py --update   # rewrite them
+
+Workspace cases (``tests/workspaces/<rule>/<case>/``: several manifests and an ``expected.out``) are
+checked the same way, with :func:`render_workspace`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 EXAMPLES = ROOT / "examples"
 EXPECTED_CORPUS = ROOT / "tests" / "corpus"
 REFERENCES = FIXTURES / "missing-referenced-file"
+WORKSPACES = ROOT / "tests" / "workspaces"
 
 
 def _pos(pos: tuple[int, int]) -> str:
@@ -55,6 +59,24 @@ def render_file(path: Path) -> str:
     return render(analyze(text, files=files))
 
 
+def render_workspace(case: Path) -> str:
+    """The findings of the rule a case folder is for (``tests/workspaces/<rule name>/<case>/``; selected,
+    so that FL503, off by default, runs too), per file: a ``== name.yaml`` line, then its findings as
+    :func:`render` writes them. Files are named relative to the folder, so messages naming another file
+    read the same on every machine."""
+    from flare_ls.analyze import Config
+    from flare_ls.workspace.check import analyze_workspace
+
+    files = {p.name: p.read_text(encoding="utf-8") for p in sorted(case.glob("*.yaml"))}
+    only = Config(select=frozenset({case.parent.name}))
+    found = analyze_workspace(files, lambda _file: only)
+    return "".join(f"== {name}\n" + render(found[name]) for name in sorted(found))
+
+
+def workspace_cases() -> list[Path]:
+    return sorted({manifest.parent for manifest in WORKSPACES.glob("*/*/*.yaml")})
+
+
 def pairs() -> Iterator[tuple[Path, Path]]:
     """(manifest, expected output) for every golden file the tests check."""
     for manifest in sorted(FIXTURES.rglob("*.yaml")):
@@ -77,6 +99,15 @@ def main(argv: list[str]) -> int:
         print(f"{'updated' if update else 'stale'}: {expected.relative_to(ROOT)}")
         if update:
             expected.parent.mkdir(parents=True, exist_ok=True)
+            expected.write_text(actual, encoding="utf-8")
+    for case in workspace_cases():
+        expected = case / "expected.out"
+        actual = render_workspace(case)
+        if expected.exists() and expected.read_text(encoding="utf-8") == actual:
+            continue
+        stale += 1
+        print(f"{'updated' if update else 'stale'}: {expected.relative_to(ROOT)}")
+        if update:
             expected.write_text(actual, encoding="utf-8")
     print(f"{stale} golden file(s) {'rewritten' if update else 'stale'}")
     return 1 if stale and not update else 0

@@ -10,7 +10,7 @@ from flare_ls.fileview import ProjectFiles
 from flare_ls.findings import Severity
 from flare_ls.rules.base import RULES, declare
 from flare_ls.rules.schema import INTERNAL_ERROR
-from golden import FIXTURES, REFERENCES
+from golden import FIXTURES, REFERENCES, WORKSPACES
 
 # Folders that are not one rule's: manifests that must stay clean, and position edge cases.
 SPECIAL = {"clean", "positions", "functions", "actions", "connectors"}
@@ -39,7 +39,8 @@ def test_every_fixture_folder_names_a_rule() -> None:
 
 
 def test_every_rule_has_fixtures() -> None:
-    folders = {p.name for p in FIXTURES.iterdir() if p.is_dir()}
+    """A per-file rule's in ``tests/fixtures/<name>/``, a workspace rule's in ``tests/workspaces/<name>/``."""
+    folders = {p.name for p in FIXTURES.iterdir() if p.is_dir()} | {p.name for p in WORKSPACES.iterdir() if p.is_dir()}
     missing = {i.name for i in RULES.values() if i.code not in NOT_FROM_TEXT} - folders
     assert not missing, f"rules without fixtures: {sorted(missing)}"
 

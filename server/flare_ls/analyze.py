@@ -21,7 +21,7 @@ from .references import FileView
 from .restructure.duplicates import remove_earlier
 from .restructure.legacy import migrate_job
 from .restructure.tabs import replace_tabs
-from .rules import paths, schema, sql, streaming, structure  # noqa: F401  (importing registers the rules)
+from .rules import paths, schema, sql, streaming, structure, workspace  # noqa: F401  (importing registers the rules)
 from .rules.base import CHECKS, Context
 from .rules.schema import DUPLICATE_KEY, INTERNAL_ERROR, LEGACY_LAYOUT, SYNTAX, SchemaWalk
 from .schema.attrdoc import CURRENT_STACK, LEGACY_LAYOUT_UNTIL
@@ -34,7 +34,8 @@ _LOOKS_LIKE_FLARE = re.compile(r"^\s*(?:stack:\s*['\"]?(?:\$\{)?flare\b|(?i:stac
 
 @dataclass(frozen=True)
 class Config:
-    """Which rules report and how loudly. ``select`` None means every rule; codes or rule names."""
+    """Which rules report and how loudly. ``select`` None means every rule that is on by default
+    (:attr:`RuleInfo.default_enabled`); else the codes or rule names it holds."""
 
     select: frozenset[str] | None = None
     ignore: frozenset[str] = frozenset()
@@ -51,7 +52,9 @@ class Config:
         keys = (rule.code, rule.name)
         if any(k in self.ignore for k in keys):
             return False
-        return self.select is None or any(k in self.select for k in keys)
+        if self.select is None:
+            return rule.default_enabled
+        return any(k in self.select for k in keys)
 
     def adjust(self, finding: Finding) -> Finding:
         for key, level in self.severity:

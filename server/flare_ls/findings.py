@@ -59,6 +59,12 @@ class RuleInfo:
     #: The rule reasons about what a job lacks or how its parts relate (a missing key, a view no step
     #: defines), so it cannot be trusted on a job that error recovery had to cut lines from.
     relational: bool = False
+    #: Reported unless configured otherwise; a rule that is off by default (it would be noisy in most
+    #: repositories) runs only when ``select`` (or ``--select``/``--extend-select``) names it.
+    default_enabled: bool = True
+    #: The rule judges several manifests together (:mod:`flare_ls.rules.workspace`): per-file analysis
+    #: never reports it, so it cannot say whether a suppression of it in one file was used.
+    workspace: bool = False
 
     @property
     def url(self) -> str:

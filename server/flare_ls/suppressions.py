@@ -121,7 +121,7 @@ class Suppressions:
     def problems(self, lines: list[str], wants: Callable[[RuleInfo], bool], *, judge_use: bool) -> list[Finding]:
         """FL004 findings: malformed directives, unknown rules, and (``judge_use``) codes that silenced
         nothing. A code naming a rule the settings turn off is not judged (it could not have been used),
-        nor is one naming FL004 itself."""
+        nor is one naming FL004 itself, nor a workspace rule (only the workspace pass could use it)."""
         known = {info.code: info for info in RULES.values()} | {info.name: info for info in RULES.values()}
         out: list[Finding] = []
         for bad in self.malformed:
@@ -136,7 +136,13 @@ class Suppressions:
                 info = known.get(code.text)
                 if info is None:
                     dead.append((code, _unknown(code.text, known)))
-                elif judge_use and code.text not in sup.used and info is not UNUSED_SUPPRESSION and wants(info):
+                elif (
+                    judge_use
+                    and code.text not in sup.used
+                    and info is not UNUSED_SUPPRESSION
+                    and wants(info)
+                    and not info.workspace
+                ):
                     dead.append((code, _unused(code.text, info, sup)))
             whole = len(dead) == len(sup.codes)
             for code, message in dead:

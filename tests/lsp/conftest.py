@@ -32,6 +32,7 @@ def make_client() -> LanguageClient:
 
     client = LanguageClient(converter_factory=default_converter)
     client.published = []  # type: ignore[attr-defined]
+    client.registrations = []  # type: ignore[attr-defined]
 
     def publish(params: types.PublishDiagnosticsParams) -> None:
         client.published.append(params)  # type: ignore[attr-defined]
@@ -39,6 +40,12 @@ def make_client() -> LanguageClient:
 
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
+
+    def register(params: types.RegistrationParams) -> None:
+        """Dynamic registration, as the recorded editors (which claim it) answer it; recorded."""
+        client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
+
+    features[types.CLIENT_REGISTER_CAPABILITY] = register
     register_lsp_features(client, features)
     return client
 
@@ -52,7 +59,12 @@ async def client(lsp_client: LanguageClient, request):
     await initialize(
         lsp_client,
         types.InitializeParams(
-            capabilities=pytest_lsp.client_capabilities(request.param), root_uri=ROOT.as_uri(), process_id=None
+            # The scratch folder (never created): the workspace index stays empty, so the tests of one
+            # document do not index the repository's 240 YAML files each (tests/lsp/test_workspace.py does
+            # the workspace).
+            capabilities=pytest_lsp.client_capabilities(request.param),
+            root_uri=SCRATCH.as_uri(),
+            process_id=None,
         ),
     )
     yield
@@ -66,8 +78,11 @@ async def initialize(client: LanguageClient, params: types.InitializeParams) -> 
     return result
 
 
+SCRATCH = ROOT / "tests" / "lsp" / "scratch"
+
+
 def uri_for(name: str) -> str:
-    return (ROOT / "tests" / "lsp" / "scratch" / name).as_uri()
+    return (SCRATCH / name).as_uri()
 
 
 def pulls(client: LanguageClient) -> bool:

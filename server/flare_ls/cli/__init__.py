@@ -64,6 +64,12 @@ class RuleChoice:
 
     def apply(self, config: Config) -> Config:
         select = self.select if self.select is not None else config.select
+        if select is None and self.extend_select:
+            # Every rule on by default, plus those named: how a rule that is off by default (FL503)
+            # joins the rest without listing them.
+            from ..rules.base import RULES
+
+            select = frozenset(code for code, info in RULES.items() if info.default_enabled)
         if select is not None:
             select = select | self.extend_select
         return replace(config, select=select, ignore=config.ignore | self.ignore)
@@ -153,7 +159,28 @@ def collect(paths: list[Path], jobs: int = 0, config_file: Path | None = None, w
         done = _check_all(items, workers, store)
     finally:
         sql.STORE = previous  # the store serves this run only (in-process callers, tests)
-    return [result for result in done if result is not None]
+    return _with_workspace([result for result in done if result is not None], config_file)
+
+
+def _with_workspace(results: list[Result], config_file: Path | None) -> list[Result]:
+    """The results with the workspace rules' findings (``rules/workspace.py``) added to the files they
+    belong to, each file's configuration and suppressions applied. The index is built here, in this
+    process, from the texts the per-file pass read: one parse per Flare file, a fraction of its
+    analysis, and nothing to ship back from workers."""
+    from ..workspace.check import analyze_workspace
+
+    texts = {str(path): text for path, text, _ in results if text is not None and looks_like_flare_text(text)}
+    if not texts:
+        return results
+    paths = {str(path): path for path, _, _ in results}
+    found = analyze_workspace(texts, lambda file: _config_for(paths[file], config_file))
+    if not found:
+        return results
+    return [
+        (path, text, sorted([*findings, *found[str(path)]], key=Finding.sort_key)) if str(path) in found else result
+        for result in results
+        for path, text, findings in [result]
+    ]
 
 
 def _check_all(

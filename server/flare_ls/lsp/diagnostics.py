@@ -17,16 +17,12 @@ SETTINGS_WAIT_SECONDS = 2.0
 def register(server: FlareServer) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
-        types.DiagnosticOptions(identifier="flare-ls", inter_file_dependencies=False, workspace_diagnostics=False),
+        # inter_file_dependencies: a manifest's workspace findings (FL501-FL504) change with the others.
+        types.DiagnosticOptions(identifier="flare-ls", inter_file_dependencies=True, workspace_diagnostics=True),
     )
     @guarded(_EMPTY)
     async def pull(ls: FlareServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
-        if not ls.settings_ready.is_set():
-            # The first pull can come before the settings; not every client can be asked to pull again.
-            try:
-                await asyncio.wait_for(ls.settings_ready.wait(), SETTINGS_WAIT_SECONDS)
-            except TimeoutError:
-                pass
+        await _settings(ls)
         uri = params.text_document.uri
         while True:
             current = ls.text_of(uri)
@@ -41,9 +37,56 @@ def register(server: FlareServer) -> None:
                 return types.RelatedFullDocumentDiagnosticReport(items=[ls.failure(exc, version)])
         if result is None:
             return _EMPTY
-        result_id = f"{ls.generation}:{result.version}"
+        findings = ls.with_workspace(uri, result)
+        result_id = f"{ls.generation}:{result.version}:{ls.manifests.revision}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         convert = ls.converter(uri, result.text)
-        items = [diagnostic(f, convert, result.version) for f in result.findings]
+        items = [diagnostic(f, convert, result.version) for f in findings]
         return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
+
+    @server.feature(types.WORKSPACE_DIAGNOSTIC)
+    @guarded(types.WorkspaceDiagnosticReport(items=[]))
+    async def workspace_diagnostic(
+        ls: FlareServer, params: types.WorkspaceDiagnosticParams
+    ) -> types.WorkspaceDiagnosticReport:
+        """Every manifest of the workspace: open documents at their current version, closed files as
+        on disk; each with its own findings and its workspace findings."""
+        await _settings(ls)
+        await ls.manifests.ready.wait()
+        manifests = ls.manifests
+        manifests.settle()
+        previous = {p.uri: p.value for p in params.previous_result_ids}
+        reports: list[types.WorkspaceDocumentDiagnosticReport] = []
+        closed = []
+        for key in sorted(manifests.texts):
+            if not manifests.is_open(key):
+                closed.append(key)
+                continue
+            uri = manifests.uri_of(key)
+            try:
+                result = await ls.current_analysis(uri)
+            except Superseded:
+                continue  # changed meanwhile: its textDocument/diagnostic answers for the newest version
+            if result is None:
+                continue
+            convert = ls.converter(uri, result.text)
+            items = [diagnostic(f, convert, result.version) for f in ls.with_workspace(uri, result)]
+            result_id = f"{ls.generation}:{result.version}:{manifests.revision}"
+            reports.append(
+                types.WorkspaceFullDocumentDiagnosticReport(
+                    uri=uri, version=result.version, items=items, result_id=result_id
+                )
+            )
+        reports += await manifests.closed_report(closed, previous)
+        return types.WorkspaceDiagnosticReport(items=reports)
+
+
+async def _settings(ls: FlareServer) -> None:
+    """Wait (briefly) for the client's settings: the first pull can come before them, and not every
+    client can be asked to pull again."""
+    if not ls.settings_ready.is_set():
+        try:
+            await asyncio.wait_for(ls.settings_ready.wait(), SETTINGS_WAIT_SECONDS)
+        except TimeoutError:
+            pass

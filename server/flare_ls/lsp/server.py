@@ -22,13 +22,11 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
-from pygls.uris import to_fs_path
 
 from .. import __version__, sql
 from ..analyze import Config, analyze_parsed
@@ -45,6 +43,7 @@ from .memory import Trimmer
 from .protocol import FlareProtocol
 from .settings import Settings, parse_settings
 from .worker import Superseded, Worker
+from .workspace import WorkspaceManifests, file_path
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -96,6 +95,8 @@ class FlareServer(LanguageServer):
         #: Problems with project configuration files already shown to the user (each is shown once).
         self.config_problems: set[str] = set()
         self.trimmer = Trimmer()
+        #: The workspace folders' manifests, indexed for the rules across files (``workspace.py``).
+        self.manifests = WorkspaceManifests(self)
 
     # -- client facts -----------------------------------------------------------------------------
     @property
@@ -201,31 +202,32 @@ class FlareServer(LanguageServer):
     def files_for(self, uri: str) -> ProjectFiles | None:
         """The files beside a ``file:`` document, for the rules about paths it refers to (FL505),
         document links and go-to-definition; None for any other scheme (an ``untitled:`` buffer)."""
-        path = _file_path(uri)
+        path = file_path(uri)
         return project_files(path) if path is not None else None
 
     def config_for(self, uri: str) -> Config:
         """The settings for one document: for a ``file:`` URI, its project configuration file (found as
         ``flare-ls --check`` finds it) with the editor settings on top; else the editor settings alone.
         A broken configuration file is shown to the user once, and the editor settings used."""
-        path = _file_path(uri)
+        path = file_path(uri)
         if path is None:
             return self.config
         try:
             project = self.project_configs.load_for(path)
         except ConfigError as exc:
-            if exc.message not in self.config_problems:
-                self.config_problems.add(exc.message)
-                self.window_show_message(
-                    types.ShowMessageParams(
-                        type=types.MessageType.Warning,
-                        message=f"flare-ls: {exc.message} (using the default settings)",
-                    )
-                )
+            self.config_problem(exc.message, "using the default settings")
             return self.config
         if project.source is None:
             return self.config
         return project.config_for(path, self.settings.overrides())
+
+    def config_problem(self, problem: str, consequence: str) -> None:
+        """Show a problem with a project configuration file, once however often it is met."""
+        if problem not in self.config_problems:
+            self.config_problems.add(problem)
+            self.window_show_message(
+                types.ShowMessageParams(type=types.MessageType.Warning, message=f"flare-ls: {problem} ({consequence})")
+            )
 
     def schedule(self, uri: str) -> None:
         """Analyse ``uri`` soon, once, however many edits arrive before it runs."""
@@ -243,7 +245,7 @@ class FlareServer(LanguageServer):
                 return
             version = result.version
             convert = self.converter(uri, result.text)
-            diagnostics = [diagnostic(f, convert, version) for f in result.findings]
+            diagnostics = [diagnostic(f, convert, version) for f in self.with_workspace(uri, result)]
         except Superseded:
             return  # a newer version is being analysed, and will be published
         except Exception as exc:  # noqa: BLE001 - a failing analysis must not take the server down
@@ -256,6 +258,11 @@ class FlareServer(LanguageServer):
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
 
+    def with_workspace(self, uri: str, result: Analysis) -> list[Finding]:
+        """The document's own findings and its workspace findings (FL501-FL504), in order."""
+        across = self.manifests.findings_for(uri, result.text)
+        return sorted([*result.findings, *across], key=Finding.sort_key) if across else result.findings
+
     def failure(self, exc: BaseException, version: int | None) -> types.Diagnostic:
         """An FL900 diagnostic saying the analysis failed (published in place of its findings)."""
         message = f"flare-ls failed on this document ({type(exc).__name__}: {exc}); please report it"
@@ -266,7 +273,7 @@ class FlareServer(LanguageServer):
         """Drop what the server holds for a closed document (pygls has removed it already)."""
         self.analyses.pop(uri, None)
         self.worker.stop(uri)
-        self.project_configs.retain(filter(None, map(_file_path, self.workspace.text_documents)))
+        self.project_configs.retain(filter(None, map(file_path, self.workspace.text_documents)))
         self.trimmer.soon()
         if not self.pulls_diagnostics:
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
@@ -407,14 +414,6 @@ def _compute(text: str, version: int | None, config: Config, files: FileView | N
     parsed = parse(body, lines)
     findings = analyze_parsed(body, lines, parsed, config, bom, files)
     return Analysis(version, text, lines, parsed, findings, config)
-
-
-def _file_path(uri: str) -> Path | None:
-    """The filesystem path of a ``file:`` URI (None for any other scheme, e.g. ``untitled:``)."""
-    if not uri.startswith("file:"):
-        return None
-    path = to_fs_path(uri)
-    return Path(path) if path else None
 
 
 #: Handler names to fail on purpose (comma-separated), so the end-to-end tests can prove that a failing

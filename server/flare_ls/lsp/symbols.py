@@ -1,15 +1,20 @@
-"""Outline: workflow -> dag jobs -> inputs, steps and outputs."""
+"""Outline: workflow -> dag jobs -> inputs, steps and outputs; and the same across the workspace."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from lsprotocol import types
 
-from ..parsing.yamltree import YMap, YNode, parse
+from ..parsing.yamltree import YMap, YNode, parse, split_lines
 from ..views import build_view, mapping_items
+from ..workspace import ManifestIndex, Place
 from .convert import Converter
 from .server import FlareServer, guarded
 
 Kind = types.SymbolKind
+#: At most this many workspace symbols in one answer (a short query in a big repository matches most).
+MAX_WORKSPACE_SYMBOLS = 1000
 
 
 def register(server: FlareServer) -> None:
@@ -46,6 +51,40 @@ def register(server: FlareServer) -> None:
             children = [c for c in children if c is not None]
             out.append(_symbol(convert, root, "workflow", Kind.Module, children, detail=root.text("type")))
         return [s for s in out if s is not None]
+
+    @server.feature(types.WORKSPACE_SYMBOL)
+    @guarded([])
+    def workspace_symbol(ls: FlareServer, params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:
+        """Workflows, jobs, inputs, steps and outputs of every indexed manifest whose name contains the
+        query (ignoring case), open documents at their current text."""
+        manifests = ls.manifests
+        query = params.query.casefold()
+        out: list[types.WorkspaceSymbol] = []
+        for key in sorted(manifests.index.manifests):
+            if key not in manifests.paths:
+                continue
+            matches = [m for m in _named(manifests.index.manifests[key]) if m[0] and query in m[0].casefold()]
+            if not matches:
+                continue  # the file's lines are split only for a file with a match
+            uri = manifests.uri_of(key)
+            convert = Converter(split_lines(manifests.texts.get(key, "")), ls.encoding)
+            for name, kind, place, container in matches[: MAX_WORKSPACE_SYMBOLS - len(out)]:
+                where = types.Location(uri=uri, range=convert.range_to_client(place.start, place.end))
+                out.append(types.WorkspaceSymbol(name=name or "", kind=kind, location=where, container_name=container))
+            if len(out) >= MAX_WORKSPACE_SYMBOLS:
+                break
+        return out
+
+
+def _named(manifest: ManifestIndex) -> Iterator[tuple[str | None, types.SymbolKind, Place, str | None]]:
+    """``(name, kind, place, container)`` of each workflow, job, input, step and output of a manifest."""
+    for workflow in manifest.workflows:
+        yield workflow.name, Kind.Module, workflow.place, None
+        for job in workflow.jobs:
+            yield job.name, Kind.Class, job.place, workflow.name
+            yield from ((use.name, Kind.Variable, use.place, job.name) for use in job.inputs)
+            yield from ((step.name, Kind.Function, step.place, job.name) for step in job.steps)
+            yield from ((use.name, Kind.Field, use.place, job.name) for use in job.outputs)
 
 
 def _symbol(

@@ -7,6 +7,7 @@ import asyncio
 from lsprotocol import types
 
 from .server import FlareServer, guarded
+from .workspace import WATCHED_GLOBS
 
 CONFIG_SECTION = "flare-ls"
 
@@ -28,6 +29,10 @@ def register(server: FlareServer) -> None:
             asyncio.ensure_future(_pull_settings(ls))
         else:
             ls.settings_ready.set()
+        asyncio.ensure_future(ls.manifests.build())
+        watch = caps.did_change_watched_files if caps is not None else None
+        if watch is not None and watch.dynamic_registration:
+            asyncio.ensure_future(_watch_files(ls))
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     @guarded(None)
@@ -42,16 +47,38 @@ def register(server: FlareServer) -> None:
     @guarded(None)
     def did_open(ls: FlareServer, params: types.DidOpenTextDocumentParams) -> None:
         ls.schedule(params.text_document.uri)
+        ls.manifests.edited(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     @guarded(None)
     def did_change(ls: FlareServer, params: types.DidChangeTextDocumentParams) -> None:
         ls.schedule(params.text_document.uri)
+        ls.manifests.edited(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     @guarded(None)
     def did_close(ls: FlareServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.forget(params.text_document.uri)
+        ls.manifests.closed(params.text_document.uri)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @guarded(None)
+    def did_change_watched_files(ls: FlareServer, params: types.DidChangeWatchedFilesParams) -> None:
+        ls.manifests.files_changed(params.changes)
+
+
+async def _watch_files(ls: FlareServer) -> None:
+    """Ask the client to report changes to manifests and configuration files on disk."""
+    watchers = [types.FileSystemWatcher(glob_pattern=glob) for glob in WATCHED_GLOBS]
+    registration = types.Registration(
+        id="flare-ls/watched-files",
+        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+    )
+    try:
+        await ls.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
+    except Exception as exc:  # noqa: BLE001 - a client may refuse: the index then follows open documents only
+        ls.log_error("client/registerCapability", exc)
 
 
 async def _pull_settings(ls: FlareServer) -> None:

@@ -36,12 +36,22 @@ CHECKS: list[Check] = []
 _NAMES: set[str] = set()
 
 
-def declare(code: str, name: str, severity: Severity, summary: str, *, relational: bool = False) -> RuleInfo:
+def declare(
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    *,
+    relational: bool = False,
+    default_enabled: bool = True,
+    workspace: bool = False,
+) -> RuleInfo:
     """Declare a rule; refuses an id or a name that is already taken. ``relational``: the rule judges
-    what a job lacks or how its parts relate (see :attr:`RuleInfo.relational`)."""
+    what a job lacks or how its parts relate (see :attr:`RuleInfo.relational`); ``default_enabled``
+    False: it runs only when selected; ``workspace``: it judges several manifests together."""
     if code in RULES or name in _NAMES:
         raise ValueError(f"flare-ls: rule {code} [{name}] is registered twice")
-    info = RuleInfo(code, name, severity, summary, relational)
+    info = RuleInfo(code, name, severity, summary, relational, default_enabled, workspace)
     RULES[code] = info
     _NAMES.add(name)
     return info
