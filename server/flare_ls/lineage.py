@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .parsing.yamltree import YMap, YScalar, YSeq, parse
-from .queries import job_queries, job_views
+from .queries import job_queries
 from .views import JobView, build_view, named
 
 #: The version of the JSON model; raised when a field changes meaning or goes away (added fields do not).
@@ -174,7 +174,9 @@ def _add_job(graph: Graph, file: str, job_id: str, job: JobView) -> None:
     for position, item in enumerate(job.inputs):
         name_node = named(item)
         label = name_node.value if name_node is not None else f"input {position + 1}"
-        node = graph.add(Node(f"{job_id}/input/{position}", "input", label, job_id, [Location(file, _line(name_node, item))]))
+        node = graph.add(
+            Node(f"{job_id}/input/{position}", "input", label, job_id, [Location(file, _line(name_node, item))])
+        )
         if name_node is not None:
             defined.append((-1, name_node.value.lower(), node.id))
         address = item.text("dataset")
@@ -184,7 +186,9 @@ def _add_job(graph: Graph, file: str, job_id: str, job: JobView) -> None:
     for index, step in enumerate(job.sequence):
         name_node = named(step)
         label = name_node.value if name_node is not None else f"step {index + 1}"
-        node = graph.add(Node(f"{job_id}/step/{index}", "step", label, job_id, [Location(file, _line(name_node, step))]))
+        node = graph.add(
+            Node(f"{job_id}/step/{index}", "step", label, job_id, [Location(file, _line(name_node, step))])
+        )
         if name_node is not None:
             defined.append((index, name_node.value.lower(), node.id))
     steps = {query.step: query for query in job_queries(job) if query.kind == "step"}
@@ -205,7 +209,9 @@ def _add_job(graph: Graph, file: str, job_id: str, job: JobView) -> None:
     for position, item in enumerate(job.outputs):
         name_node = named(item)
         label = name_node.value if name_node is not None else f"output {position + 1}"
-        node = graph.add(Node(f"{job_id}/output/{position}", "output", label, job_id, [Location(file, _line(name_node, item))]))
+        node = graph.add(
+            Node(f"{job_id}/output/{position}", "output", label, job_id, [Location(file, _line(name_node, item))])
+        )
         if name_node is not None:
             outputs.setdefault(name_node.value, node)
             source = views.get(name_node.value.lower())

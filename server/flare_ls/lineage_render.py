@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .lineage import Graph, Node
@@ -137,6 +138,11 @@ def _short(text: str) -> str:
     return text[:head] + "…" + text[len(text) - (_MAX_CHARS - 1 - head) :]
 
 
+def _cells(text: str) -> int:
+    """How many monospace cells ``text`` takes: East Asian wide characters and most emoji take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 @dataclass
 class _Box:
     node: Node
@@ -186,7 +192,10 @@ def html_page(graph: Graph, title: str = "Flare lineage") -> str:
             for node in column:
                 if node.kind == "dataset":
                     appearances.setdefault(node.id, []).append(job.label)
-    depends = {job.id: [graph.nodes[e.source].label for e in graph.edges if e.kind == "depends" and e.target == job.id] for job in jobs}
+    depends = {
+        job.id: [graph.nodes[e.source].label for e in graph.edges if e.kind == "depends" and e.target == job.id]
+        for job in jobs
+    }
     parts: list[str] = []
     y = float(_MARGIN)
     width = 0.0
@@ -201,26 +210,32 @@ def html_page(graph: Graph, title: str = "Flare lineage") -> str:
         x = float(_MARGIN) + 12
         inner: list[str] = []
         for column in columns:
-            column_width = max(len(_short(_node_text(n))) for n in column) * _CHAR_WIDTH + 20
+            column_width = max(_cells(_short(_node_text(n))) for n in column) * _CHAR_WIDTH + 20
             for row, node in enumerate(column):
                 box = _Box(node, x, y + _BAND_HEADER + row * (_BOX_HEIGHT + _ROW_GAP), column_width)
                 # A dataset both read and written by one job is drawn twice: key the copy by side.
                 boxes[node.id if node.id not in boxes else node.id + "#out"] = box
                 inner.append(_box_svg(box, appearances.get(node.id, [])))
             x += column_width + _COLUMN_GAP
-        band_width = max(x - _COLUMN_GAP + 12, _MARGIN + 24 + len(header) * _CHAR_WIDTH)
+        band_width = max(x - _COLUMN_GAP + 12, _MARGIN + 24 + _cells(header) * _CHAR_WIDTH)
         width = max(width, band_width + _MARGIN)
         edges = []
         for edge in graph.edges:
             if edge.kind == "depends":
                 continue
             source = boxes.get(edge.source)
-            target = boxes.get(edge.target + "#out", boxes.get(edge.target)) if edge.kind == "writes" else boxes.get(edge.target)
+            target = (
+                boxes.get(edge.target + "#out", boxes.get(edge.target))
+                if edge.kind == "writes"
+                else boxes.get(edge.target)
+            )
             if source is None or target is None or (edge.kind == "reads" and source.x > target.x):
                 continue
             (x1, y1), (x2, y2) = source.right, target.left
             mid = (x1 + x2) / 2
-            edges.append(f'<path class="edge" d="M{x1:.0f},{y1:.0f} C{mid:.0f},{y1:.0f} {mid:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"/>')
+            edges.append(
+                f'<path class="edge" d="M{x1:.0f},{y1:.0f} C{mid:.0f},{y1:.0f} {mid:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"/>'
+            )
         dash = ' stroke-dasharray="6 4"' if job.streaming else ""
         location = job.locations[0]
         parts.append(

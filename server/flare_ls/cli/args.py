@@ -1,8 +1,8 @@
 """The command line of ``flare-ls``: which command runs, with which options.
 
 Commands: ``check [PATH...]`` (also ``--check``, the older spelling), ``server``, ``rules``, ``rule ID``,
-``schema``, ``version``, ``help``, ``graph [PATH...]`` (``cli/graph.py``) and ``format [PATH...]`` (``cli/format.py``; its ``--check`` is its
-own). The command is the first argument that is not an option or an
+``schema``, ``version``, ``help``, ``graph [PATH...]`` (``cli/graph.py``) and ``format [PATH...]``
+(``cli/format.py``; its ``--check`` is its own). The command is the first argument that is not an option or an
 option's value, so options go before or after it, and before, between or after the paths
 (``flare-ls --format json check a.yaml --fix``): pre-commit appends file names after the hook's
 ``args``. With ``--check`` every argument that is not an option is a path.
@@ -208,7 +208,11 @@ def _add_graph_options(parser: argparse.ArgumentParser) -> None:
         "paths", nargs="*", metavar="PATH", help="files and directories (directories: their manifests); default: `.`"
     )
     parser.add_argument(
-        "--format", "--output-format", dest="format", default="mermaid", metavar="FORMAT",
+        "--format",
+        "--output-format",
+        dest="format",
+        default="mermaid",
+        metavar="FORMAT",
         help="mermaid, dot, json (the stable model) or html (a self-contained page) (default: mermaid)",
     )
     parser.add_argument("-o", "--output-file", type=Path, metavar="FILE", help="write the picture to FILE, not stdout")

@@ -3,7 +3,8 @@ files given (``lineage.build_graph``), rendered by ``lineage_render``. Files are
 finds them (``include``/``exclude``, ``.gitignore``); YAML that is not a Flare workflow adds nothing.
 
 Exit codes: 0 drawn (also when no Flare job was found: the picture says so), 2 a file that cannot be
-read or decoded, a bad configuration, or a usage error; what could be read is still drawn, so one
+read or decoded (named, or found in a directory and looking like a Flare manifest, as ``check``
+reports them), a bad configuration, or a usage error; what could be read is still drawn, so one
 broken file does not hide the others.
 """
 
@@ -21,7 +22,7 @@ def run_graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ..files import read_manifest
     from ..lineage import build_graph
     from ..lineage_render import FORMATS, render
-    from . import Walk, _size_limit
+    from . import Walk, _size_limit, looks_like_flare
 
     if args.format not in FORMATS:
         parser.error(f"--format must be one of {', '.join(FORMATS)}, not {args.format!r}")
@@ -30,12 +31,15 @@ def run_graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     failed = False
     try:
         walk = Walk(force_exclude=args.force_exclude, respect_gitignore=args.respect_gitignore)
-        for path, _named in walk.files(paths, args.config):
+        for path, named in walk.files(paths, args.config):
             text, problem = read_manifest(path, _size_limit(path, args.config))
             if text is None:
                 assert problem is not None
-                sys.stderr.write(f"flare-ls: error: {path}: {problem.message}\n")
-                failed = True
+                # As `check` does: a file found in a directory counts only when it could be a Flare
+                # manifest; other YAML in a repository is not flare-ls's business, broken or not.
+                if named or looks_like_flare(path):
+                    sys.stderr.write(f"flare-ls: error: {path}: {problem.message}\n")
+                    failed = True
                 continue
             manifests.append((path.as_posix(), text))
     except ConfigError as exc:
