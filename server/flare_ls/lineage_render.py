@@ -114,7 +114,7 @@ def dot(graph: Graph) -> str:
 # datasets written. A dataset in several bands is drawn in each, marked as shared and listing where.
 
 _CHAR_WIDTH = 7.0  # px per character of the 12px monospace font, to size boxes without a browser
-_MAX_CHARS = 40
+_MAX_CHARS = 48
 _BOX_HEIGHT = 28
 _ROW_GAP = 12
 _COLUMN_GAP = 48
@@ -199,7 +199,12 @@ def html_page(graph: Graph, title: str = "Flare lineage") -> str:
     parts: list[str] = []
     y = float(_MARGIN)
     width = 0.0
-    for job, columns in bands:
+    # Where each dataset is drawn as written (a band's right column) and as read (its left column),
+    # to join the copies of a dataset one job writes and another reads.
+    written_at: dict[str, list[tuple[int, _Box]]] = {}
+    read_at: dict[str, list[tuple[int, _Box]]] = {}
+    backgrounds: list[str] = []
+    for band, (job, columns) in enumerate(bands):
         boxes: dict[str, _Box] = {}
         rows = max((len(column) for column in columns), default=0)
         header = _job_title(job)
@@ -238,15 +243,34 @@ def html_page(graph: Graph, title: str = "Flare lineage") -> str:
             )
         dash = ' stroke-dasharray="6 4"' if job.streaming else ""
         location = job.locations[0]
-        parts.append(
+        # Bands are drawn first, then the lines joining datasets across bands, then what is in them.
+        backgrounds.append(
             f'<g class="job"><title>{_esc(f"{location.file}:{location.line}")}</title>'
             f'<rect x="{_MARGIN}" y="{y:.0f}" width="{band_width - _MARGIN:.0f}" height="{band_height:.0f}" rx="8" '
-            f'class="band"{dash}/>'
-            f'<text x="{_MARGIN + 12}" y="{y + 19:.0f}" class="header">{_esc(header)}</text></g>'
+            f'class="band"{dash}/></g>'
         )
+        parts.append(f'<text x="{_MARGIN + 12}" y="{y + 19:.0f}" class="header">{_esc(header)}</text>')
         parts.extend(edges)
         parts.extend(inner)
+        # A band draws the datasets it reads first (keyed by id) and those it writes last (keyed by
+        # id, or by id + "#out" when it reads that dataset too).
+        band_ids = {child.id for child in graph.children(job.id)}
+        read_here = {e.source for e in graph.edges if e.kind == "reads" and e.target in band_ids}
+        for key, box in boxes.items():
+            if box.node.kind == "dataset":
+                side = read_at if key in read_here else written_at
+                side.setdefault(box.node.id, []).append((band, box))
         y += band_height + _BAND_GAP
+    for dataset, writers in written_at.items():
+        for writer_band, writer in writers:
+            for reader_band, reader in read_at.get(dataset, []):
+                if reader_band == writer_band:  # a job reading what it writes: its own band says so
+                    continue
+                x1, y1 = writer.x + writer.width / 2, writer.y + _BOX_HEIGHT
+                x2, y2 = reader.x + reader.width / 2, reader.y
+                if y2 < y1:  # bottom to top: a reader above its writer is joined top to bottom
+                    y1, y2 = writer.y, reader.y + _BOX_HEIGHT
+                backgrounds.append(f'<path class="same" d="M{x1:.0f},{y1:.0f} L{x2:.0f},{y2:.0f}"/>')
     height = y - _BAND_GAP + _MARGIN if jobs else 60
     if not jobs:
         parts.append(f'<text x="{_MARGIN}" y="36" class="header">no Flare job in the files given</text>')
@@ -255,7 +279,7 @@ def html_page(graph: Graph, title: str = "Flare lineage") -> str:
         f'role="img" aria-label="{_esc(title)}">'
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5f6368"/></marker></defs>'
-        + "".join(parts)
+        + "".join(backgrounds + parts)
         + "</svg>"
     )
     return _PAGE.format(title=_esc(title), svg=svg)
@@ -293,12 +317,14 @@ svg .header {{ font-weight: bold; }}
 .node rect {{ stroke: #5f6368; }}
 .node.shared rect {{ stroke-width: 2.5; stroke: #1a73e8; }}
 .edge {{ fill: none; stroke: #5f6368; marker-end: url(#arrow); }}
+.same {{ fill: none; stroke: #1a73e8; stroke-width: 1.5; stroke-dasharray: 4 4; opacity: 0.7; }}
 </style>
 </head>
 <body>
 <h1>{title}</h1>
 <p>Datasets read, inputs, steps, outputs and datasets written, one band per job; a dashed band is a
-streaming job; a dataset with a blue border appears in several jobs (hover for where).</p>
+streaming job; a dataset with a blue border appears in several jobs (hover for where), and a blue
+dashed line joins a dataset one job writes to where another job reads it.</p>
 {svg}
 </body>
 </html>
