@@ -237,3 +237,10 @@ def test_the_html_page_loads_in_headless_chromium(tmp_path: Path) -> None:
     assert done.stdout.count('<g class="node') == 4
     assert "<script" not in done.stdout.lower()
     assert ":CONSOLE" not in done.stderr, done.stderr
+
+
+def test_the_docs_show_the_mermaid_flare_ls_draws() -> None:
+    page = (ROOT / "docs" / "lineage.md").read_text(encoding="utf-8")
+    block = re.search(r"^```mermaid\n(.*?)^```", page, re.M | re.S)
+    assert block is not None
+    assert block.group(1) == (GRAPH / "expected" / "workflow.mmd").read_text(encoding="utf-8")
