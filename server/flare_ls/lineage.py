@@ -68,6 +68,9 @@ class Edge:
 class Graph:
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
+    # Indexes, so that a repository of thousands of manifests costs linear time.
+    _edge_set: set[Edge] = field(default_factory=set, repr=False)
+    _children: dict[str, list[Node]] = field(default_factory=dict, repr=False)
 
     def add(self, node: Node) -> Node:
         """The node with ``node.id``: ``node`` itself when it is new, else the one known, with
@@ -75,6 +78,8 @@ class Graph:
         known = self.nodes.get(node.id)
         if known is None:
             self.nodes[node.id] = node
+            if node.job is not None:
+                self._children.setdefault(node.job, []).append(node)
             return node
         for location in node.locations:
             if location not in known.locations:
@@ -83,14 +88,16 @@ class Graph:
 
     def link(self, source: str, target: str, kind: str) -> None:
         edge = Edge(source, target, kind)
-        if edge not in self.edges:
+        if edge not in self._edge_set:
+            self._edge_set.add(edge)
             self.edges.append(edge)
 
     def of_kind(self, kind: str) -> list[Node]:
         return [node for node in self.nodes.values() if node.kind == kind]
 
     def children(self, job: str) -> list[Node]:
-        return [node for node in self.nodes.values() if node.job == job]
+        """The inputs, steps and outputs of a job, in the order they are written."""
+        return list(self._children.get(job, ()))
 
     def to_json(self) -> dict[str, Any]:
         """The stable model (docs/lineage.md): plain data, in the order the files were given."""
@@ -205,7 +212,7 @@ def _add_job(graph: Graph, file: str, job_id: str, job: JobView) -> None:
             if source is not None:
                 graph.link(source, step_id, "feeds")
     views = {name: view_id for _, name, view_id in defined}  # every view, the last of each name
-    outputs: dict[str, Node] = {}
+    outputs: dict[str, tuple[Node, YMap]] = {}  # by name: the node and the output's mapping
     for position, item in enumerate(job.outputs):
         name_node = named(item)
         label = name_node.value if name_node is not None else f"output {position + 1}"
@@ -213,7 +220,7 @@ def _add_job(graph: Graph, file: str, job_id: str, job: JobView) -> None:
             Node(f"{job_id}/output/{position}", "output", label, job_id, [Location(file, _line(name_node, item))])
         )
         if name_node is not None:
-            outputs.setdefault(name_node.value, node)
+            outputs.setdefault(name_node.value, (node, item))
             source = views.get(name_node.value.lower())
             if source is not None and not job.sinks:
                 graph.link(source, node.id, "feeds")
@@ -222,13 +229,13 @@ def _add_job(graph: Graph, file: str, job_id: str, job: JobView) -> None:
             graph.link(node.id, _dataset(graph, file, address, item).id, "writes")
     # The flare:1.0-4.0 layout: a sink writes a view into an output declared with a `depot`.
     for sink in job.sinks:
-        output = outputs.get(sink.text("outputName") or "")
-        if output is None:
+        found = outputs.get(sink.text("outputName") or "")
+        if found is None:
             continue
+        output, output_item = found
         source = views.get((sink.text("sequenceName") or "").lower())
         if source is not None:
             graph.link(source, output.id, "feeds")
-        output_item = job.outputs[int(output.id.rsplit("/", 1)[1])]
         depot, dataset_name = output_item.text("depot"), sink.text("datasetName")
         if depot and dataset_name and not output_item.text("dataset"):
             address = f"{dataset_key(depot)}/{dataset_name.strip()}"
