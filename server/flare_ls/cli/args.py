@@ -1,8 +1,8 @@
 """The command line of ``flare-ls``: which command runs, with which options.
 
 Commands: ``check [PATH...]`` (also ``--check``, the older spelling), ``server``, ``rules``, ``rule ID``,
-``schema``, ``version``, ``help``, and ``format [PATH...]`` (``cli/format.py``; its ``--check`` is its
-own). The command is the first argument that is not an option or an
+``schema``, ``version``, ``help``, ``graph [PATH...]`` (``cli/graph.py``) and ``format [PATH...]``
+(``cli/format.py``; its ``--check`` is its own). The command is the first argument that is not an option or an
 option's value, so options go before or after it, and before, between or after the paths
 (``flare-ls --format json check a.yaml --fix``): pre-commit appends file names after the hook's
 ``args``. With ``--check`` every argument that is not an option is a path.
@@ -24,13 +24,14 @@ from typing import TextIO
 from .. import __version__
 from . import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, FORMATS
 
-COMMANDS = ("check", "format", "server", "rules", "rule", "schema", "version", "help")
+COMMANDS = ("check", "format", "graph", "server", "rules", "rule", "schema", "version", "help")
 
 HINT = """\
 flare-ls: a linter and language server for DataOS Flare workflow manifests.
 
   flare-ls check [PATH...]   check YAML files and directories (default: the current directory)
   flare-ls format [PATH...]  format Flare manifests in the project's style (--check, --diff)
+  flare-ls graph [PATH...]   draw the lineage of workflows (--format mermaid, dot, json or html)
   flare-ls server            serve the Language Server Protocol on standard input/output
   flare-ls rules             list the rules (`flare-ls rule ID` prints one rule's page)
   flare-ls schema            print the JSON Schema of a manifest
@@ -199,6 +200,29 @@ def _add_format_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, metavar="FILE", help="use this configuration file")
 
 
+GRAPH_EPILOG = "Exit codes: 0 drawn, 2 a file that cannot be read (the rest is still drawn) or a usage error."
+
+
+def _add_graph_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files and directories (directories: their manifests); default: `.`"
+    )
+    parser.add_argument(
+        "--format",
+        "--output-format",
+        dest="format",
+        default="mermaid",
+        metavar="FORMAT",
+        help="mermaid, dot, json (the stable model) or html (a self-contained page) (default: mermaid)",
+    )
+    parser.add_argument("-o", "--output-file", type=Path, metavar="FILE", help="write the picture to FILE, not stdout")
+    parser.add_argument("--force-exclude", action="store_true", help="apply `exclude` to the paths given too")
+    parser.add_argument(
+        "--no-respect-gitignore", dest="respect_gitignore", action="store_false", help="walk into ignored files"
+    )
+    parser.add_argument("--config", type=Path, metavar="FILE", help="use this configuration file")
+
+
 EPILOG = "Exit codes: 0 clean, 1 findings, 2 usage error or a file --fix could not write, 3 internal error."
 
 
@@ -211,6 +235,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             description="Language server and linter for DataOS Flare workflow manifests.\n\n"
             "commands:\n  check [PATH...]  check files and directories (`flare-ls check --help`)\n"
             "  format [PATH...] format manifests (`flare-ls format --help`)\n"
+            "  graph [PATH...]  draw the lineage of workflows (`flare-ls graph --help`)\n"
             "  server           serve LSP\n  rules, rule ID   the rules, one rule's page\n"
             "  schema           print the JSON Schema of a manifest\n  version, help",
             epilog=EPILOG,
@@ -228,6 +253,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         parser.description = "Format Flare workflow manifests in the project's style (docs/formatting.md)."
         parser.epilog = FORMAT_EPILOG
         _add_format_options(parser)
+    elif command == "graph":
+        parser.description = "Draw the lineage of Flare workflows: datasets, inputs, steps, outputs, dependencies."
+        parser.epilog = GRAPH_EPILOG
+        _add_graph_options(parser)
     elif command == "server":
         parser.description = "Serve the Language Server Protocol (on standard input/output by default)."
         _add_server_options(parser)
@@ -287,6 +316,10 @@ def main(argv: list[str] | None = None) -> int:
         from .format import run_format
 
         return run_format(args)
+    if command == "graph":
+        from .graph import run_graph
+
+        return run_graph(args, parser)
     if command == "server":
         from . import serve
 

@@ -1,0 +1,249 @@
+"""The lineage of Flare workflows: which datasets each job reads, through which inputs, steps and
+outputs, into which datasets, and which jobs wait for which.
+
+Pure: ``build_graph([(file, text), ...])`` reads manifest texts into a :class:`Graph` (no I/O; the file
+names are only labels), and ``graph.to_json()`` is the stable model the renderers (``lineage_render``)
+and other tools read. A dataset is one node however many files name it: its ``dataos://`` address
+without the query string (``?acl=rw`` picks a credential, not a dataset).
+
+Edges, each with a ``kind``:
+
+- ``reads``: dataset -> input (the input's ``dataset``);
+- ``feeds``: input or step -> step (a table the step's SQL reads, resolved to the job's views as Spark
+  resolves them: the last view of that name defined before the step), view -> output (the view an
+  output's ``name``, or a legacy sink's ``sequenceName``, writes);
+- ``writes``: output -> dataset (its ``dataset``, or a legacy ``depot`` joined with the sink's
+  ``datasetName``);
+- ``depends``: job -> job (the first runs before the second: the second lists it in ``dependencies``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .parsing.yamltree import YMap, YScalar, YSeq, parse
+from .queries import job_queries
+from .views import JobView, build_view, named
+
+#: The version of the JSON model; raised when a field changes meaning or goes away (added fields do not).
+MODEL_VERSION = 1
+
+KINDS = ("dataset", "job", "input", "step", "output")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a node is written: the file as given and a 1-based line."""
+
+    file: str
+    line: int
+
+
+@dataclass
+class Node:
+    id: str
+    kind: str  # one of KINDS
+    label: str
+    #: The job a node belongs to (the id of its ``job`` node); None for jobs and datasets.
+    job: str | None = None
+    locations: list[Location] = field(default_factory=list)
+    #: For a job: its workflow's name, and for a streaming job the trigger mode (``Once``, or
+    #: ``streaming`` when it reads a stream without saying how it is triggered).
+    workflow: str | None = None
+    streaming: str | None = None
+    #: For a step: every table its SQL reads, as written (views of the job and tables outside it).
+    reads: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    kind: str  # reads, feeds, writes, depends
+
+
+@dataclass
+class Graph:
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    # Indexes, so that a repository of thousands of manifests costs linear time.
+    _edge_set: set[Edge] = field(default_factory=set, repr=False)
+    _children: dict[str, list[Node]] = field(default_factory=dict, repr=False)
+
+    def add(self, node: Node) -> Node:
+        """The node with ``node.id``: ``node`` itself when it is new, else the one known, with
+        ``node``'s locations added (a dataset named by several files)."""
+        known = self.nodes.get(node.id)
+        if known is None:
+            self.nodes[node.id] = node
+            if node.job is not None:
+                self._children.setdefault(node.job, []).append(node)
+            return node
+        for location in node.locations:
+            if location not in known.locations:
+                known.locations.append(location)
+        return known
+
+    def link(self, source: str, target: str, kind: str) -> None:
+        edge = Edge(source, target, kind)
+        if edge not in self._edge_set:
+            self._edge_set.add(edge)
+            self.edges.append(edge)
+
+    def of_kind(self, kind: str) -> list[Node]:
+        return [node for node in self.nodes.values() if node.kind == kind]
+
+    def children(self, job: str) -> list[Node]:
+        """The inputs, steps and outputs of a job, in the order they are written."""
+        return list(self._children.get(job, ()))
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable model (docs/lineage.md): plain data, in the order the files were given."""
+
+        def node_data(node: Node) -> dict[str, Any]:
+            data: dict[str, Any] = {"id": node.id, "kind": node.kind, "label": node.label}
+            if node.job is not None:
+                data["job"] = node.job
+            if node.kind == "job":
+                data["workflow"] = node.workflow
+                data["streaming"] = node.streaming
+            if node.kind == "step":
+                data["reads"] = node.reads
+            data["locations"] = [{"file": loc.file, "line": loc.line} for loc in node.locations]
+            return data
+
+        return {
+            "version": MODEL_VERSION,
+            "nodes": [node_data(node) for node in self.nodes.values()],
+            "edges": [{"source": e.source, "target": e.target, "kind": e.kind} for e in self.edges],
+        }
+
+
+def dataset_key(address: str) -> str:
+    """The dataset an address names: ``dataos://lakehouse:stream/t?acl=rw`` -> ``dataos://lakehouse:stream/t``."""
+    return address.strip().split("?", 1)[0].rstrip("/") or address.strip()
+
+
+def build_graph(manifests: Iterable[tuple[str, str]]) -> Graph:
+    """The lineage of ``(file, text)`` manifests. Text that is not a Flare workflow adds nothing; text
+    that does not parse adds what error recovery could read."""
+    graph = Graph()
+    for file, text in manifests:
+        parsed = parse(text)
+        for document in parsed.documents:
+            if isinstance(document.root, YMap):
+                _add_document(graph, file, document.index, document.root)
+    return graph
+
+
+def _line(node: YScalar | YMap | None, fallback: YMap) -> int:
+    return (node if node is not None else fallback).start[0] + 1
+
+
+def _add_document(graph: Graph, file: str, index: int, root: YMap) -> None:
+    view = build_view(root)
+    if not view.flare:
+        return
+    workflow = root.text("name")
+    prefix = f"{file}#{index}" if index else file
+    job_ids: dict[str, str] = {}
+    for position, job in enumerate(view.jobs):
+        name = job.name.value if job.name is not None and job.name.value else f"job {position + 1}"
+        job_id = f"job:{prefix}/{name}"
+        job_ids.setdefault(name, job_id)
+        node = Node(job_id, "job", name, locations=[Location(file, _line(job.name, job.item))], workflow=workflow)
+        node.streaming = _trigger(job)
+        graph.add(node)
+        _add_job(graph, file, job_id, job)
+    # Dependencies between the dag's Flare jobs (a job of another stack is not drawn, nor its edges).
+    for job in view.jobs:
+        own = job.name.value if job.name is not None else None
+        deps = job.item.get("dependencies")
+        names = deps.items if isinstance(deps, YSeq) else [deps] if deps is not None else []
+        for dep in names:
+            if isinstance(dep, YScalar) and dep.value in job_ids and own in job_ids and dep.value != own:
+                graph.link(job_ids[dep.value], job_ids[own], "depends")
+
+
+def _trigger(job: JobView) -> str | None:
+    mode = job.streaming.text("triggerMode") if job.streaming is not None else None
+    if mode:
+        return mode
+    return "streaming" if job.is_streaming else None
+
+
+def _add_job(graph: Graph, file: str, job_id: str, job: JobView) -> None:
+    # Every view of the job (input or step) in definition order, by lower-cased name: Spark resolves
+    # views without case, and a later view of the same name replaces the earlier one.
+    defined: list[tuple[int, str, str]] = []  # (step index, -1 for inputs; folded name; node id)
+    for position, item in enumerate(job.inputs):
+        name_node = named(item)
+        label = name_node.value if name_node is not None else f"input {position + 1}"
+        node = graph.add(
+            Node(f"{job_id}/input/{position}", "input", label, job_id, [Location(file, _line(name_node, item))])
+        )
+        if name_node is not None:
+            defined.append((-1, name_node.value.lower(), node.id))
+        address = item.text("dataset")
+        if address and address.strip():
+            dataset = _dataset(graph, file, address, item)
+            graph.link(dataset.id, node.id, "reads")
+    for index, step in enumerate(job.sequence):
+        name_node = named(step)
+        label = name_node.value if name_node is not None else f"step {index + 1}"
+        node = graph.add(
+            Node(f"{job_id}/step/{index}", "step", label, job_id, [Location(file, _line(name_node, step))])
+        )
+        if name_node is not None:
+            defined.append((index, name_node.value.lower(), node.id))
+    steps = {query.step: query for query in job_queries(job) if query.kind == "step"}
+    for index in range(len(job.sequence)):
+        query = steps.get(index)
+        if query is None:
+            continue
+        step_id = f"{job_id}/step/{index}"
+        visible = {name: view_id for step, name, view_id in defined if step < index}
+        for read in query.facts.reads:
+            if read.name not in graph.nodes[step_id].reads:
+                graph.nodes[step_id].reads.append(read.name)
+            source = visible.get(read.name.lower())
+            if source is not None:
+                graph.link(source, step_id, "feeds")
+    views = {name: view_id for _, name, view_id in defined}  # every view, the last of each name
+    outputs: dict[str, tuple[Node, YMap]] = {}  # by name: the node and the output's mapping
+    for position, item in enumerate(job.outputs):
+        name_node = named(item)
+        label = name_node.value if name_node is not None else f"output {position + 1}"
+        node = graph.add(
+            Node(f"{job_id}/output/{position}", "output", label, job_id, [Location(file, _line(name_node, item))])
+        )
+        if name_node is not None:
+            outputs.setdefault(name_node.value, (node, item))
+            source = views.get(name_node.value.lower())
+            if source is not None and not job.sinks:
+                graph.link(source, node.id, "feeds")
+        address = item.text("dataset")
+        if address and address.strip():
+            graph.link(node.id, _dataset(graph, file, address, item).id, "writes")
+    # The flare:1.0-4.0 layout: a sink writes a view into an output declared with a `depot`.
+    for sink in job.sinks:
+        found = outputs.get(sink.text("outputName") or "")
+        if found is None:
+            continue
+        output, output_item = found
+        source = views.get((sink.text("sequenceName") or "").lower())
+        if source is not None:
+            graph.link(source, output.id, "feeds")
+        depot, dataset_name = output_item.text("depot"), sink.text("datasetName")
+        if depot and dataset_name and not output_item.text("dataset"):
+            address = f"{dataset_key(depot)}/{dataset_name.strip()}"
+            graph.link(output.id, _dataset(graph, file, address, sink).id, "writes")
+
+
+def _dataset(graph: Graph, file: str, address: str, item: YMap) -> Node:
+    key = dataset_key(address)
+    node = item.get("dataset") or item.get("datasetName")
+    line = node.start[0] + 1 if node is not None else item.start[0] + 1
+    return graph.add(Node(f"dataset:{key}", "dataset", key, locations=[Location(file, line)]))
