@@ -1,4 +1,4 @@
-"""``flare-ls graph``: the lineage model (``lineage``), its renderers (``lineage_render``), the command,
+"""``flare-ls graph``: the lineage model (``lineage.graph``), its renderers (``lineage.render``), the command,
 and the golden pictures of the seed's examples and a multi-file workflow (``tests/graph_golden.py``
 rewrites them). In process, for speed; the one Chromium test loads an HTML page when a browser is there."""
 
@@ -15,8 +15,8 @@ import pytest
 from graph_golden import ROOT, draw, pairs
 
 from flare_ls.cli import main
-from flare_ls.lineage import Graph, build_graph, dataset_key
-from flare_ls.lineage_render import dot_string, html_page, mermaid, mermaid_label, render
+from flare_ls.lineage.graph import Graph, build_graph, dataset_key
+from flare_ls.lineage.render import dot_string, html_page, mermaid, mermaid_label, render
 
 GRAPH = ROOT / "tests" / "graph"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -1,5 +1,5 @@
 """``flare-ls graph [PATH...] --format mermaid|dot|json|html``: the lineage of the workflows in the
-files given (``lineage.build_graph``), rendered by ``lineage_render``. Files are found as ``check``
+files given (``lineage.graph.build_graph``), rendered by ``lineage.render``. Files are found as ``check``
 finds them (``include``/``exclude``, ``.gitignore``); YAML that is not a Flare workflow adds nothing.
 
 Exit codes: 0 drawn (also when no Flare job was found: the picture says so), 2 a file that cannot be
@@ -20,8 +20,8 @@ from . import EXIT_CLEAN, EXIT_USAGE
 def run_graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ..config import ConfigError
     from ..files import read_manifest
-    from ..lineage import build_graph
-    from ..lineage_render import FORMATS, render
+    from ..lineage.graph import build_graph
+    from ..lineage.render import FORMATS, render
     from . import Walk, _size_limit, looks_like_flare
 
     if args.format not in FORMATS:

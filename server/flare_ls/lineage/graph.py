@@ -2,7 +2,7 @@
 outputs, into which datasets, and which jobs wait for which.
 
 Pure: ``build_graph([(file, text), ...])`` reads manifest texts into a :class:`Graph` (no I/O; the file
-names are only labels), and ``graph.to_json()`` is the stable model the renderers (``lineage_render``)
+names are only labels), and ``graph.to_json()`` is the stable model the renderers (``lineage.render``)
 and other tools read. A dataset is one node however many files name it: its ``dataos://`` address
 without the query string (``?acl=rw`` picks a credential, not a dataset).
 
@@ -23,9 +23,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .parsing.yamltree import YMap, YScalar, YSeq, parse
-from .queries import job_queries
-from .views import JobView, build_view, named
+from ..parsing.yamltree import YMap, YScalar, YSeq, parse
+from ..queries import job_queries
+from ..views import JobView, build_view, named
 
 #: The version of the JSON model; raised when a field changes meaning or goes away (added fields do not).
 MODEL_VERSION = 1

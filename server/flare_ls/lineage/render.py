@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .lineage import Graph, Node
+from .graph import Graph, Node
 
 FORMATS = ("mermaid", "dot", "json", "html")
 
