@@ -87,28 +87,21 @@ def pairs() -> Iterator[tuple[Path, Path]]:
         yield manifest, EXPECTED_CORPUS / (manifest.stem + ".out")
 
 
+def refresh(expected: Path, actual: str, update: bool) -> bool:
+    """Whether ``expected`` is stale (does not hold ``actual``); with ``update``, rewrite it and say so."""
+    if expected.exists() and expected.read_text(encoding="utf-8") == actual:
+        return False
+    print(f"{'updated' if update else 'stale'}: {expected.relative_to(ROOT)}")
+    if update:
+        expected.parent.mkdir(parents=True, exist_ok=True)
+        expected.write_text(actual, encoding="utf-8")
+    return True
+
+
 def main(argv: list[str]) -> int:
     update = "--update" in argv
-    stale = 0
-    for manifest, expected in pairs():
-        actual = render_file(manifest)
-        current = expected.read_text(encoding="utf-8") if expected.exists() else None
-        if actual == current:
-            continue
-        stale += 1
-        print(f"{'updated' if update else 'stale'}: {expected.relative_to(ROOT)}")
-        if update:
-            expected.parent.mkdir(parents=True, exist_ok=True)
-            expected.write_text(actual, encoding="utf-8")
-    for case in workspace_cases():
-        expected = case / "expected.out"
-        actual = render_workspace(case)
-        if expected.exists() and expected.read_text(encoding="utf-8") == actual:
-            continue
-        stale += 1
-        print(f"{'updated' if update else 'stale'}: {expected.relative_to(ROOT)}")
-        if update:
-            expected.write_text(actual, encoding="utf-8")
+    stale = sum(refresh(expected, render_file(manifest), update) for manifest, expected in pairs())
+    stale += sum(refresh(case / "expected.out", render_workspace(case), update) for case in workspace_cases())
     print(f"{stale} golden file(s) {'rewritten' if update else 'stale'}")
     return 1 if stale and not update else 0
 

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "server"))
 
 from flare_ls.cli.args import main as flare_ls  # noqa: E402
+from golden import refresh  # noqa: E402
 
 EXPECTED = ROOT / "tests" / "graph" / "expected"
 #: Case name -> the paths given to `flare-ls graph`, relative to the repository (as the pictures name them).
@@ -57,16 +58,7 @@ def pairs() -> Iterator[tuple[str, str, Path]]:
 
 def main(argv: list[str]) -> int:
     update = "--update" in argv
-    stale = 0
-    for case, fmt, expected in pairs():
-        actual = draw(case, fmt)
-        if expected.exists() and expected.read_text(encoding="utf-8") == actual:
-            continue
-        stale += 1
-        print(f"{'updated' if update else 'stale'}: {expected.relative_to(ROOT)}")
-        if update:
-            expected.parent.mkdir(parents=True, exist_ok=True)
-            expected.write_text(actual, encoding="utf-8")
+    stale = sum(refresh(expected, draw(case, fmt), update) for case, fmt, expected in pairs())
     print(f"{stale} golden picture(s) {'rewritten' if update else 'stale'}")
     return 1 if stale and not update else 0
 

@@ -14,7 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from .fixes import escape_for, yaml_scalar
-from .parsing.yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, indent_of, parse, split_lines
+from .parsing.yamltree import (
+    ParsedText,
+    Pos,
+    YMap,
+    YNode,
+    YScalar,
+    child_at,
+    indent_of,
+    parse,
+    split_lines,
+)
 from .schema.attrdoc import LEGACY_LAYOUT_UNTIL, TRIGGER_MODES, AttrDoc, stack_named
 from .schema.docs import Chooser, TagOf, field_at, variant_markdown
 from .schema.docs import shape_at as docs_shape_at
@@ -921,16 +931,10 @@ def _node_at(node: YNode, pos: Pos) -> tuple[str, YScalar] | None:
     while current is not None:
         if isinstance(current, YScalar):
             return "value", current
-        inside, current = current, None
-        if isinstance(inside, YMap):
-            for key, value in inside.entries.values():
-                if key.start <= pos <= key.end:
-                    return "key", key
-                if value.start <= pos <= value.end and value.parent is inside:
-                    current = value
-                    break
-        elif isinstance(inside, YSeq):
-            current = next((i for i in inside.items if i.start <= pos <= i.end and i.parent is inside), None)
+        child = child_at(current, pos)
+        if child is not None and child[1] and isinstance(child[0], YScalar):  # a key (keys are scalars)
+            return "key", child[0]
+        current = child[0] if child is not None else None
     return None
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .parsing.yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, parse, split_lines, walk
+from .parsing.yamltree import ParsedText, Pos, YNode, YScalar, child_at, parse, split_lines, walk
 from .suppressions import comment_start, scalar_owners
 
 _WORD = re.compile(r"[\w.$-]+")
@@ -116,16 +116,7 @@ def _path_to(parsed: ParsedText, pos: Pos) -> list[YNode]:
         path: list[YNode] = []
         while node is not None:  # a loop, not recursion: YAML nests deeper than Python's limit
             path.append(node)
-            inside, node = node, None
-            if isinstance(inside, YMap):
-                for key, value in inside.entries.values():
-                    if key.start <= pos <= key.end:
-                        node = key
-                        break
-                    if value.start <= pos <= value.end and value.parent is inside:
-                        node = value
-                        break
-            elif isinstance(inside, YSeq):
-                node = next((i for i in inside.items if i.start <= pos <= i.end and i.parent is inside), None)
+            child = child_at(node, pos)
+            node = child[0] if child is not None else None
         return path
     return []

@@ -56,19 +56,19 @@ def server_config(env: dict[str, str] | None = None) -> ClientServerConfig:
 
 @pytest_lsp.fixture(config=server_config(), params=CLIENTS)
 async def client(lsp_client: LanguageClient, request):
-    await initialize(
-        lsp_client,
-        types.InitializeParams(
-            # The scratch folder (never created): the workspace index stays empty, so the tests of one
-            # document do not index the repository's 240 YAML files each (tests/lsp/test_workspace.py does
-            # the workspace).
-            capabilities=pytest_lsp.client_capabilities(request.param),
-            root_uri=SCRATCH.as_uri(),
-            process_id=None,
-        ),
-    )
+    # The scratch folder (never created): the workspace index stays empty, so the tests of one document
+    # do not index the repository's 240 YAML files each (tests/lsp/test_workspace.py does the workspace).
+    await initialize_in(lsp_client, request.param, SCRATCH)
     yield
     await lsp_client.shutdown_session()
+
+
+async def initialize_in(client: LanguageClient, capabilities_of: str, folder: Path) -> types.InitializeResult:
+    """Initialize the session as the client named (pytest-lsp's recorded capabilities), rooted at ``folder``."""
+    capabilities = pytest_lsp.client_capabilities(capabilities_of)
+    return await initialize(
+        client, types.InitializeParams(capabilities=capabilities, root_uri=folder.as_uri(), process_id=None)
+    )
 
 
 async def initialize(client: LanguageClient, params: types.InitializeParams) -> types.InitializeResult:

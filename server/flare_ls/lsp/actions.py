@@ -24,12 +24,10 @@ def register(server: FlareServer) -> None:
     )
     @guarded([])
     def code_action(ls: FlareServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-        uri = params.text_document.uri
-        current = ls.text_of(uri)
-        if current is None:
+        doc = ls.open_document(params.text_document.uri)
+        if doc is None:
             return []
-        text, version = current
-        convert = ls.converter(uri, text)
+        uri, text, version, convert = doc.uri, doc.text, doc.version, doc.convert
         wanted = params.context.only
         actions: list[types.CodeAction] = []
         if not wanted or any(k.startswith(types.CodeActionKind.QuickFix) for k in wanted):

@@ -31,8 +31,8 @@ def register(server: FlareServer) -> None:
                     range=convert.range_to_client(here.start, here.end),
                 )
         shown = hover_text(text, line, column, parsed)
-        analysis = ls._analysis_of(params.text_document.uri, text, compute=False)
-        here_findings = [f for f in analysis.findings if _covers(f.start, f.end, (line, column))] if analysis else []
+        findings = ls.findings_if_analysed(params.text_document.uri, text)
+        here_findings = [f for f in findings if _covers(f.start, f.end, (line, column))]
         rules = explain(here_findings)
         if shown is None and rules is None:
             return None

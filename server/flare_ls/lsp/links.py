@@ -17,14 +17,12 @@ def register(server: FlareServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK, types.DocumentLinkOptions(resolve_provider=False))
     @guarded(None)
     def document_link(ls: FlareServer, params: types.DocumentLinkParams) -> list[types.DocumentLink] | None:
-        uri = params.text_document.uri
-        current = ls.text_of(uri)
-        if current is None:
+        doc = ls.open_document(params.text_document.uri)
+        if doc is None:
             return None
-        convert = ls.converter(uri, current[0])
         return [
-            types.DocumentLink(range=convert.range_to_client(ref.node.start, ref.node.end), target=target)
-            for ref, target in linked(ls, uri)
+            types.DocumentLink(range=doc.convert.range_to_client(ref.node.start, ref.node.end), target=target)
+            for ref, target in linked(ls, doc.uri)
         ]
 
 

@@ -15,13 +15,11 @@ def register(server: FlareServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
     @guarded([])
     def folding_range(ls: FlareServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
-        uri = params.text_document.uri
-        current = ls.text_of(uri)
-        if current is None:
+        doc = ls.open_document(params.text_document.uri)
+        if doc is None:
             return []
-        text, _ = current
-        convert = ls.converter(uri, text)
-        folds = folding_ranges(text, ls.parsed(uri, text) or parse(text))
+        convert = doc.convert
+        folds = folding_ranges(doc.text, ls.parsed(doc.uri, doc.text) or parse(doc.text))
         # A client that folds whole lines only ignores columns; one that folds inside lines gets them.
         lines_only = _line_folding_only(ls)
         out = []
@@ -42,15 +40,14 @@ def register(server: FlareServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_SELECTION_RANGE)
     @guarded([])
     def selection_range(ls: FlareServer, params: types.SelectionRangeParams) -> list[types.SelectionRange]:
-        uri = params.text_document.uri
-        current = ls.text_of(uri)
-        if current is None:
+        doc = ls.open_document(params.text_document.uri)
+        if doc is None:
             return []
-        text, _ = current
-        convert = ls.converter(uri, text)
+        convert = doc.convert
         positions = [convert.from_client(p) for p in params.positions]
         out = []
-        for chain, pos in zip(selection_ranges(text, positions, ls.parsed(uri, text)), positions, strict=True):
+        chains = selection_ranges(doc.text, positions, ls.parsed(doc.uri, doc.text))
+        for chain, pos in zip(chains, positions, strict=True):
             parent: types.SelectionRange | None = None
             for start, end in reversed(chain):  # outermost first: each range's parent is the one around it
                 parent = types.SelectionRange(range=convert.range_to_client(start, end), parent=parent)

@@ -72,6 +72,16 @@ class Analysis:
     fix_all: tuple[TextEdit, ...] | None = None
 
 
+@dataclass(frozen=True)
+class OpenDocument:
+    """One version of an open document, as a request handler needs it."""
+
+    uri: str
+    text: str
+    version: int | None
+    convert: Converter
+
+
 class FlareServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
@@ -122,6 +132,14 @@ class FlareServer(LanguageServer):
             return None
         return doc.source, doc.version
 
+    def open_document(self, uri: str) -> OpenDocument | None:
+        """The document's current text and version with its position converter; None when it is not open."""
+        current = self.text_of(uri)
+        if current is None:
+            return None
+        text, version = current
+        return OpenDocument(uri, text, version, self.converter(uri, text))
+
     def _analysis_of(self, uri: str, text: str, *, compute: bool) -> Analysis | None:
         """The analysis of exactly ``text`` (computed now when ``compute``, else only if already done);
         None when the text starts with a byte-order mark: the analysis parsed it without, so its lines
@@ -130,6 +148,12 @@ class FlareServer(LanguageServer):
         if analysis is None or analysis.text != text or text.startswith("\ufeff"):
             return None
         return analysis
+
+    def findings_if_analysed(self, uri: str, text: str) -> list[Finding]:
+        """The findings of exactly ``text`` when its analysis is already done (a hover never waits for
+        one); else none."""
+        analysis = self._analysis_of(uri, text, compute=False)
+        return analysis.findings if analysis is not None else []
 
     def converter(self, uri: str, text: str) -> Converter:
         """Positions for ``text``, on the lines its analysis already split when there is one."""

@@ -295,6 +295,22 @@ def walk(*roots: YNode | None) -> Iterator[YNode]:
             stack += reversed(node.items)
 
 
+def child_at(node: YNode, pos: Pos) -> tuple[YNode, bool] | None:
+    """The node directly inside ``node`` that holds ``pos`` and whether it is a key: a mapping's key
+    before its value, a sequence's item. An alias's target (whose parent is elsewhere) does not count."""
+    if isinstance(node, YMap):
+        for key, value in node.entries.values():
+            if key.start <= pos <= key.end:
+                return key, True
+            if value.start <= pos <= value.end and value.parent is node:
+                return value, False
+    elif isinstance(node, YSeq):
+        item = next((i for i in node.items if i.start <= pos <= i.end and i.parent is node), None)
+        if item is not None:
+            return item, False
+    return None
+
+
 def _restore(documents: list[YDocument]) -> None:
     """Put NEL, LS and PS back into the scalars libyaml read (keys included)."""
     for node in walk(*(document.root for document in documents)):

@@ -17,7 +17,7 @@ workflow rewritten for another stack version replaces the other when applied, se
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..findings import RuleInfo, Severity
@@ -73,19 +73,26 @@ def shared_checkpoint(index: WorkspaceIndex) -> Iterator[Report]:
         for checkpoint in job.checkpoints:
             if not checkpoint.placeholder and _shared_storage(checkpoint.location):
                 by_location[checkpoint.location].append((workflow, job, checkpoint))
-    for location, uses in by_location.items():
-        jobs = {(w.key, j.name) for w, j, _ in uses}
-        if len(jobs) < 2:
+    for location, place, others in _shared(by_location, lambda w, j: (w.key, j.name)):
+        yield (
+            place,
+            f"checkpoint location `{location}` is also used by {others}; two streaming queries writing "
+            "one checkpoint corrupt each other's progress, give each its own",
+        )
+
+
+def _shared(
+    groups: Mapping[str, Sequence[tuple[WorkflowEntry, JobEntry, Checkpoint | DatasetUse]]],
+    owner: Callable[[WorkflowEntry, JobEntry], object],
+) -> Iterator[tuple[str, Place, str]]:
+    """For each group used by two owners or more: each use's place, with the uses of the other owners
+    said as :func:`_others` says them."""
+    for key, uses in groups.items():
+        if len({owner(w, j) for w, j, _ in uses}) < 2:
             continue
-        places = [(w, j, c.place) for w, j, c in uses]
-        for workflow, job, checkpoint in uses:
-            others = [(w, j, p) for w, j, p in places if (w.key, j.name) != (workflow.key, job.name)]
-            yield (
-                checkpoint.place,
-                f"checkpoint location `{location}` is also used by {_others(others, checkpoint.place)}; "
-                "two streaming queries writing one checkpoint corrupt each other's progress, give each "
-                "its own",
-            )
+        for workflow, job, use in uses:
+            others = [(w, j, u.place) for w, j, u in uses if owner(w, j) != owner(workflow, job)]
+            yield key, use.place, _others(others, use.place)
 
 
 def _shared_storage(location: str) -> bool:
@@ -107,16 +114,11 @@ def dataset_overwritten_twice(index: WorkspaceIndex) -> Iterator[Report]:
         for output in job.outputs:
             if output.overwrites and not output.placeholder:
                 by_address[output.address].append((workflow, job, output))
-    for address, uses in by_address.items():
-        if len({w.key for w, _, _ in uses}) < 2:
-            continue
-        for workflow, _job, output in uses:
-            others = [(w, j, o.place) for w, j, o in uses if w.key != workflow.key]
-            yield (
-                output.place,
-                f"dataset `{address}` is also overwritten by {_others(others, output.place)}; whichever "
-                "runs last replaces what the other wrote",
-            )
+    for address, place, others in _shared(by_address, lambda w, _j: w.key):
+        yield (
+            place,
+            f"dataset `{address}` is also overwritten by {others}; whichever runs last replaces what the other wrote",
+        )
 
 
 @workspace_rule(
