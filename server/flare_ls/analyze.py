@@ -25,10 +25,12 @@ from .rules import paths, schema, sql, streaming, structure, workspace  # noqa: 
 from .rules.base import CHECKS, Context
 from .rules.schema import DUPLICATE_KEY, INTERNAL_ERROR, LEGACY_LAYOUT, SYNTAX, SchemaWalk
 from .schema.attrdoc import CURRENT_STACK, LEGACY_LAYOUT_UNTIL
-from .schema.shapes import root_shape
+from .schema.shapes import MapShape, job_file_shapes, root_shape
 from .views import DocumentView, JobView, build_view, stack_version
 
 ROOT_SHAPE = root_shape()
+#: A job file's top level (see ``views.DocumentView.job_file``): a dag entry, or the spec alone.
+JOB_ENTRY_SHAPE, JOB_SPEC_SHAPE = job_file_shapes(ROOT_SHAPE)
 _LOOKS_LIKE_FLARE = re.compile(r"^\s*(?:stack:\s*['\"]?(?:\$\{)?flare\b|(?i:stackspec):|flare:\s*$)", re.M)
 
 
@@ -70,20 +72,26 @@ SUPPRESSION = suppressions.SUPPRESSION
 
 
 def analyze(
-    text: str, uri: str | None = None, config: Config | None = None, files: FileView | None = None
+    text: str,
+    uri: str | None = None,
+    config: Config | None = None,
+    files: FileView | None = None,
+    job_file: bool = False,
 ) -> list[Finding]:
     """Every finding in ``text``, sorted by position.
 
     ``uri`` is for messages only. Documents that are not Flare workflows are skipped; a syntax error is
     reported when the text looks like a Flare manifest (so other YAML in a repository stays quiet).
     ``files`` shows the files beside the manifest, for the rules about paths it refers to (FL505);
-    without it they are silent, so ``analyze`` itself never touches the filesystem.
+    without it they are silent, so ``analyze`` itself never touches the filesystem. ``job_file``: a
+    workflow's ``file:`` names this text, so it is read as that dag job (a job file whose shape shows
+    what it is is read so anyway, see ``views.looks_like_job_file``).
     """
     bom = text.startswith("\ufeff")
     if bom:
         text = text[1:]
     lines = split_lines(text)
-    return analyze_parsed(text, lines, parse(text, lines), config, bom, files)
+    return analyze_parsed(text, lines, parse(text, lines), config, bom, files, job_file)
 
 
 def analyze_parsed(
@@ -93,6 +101,7 @@ def analyze_parsed(
     config: Config | None = None,
     bom: bool = False,
     files: FileView | None = None,
+    job_file: bool = False,
 ) -> list[Finding]:
     """:func:`analyze` for a text already parsed (the language server parses once per version and
     shares the tree between diagnostics, hover and completion)."""
@@ -104,7 +113,7 @@ def analyze_parsed(
         root = document.root
         if not isinstance(root, YMap):
             continue
-        view = build_view(root)
+        view = build_view(root, job_file)
         if not view.flare:  # not a Flare workflow: someone else's YAML
             continue
         flare_seen = True
@@ -232,8 +241,9 @@ def _analyze_document(
             if kept is not None and repeated.value != "<<"
             else None,
         )
-    walk = SchemaWalk(ctx, ROOT_SHAPE)
-    _guarded(ctx, root, walk.walk, (root, ROOT_SHAPE, ()))
+    shape = _document_shape(view, root)
+    walk = SchemaWalk(ctx, shape)
+    _guarded(ctx, root, walk.walk, (root, shape, ()))
     if walk.legacy:
         _report_legacy(ctx, walk, view)
     if walk.versioned:
@@ -251,6 +261,14 @@ def _analyze_document(
                 for job in view.jobs:
                     _guarded(ctx, job.item, run, (job, ctx), check.info.code)
     return ctx.findings
+
+
+def _document_shape(view: DocumentView, root: YMap) -> MapShape:
+    """What the document's top level is: a workflow, or for a job file the dag entry (whose ``name`` the
+    workflow gives) or the job's spec."""
+    if not view.job_file:
+        return ROOT_SHAPE
+    return JOB_ENTRY_SHAPE if "spec" in root.entries else JOB_SPEC_SHAPE
 
 
 def _guarded(

@@ -42,6 +42,16 @@ class ProjectFiles:
         """Whether ``path`` is a regular file, read from the manifest's directory or, as the DataOS
         docs write `file:` and `sqlFile` paths (`flare/connect-customer/config_v1.yaml`), from the
         project's root; None when neither reading stays inside the project."""
+        found = self._lookup(path)
+        return found if isinstance(found, bool) or found is None else True
+
+    def find(self, path: str) -> Path | None:
+        """The real path of the regular file ``path`` names (read as :meth:`exists` reads it), else None."""
+        found = self._lookup(path)
+        return found if isinstance(found, Path) else None
+
+    def _lookup(self, path: str) -> Path | bool | None:
+        """The file found, False when there is none, None when a reading leads out of the project."""
         for base in (self.directory, self.root):
             target = self._inside(path, base)
             if target is None:
@@ -49,7 +59,7 @@ class ProjectFiles:
                 return None
             try:
                 if stat.S_ISREG(os.stat(target).st_mode):
-                    return True
+                    return target
             except (OSError, ValueError):
                 pass
         return False

@@ -123,6 +123,10 @@ class DocumentView:
     flare: bool = False
     #: The ``dag`` sits at the top level, without the workflow envelope around it.
     fragment: bool = False
+    #: The document is one dag job kept in a file of its own, which a workflow's ``file:`` names: the
+    #: job's spec (``stack``, ``compute``, ``stackSpec``) at the top level, or the dag entry
+    #: (``spec:`` and the keys beside it, the ``name`` coming from the workflow).
+    job_file: bool = False
 
 
 def entry(mapping: YMap, key: str) -> tuple[YScalar, YNode] | None:
@@ -148,7 +152,14 @@ def is_empty(node: YNode | None) -> bool:
     return isinstance(node, YScalar) and node.kind == "null"
 
 
-def build_view(root: YMap) -> DocumentView:
+def build_view(root: YMap, job_file: bool = False) -> DocumentView:
+    """The document's workflow and its Flare jobs. ``job_file``: a workflow's ``file:`` names this
+    document, so it is read as one dag job whatever it holds; without it, a document is read as a job
+    file when its shape says so (see :func:`looks_like_job_file`)."""
+    if job_file or looks_like_job_file(root):
+        job = _job_view(root)
+        entries = [root] if "spec" in root.entries else []  # the dag entry, when the file holds one
+        return DocumentView(root, None, entries, [job] if job else [], flare=True, job_file=True)
     workflow = value_of(root, "workflow")
     workflow = workflow if isinstance(workflow, YMap) else None
     fragment = workflow is None and isinstance(value_of(root, "dag"), YSeq)
@@ -157,6 +168,20 @@ def build_view(root: YMap) -> DocumentView:
     jobs = [job for item in dag if (job := _job_view(item)) is not None]
     flare = bool(jobs) or (workflow is not None and _declares_workflow(root) and not all(map(_other_stack, dag)))
     return DocumentView(root, workflow, dag, jobs, flare, fragment)
+
+
+def looks_like_job_file(root: YMap) -> bool:
+    """A document that is plainly one Flare dag job written alone: no workflow or dag around it, and a
+    Flare ``stack`` beside a ``stackSpec`` (or legacy ``flare``) mapping, at the top level or in a
+    top-level ``spec``. Both are needed: either word alone is too common in other YAML to claim it."""
+    if any(entry(root, key) is not None for key in ("workflow", "dag", "type")):
+        return False
+    spec = value_of(root, "spec")
+    holder = spec if isinstance(spec, YMap) else root
+    stack = value_of(holder, "stack")
+    if not isinstance(stack, YScalar) or not (is_flare_stack(stack.value) or is_placeholder(stack.value)):
+        return False
+    return any(isinstance(value_of(holder, key), YMap) for key in ("stackSpec", "flare"))
 
 
 def _declares_workflow(root: YMap) -> bool:

@@ -42,6 +42,11 @@ def _is_workflow(text: str) -> bool:
     return parsed.error is None and any(isinstance(d.root, YMap) and build_view(d.root).flare for d in parsed.documents)
 
 
+def _is_job_file(text: str) -> bool:
+    parsed = parse(text)
+    return any(isinstance(d.root, YMap) and build_view(d.root).job_file for d in parsed.documents)
+
+
 #: Findings that say the structure is not where it belongs (a syntax error, a misplaced key or section):
 #: flare-ls reads such a manifest as the author meant it, the schema as it is written, so their verdicts
 #: on the values inside cannot be compared.
@@ -54,6 +59,8 @@ def _manifests() -> tuple[list[Path], list[Path]]:
     invalid, clean = [], []
     for path in sorted([*FIXTURES.rglob("*.yaml"), *EXAMPLES.rglob("*.yaml"), *CORPUS.glob("*.y*ml")]):
         text = path.read_text(encoding="utf-8", errors="replace")
+        if _is_job_file(text):
+            continue  # a dag job kept alone: the schema describes workflows, not what `file:` names
         findings = analyze(text)
         codes = {f.code for f in findings}
         if "FL102" in codes and not codes & STRUCTURAL:

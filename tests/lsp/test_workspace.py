@@ -165,3 +165,47 @@ async def test_workspace_symbol_finds_a_job_in_an_unopened_file(client: Language
         ("src", types.SymbolKind.Variable),
         ("src", types.SymbolKind.Field),
     }
+
+
+JOB_FILE = ROOT / "tests" / "workspaces" / "shared-checkpoint" / "job-file"
+
+
+@pytest.mark.asyncio
+async def test_a_job_file_is_checked_as_the_job_its_workflow_names(client: LanguageClient, folder: Path):
+    # The job file's shape alone does not show what it is (its `stack` is missing): the workspace's
+    # workflow naming it with `file:` is what makes it a dag job, checked as one.
+    shutil.copy(JOB_FILE / "workflow.yaml", folder / "workflow.yaml")
+    job = folder / "stream-job.yaml"
+    job.write_text((JOB_FILE / "stream-job.yaml").read_text(encoding="utf-8").replace("stack: flare:7.0\n", ""))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[
+                types.FileEvent(uri=(folder / name).as_uri(), type=types.FileChangeType.Created)
+                for name in ("workflow.yaml", "stream-job.yaml")
+            ]
+        )
+    )
+    text = job.read_text(encoding="utf-8")
+    open_document(client, job.as_uri(), text)
+    # FL104 for the missing stack; then, with the stack written, FL501 as the job of its workflow that
+    # shares a checkpoint with the other.
+    assert await _job_file_codes(client, job, "FL104") == {"FL104"}
+    change_all(client, job.as_uri(), "stack: flare:7.0\n" + text, 2)
+    assert await _job_file_codes(client, job, "FL501") == {"FL501"}
+
+
+async def _job_file_codes(client: LanguageClient, job: Path, wanted: str) -> set[str]:
+    """The job file's diagnostic codes once they hold ``wanted``."""
+    if pulls(client):
+        await workspace_codes(client)  # answered once the index is built
+        report = await client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=job.as_uri()))
+        )
+        assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+        return codes(list(report.items))
+
+    def found(published: list[types.PublishDiagnosticsParams]) -> set[str] | None:
+        mine = [codes(list(p.diagnostics)) for p in published if p.uri == job.as_uri()]
+        return mine[-1] if mine and wanted in mine[-1] else None
+
+    return await until(client, found)

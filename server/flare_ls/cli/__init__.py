@@ -102,8 +102,11 @@ def _size_limit(path: Path, config_file: Path | None) -> int:
     return _project(path, config_file).max_file_size
 
 
-def _check_one(item: tuple[Path, bool, Path | None]) -> tuple[Path, str | None, list[Finding]] | None:
-    """Read and analyse one file; None when it is not worth reporting (undecodable non-Flare YAML)."""
+def _check_one(
+    item: tuple[Path, bool, Path | None], job_file: bool = False
+) -> tuple[Path, str | None, list[Finding]] | None:
+    """Read and analyse one file; None when it is not worth reporting (undecodable non-Flare YAML).
+    ``job_file``: a checked workflow's ``file:`` names it, so it is read as that dag job."""
     path, named, config_file = item
     text, problem = read_manifest(path, _size_limit(path, config_file))
     if problem is not None:
@@ -119,6 +122,7 @@ def _check_one(item: tuple[Path, bool, Path | None]) -> tuple[Path, str | None, 
             uri=path.as_uri() if path.is_absolute() else None,
             config=_config_for(path, config_file),
             files=project_files(path),
+            job_file=job_file,
         )
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others
         message = f"flare-ls failed on this file ({type(exc).__name__}: {exc}); please report it"
@@ -159,7 +163,56 @@ def collect(paths: list[Path], jobs: int = 0, config_file: Path | None = None, w
         done = _check_all(items, workers, store)
     finally:
         sql.STORE = previous  # the store serves this run only (in-process callers, tests)
-    return _with_workspace([result for result in done if result is not None], config_file)
+    results = _with_job_files([result for result in done if result is not None], config_file)
+    return _with_workspace(results, config_file)
+
+
+def _with_job_files(results: list[Result], config_file: Path | None) -> list[Result]:
+    """The results with each job file a checked workflow's ``file:`` names checked as that dag job: in
+    place of its own result when it was walked (a job file whose shape alone does not show it is one
+    was read as someone else's YAML), else added after the workflows. Few files: checked here, in turn."""
+    named: dict[Path, Path] = {}  # real path -> the path to report it by
+    for path, text, _ in results:
+        for _, found in job_files_named(path, text):
+            named.setdefault(found, _shown(found))
+    if not named:
+        return results
+    walked = {Path(os.path.realpath(path)): index for index, (path, _, _) in enumerate(results)}
+    results = list(results)
+    for real, shown in named.items():
+        checked = _check_one((shown, True, config_file), job_file=True)
+        if checked is None:
+            continue
+        if real in walked:
+            results[walked[real]] = (results[walked[real]][0], *checked[1:])
+        else:
+            results.append(checked)
+    return results
+
+
+def job_files_named(path: Path, text: str | None) -> list[tuple[str, Path]]:
+    """The job files the workflows of ``path`` (its ``text``) name with a dag job's ``file:``, as
+    written and as found (the real path; read as FL505 reads it, inside the project only)."""
+    from ..workspace.index import index_text
+
+    if text is None or not looks_like_flare_text(text):
+        return []
+    files = project_files(path)
+    if files is None:
+        return []
+    return [
+        (ref.target, found)
+        for workflow in index_text(str(path), text).workflows
+        for job in workflow.jobs
+        for ref in job.files
+        if ref.key == "file" and (found := files.find(ref.target)) is not None
+    ]
+
+
+def _shown(path: Path) -> Path:
+    """``path`` relative to the working directory when it is below it, as walked paths are shown."""
+    relative = os.path.relpath(path)
+    return Path(relative) if not relative.startswith("..") else path
 
 
 def _with_workspace(results: list[Result], config_file: Path | None) -> list[Result]:

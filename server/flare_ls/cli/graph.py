@@ -11,6 +11,7 @@ broken file does not hide the others.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -28,6 +29,7 @@ def run_graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"--format must be one of {', '.join(FORMATS)}, not {args.format!r}")
     paths = [Path(p) for p in args.paths] or [Path(".")]
     manifests: list[tuple[str, str]] = []
+    given: set[Path] = set()
     failed = False
     try:
         walk = Walk(force_exclude=args.force_exclude, respect_gitignore=args.respect_gitignore)
@@ -42,6 +44,8 @@ def run_graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                     failed = True
                 continue
             manifests.append((path.as_posix(), text))
+            given.add(Path(os.path.realpath(path)))
+        manifests += _job_files(manifests, given)
     except ConfigError as exc:
         sys.stderr.write(f"flare-ls: error: {exc.message}\n")
         return EXIT_USAGE
@@ -58,3 +62,24 @@ def run_graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         sys.stderr.write(f"flare-ls: error: cannot write {args.output_file}: {exc.strerror or exc}\n")
         return EXIT_USAGE
     return EXIT_USAGE if failed else EXIT_CLEAN
+
+
+def _job_files(manifests: list[tuple[str, str]], given: set[Path]) -> list[tuple[str, str]]:
+    """The job files the drawn workflows name with ``file:`` and the paths do not include: a workflow is
+    drawn with its jobs wherever they are kept. Each is named as the workflow's path leads to it, so
+    that the lineage core finds it by that name."""
+    from ..files import read_manifest
+    from . import job_files_named
+
+    found: list[tuple[str, str]] = []
+    for file, text in manifests:
+        for target, real in job_files_named(Path(file), text):
+            if real in given:
+                continue
+            given.add(real)
+            beside = os.path.normpath(os.path.join(os.path.dirname(file), target))
+            key = beside if os.path.realpath(beside) == str(real) else os.path.relpath(real)
+            body, _ = read_manifest(real)
+            if body is not None:
+                found.append((Path(key).as_posix(), body))
+    return found

@@ -21,11 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 from ..parsing.yamltree import YMap, YScalar, YSeq, parse
 from ..queries import job_queries
-from ..views import JobView, build_view, named
+from ..views import DocumentView, JobView, build_view, named
+from ..workspace.index import resolve_among
 
 #: The version of the JSON model; raised when a field changes meaning or goes away (added fields do not).
 MODEL_VERSION = 1
@@ -128,13 +130,23 @@ def dataset_key(address: str) -> str:
 
 def build_graph(manifests: Iterable[tuple[str, str]]) -> Graph:
     """The lineage of ``(file, text)`` manifests. Text that is not a Flare workflow adds nothing; text
-    that does not parse adds what error recovery could read."""
+    that does not parse adds what error recovery could read. A job file (a dag job a workflow's
+    ``file:`` names) given too is drawn as that job of its workflow; one no workflow names, alone."""
     graph = Graph()
+    documents: list[tuple[str, int, YMap, DocumentView]] = []
     for file, text in manifests:
         parsed = parse(text)
         for document in parsed.documents:
-            if isinstance(document.root, YMap):
-                _add_document(graph, file, document.index, document.root)
+            if isinstance(document.root, YMap) and (view := build_view(document.root)).flare:
+                documents.append((file, document.index, document.root, view))
+    job_files = {file: view.jobs[0] for file, _, _, view in documents if view.job_file and view.jobs}
+    drawn: set[str] = set()
+    for file, index, root, view in documents:
+        if not view.job_file:
+            drawn |= _add_document(graph, file, index, root, view, job_files)
+    for file, index, root, view in documents:
+        if view.job_file and file not in drawn:
+            _add_document(graph, file, index, root, view, {})
     return graph
 
 
@@ -142,29 +154,50 @@ def _line(node: YScalar | YMap | None, fallback: YMap) -> int:
     return (node if node is not None else fallback).start[0] + 1
 
 
-def _add_document(graph: Graph, file: str, index: int, root: YMap) -> None:
-    view = build_view(root)
-    if not view.flare:
-        return
+def _add_document(
+    graph: Graph, file: str, index: int, root: YMap, view: DocumentView, job_files: dict[str, JobView]
+) -> set[str]:
+    """Draw one workflow (or a job file alone); returns the job files it drew as its jobs."""
     workflow = root.text("name")
     prefix = f"{file}#{index}" if index else file
+    # (the dag entry, the job's view, the file that holds the job's body) in dag order
+    jobs: list[tuple[YMap, JobView, str]] = []
+    flare = {id(job.item): job for job in view.jobs}
+    for item in view.dag or [job.item for job in view.jobs]:
+        if id(item) in flare:
+            jobs.append((item, flare[id(item)], file))
+        elif (held := _job_file_of(item, file, job_files)) is not None:
+            jobs.append((item, job_files[held], held))
     job_ids: dict[str, str] = {}
-    for position, job in enumerate(view.jobs):
-        name = job.name.value if job.name is not None and job.name.value else f"job {position + 1}"
+    for position, (item, job, holder) in enumerate(jobs):
+        name_node = named(item)
+        fallback = PurePath(file).stem if view.job_file else f"job {position + 1}"
+        name = name_node.value if name_node is not None and name_node.value else fallback
         job_id = f"job:{prefix}/{name}"
         job_ids.setdefault(name, job_id)
-        node = Node(job_id, "job", name, locations=[Location(file, _line(job.name, job.item))], workflow=workflow)
+        node = Node(job_id, "job", name, locations=[Location(file, _line(name_node, item))], workflow=workflow)
         node.streaming = _trigger(job)
         graph.add(node)
-        _add_job(graph, file, job_id, job)
+        _add_job(graph, holder, job_id, job)
     # Dependencies between the dag's Flare jobs (a job of another stack is not drawn, nor its edges).
-    for job in view.jobs:
-        own = job.name.value if job.name is not None else None
-        deps = job.item.get("dependencies")
+    for item, _, _ in jobs:
+        own = item.text("name")
+        deps = item.get("dependencies")
         names = deps.items if isinstance(deps, YSeq) else [deps] if deps is not None else []
         for dep in names:
             if isinstance(dep, YScalar) and dep.value in job_ids and own in job_ids and dep.value != own:
                 graph.link(job_ids[dep.value], job_ids[own], "depends")
+    return {holder for _, _, holder in jobs if holder != file}
+
+
+def _job_file_of(item: YMap, file: str, job_files: dict[str, JobView]) -> str | None:
+    """The job file among ``job_files`` that the dag entry names with ``file:`` (beside or in its spec)."""
+    spec = item.get("spec")
+    for holder in (item, spec if isinstance(spec, YMap) else None):
+        target = holder.text("file") if holder is not None else None
+        if target and (found := resolve_among(job_files, file, target.strip())) is not None:
+            return found
+    return None
 
 
 def _trigger(job: JobView) -> str | None:

@@ -63,6 +63,8 @@ class Analysis:
     findings: list[Finding]
     #: The settings it was analysed with (a changed project configuration file makes it stale).
     config: Config | None = None
+    #: Read as a dag job a workflow names with ``file:`` (that changes as the workspace does).
+    job_file: bool = False
     #: The views and jobs it defines and uses (``names.names``), computed at the first request that
     #: needs them (hover, highlight, navigation), not on every keystroke.
     names: list[Name] | None = None
@@ -193,14 +195,20 @@ class FlareServer(LanguageServer):
         cached = self._cached(uri, text, version, config)
         if cached is not None:
             return cached
-        result = _compute(text, version, config, self.files_for(uri))
+        result = _compute(text, version, config, self.files_for(uri), self.manifests.names_job_file(uri))
         self.analyses[uri] = result
         return result
 
     def _cached(self, uri: str, text: str, version: int | None, config: Config) -> Analysis | None:
         """The analysis already done of exactly this version, text and configuration, if any."""
         cached = self.analyses.get(uri)
-        if cached is not None and cached.version == version and cached.text == text and cached.config == config:
+        if (
+            cached is not None
+            and cached.version == version
+            and cached.text == text
+            and cached.config == config
+            and cached.job_file == self.manifests.names_job_file(uri)
+        ):
             return cached
         return None
 
@@ -216,8 +224,10 @@ class FlareServer(LanguageServer):
         if cached is not None:
             return cached
         token = (version, id(text), config)
-        files = self.files_for(uri)
-        result = await self.worker.run(uri, token, lambda: _compute(text, version, config, files), prepare=sql.load)
+        files, job_file = self.files_for(uri), self.manifests.names_job_file(uri)
+        result = await self.worker.run(
+            uri, token, lambda: _compute(text, version, config, files, job_file), prepare=sql.load
+        )
         if self.text_of(uri) != (text, version):
             raise Superseded()
         self.analyses[uri] = result
@@ -428,16 +438,19 @@ class FlareServer(LanguageServer):
                 pass  # alive, owned by someone else
 
 
-def _compute(text: str, version: int | None, config: Config, files: FileView | None = None) -> Analysis:
-    """The analysis of one version of a document (the text may start with a byte-order mark)."""
+def _compute(
+    text: str, version: int | None, config: Config, files: FileView | None = None, job_file: bool = False
+) -> Analysis:
+    """The analysis of one version of a document (the text may start with a byte-order mark);
+    ``job_file``: a workflow of the workspace names it as a dag job's ``file:``."""
     if "analysis" in INJECTED_FAULTS:
         raise RuntimeError("fault injected into the analysis")
     bom = text.startswith("\ufeff")
     body = text[1:] if bom else text
     lines = split_lines(body)
     parsed = parse(body, lines)
-    findings = analyze_parsed(body, lines, parsed, config, bom, files)
-    return Analysis(version, text, lines, parsed, findings, config)
+    findings = analyze_parsed(body, lines, parsed, config, bom, files, job_file)
+    return Analysis(version, text, lines, parsed, findings, config, job_file=job_file)
 
 
 #: Handler names to fail on purpose (comma-separated), so the end-to-end tests can prove that a failing

@@ -92,8 +92,8 @@ def _read_and_index(items: list[tuple[str, Path]]) -> list[tuple[str, Path, str,
     return out
 
 
-def _analyse_closed(items: list[tuple[str, str, str, Config]]) -> dict[str, list[Finding]]:
-    return {key: analyze(text, uri=uri, config=config) for key, uri, text, config in items}
+def _analyse_closed(items: list[tuple[str, str, str, Config, bool]]) -> dict[str, list[Finding]]:
+    return {key: analyze(text, uri=uri, config=config, job_file=job_file) for key, uri, text, config, job_file in items}
 
 
 class WorkspaceManifests:
@@ -120,6 +120,8 @@ class WorkspaceManifests:
         #: Files edited since the last recheck: their own publish or pull already carries the change.
         self.touched: set[str] = set()
         self.builds = 0
+        #: The files workflows name as job files when the rules last ran (see :meth:`settle`).
+        self.job_files: set[str] = set()
         #: Closed files' own findings, by key: (text, config, findings), for workspace/diagnostic.
         self.closed_findings: dict[str, tuple[str, Config, list[Finding]]] = {}
 
@@ -143,6 +145,12 @@ class WorkspaceManifests:
     def is_open(self, key: str) -> bool:
         path = self.paths.get(key)
         return path is not None and any(file_path(uri) == path for uri in self.ls.workspace.text_documents)
+
+    def names_job_file(self, uri: str) -> bool:
+        """Whether an indexed workflow's dag job names this document with ``file:`` (it holds that job)."""
+        path = file_path(uri)
+        key = self.key_of(path) if path is not None else None
+        return key is not None and key in self.index.job_files()
 
     def config_of(self, key: str) -> Config:
         return self.ls.config_for(self.uri_of(key))
@@ -317,6 +325,12 @@ class WorkspaceManifests:
 
         new = analyze_workspace(self.texts, self.config_of, self.index)
         changed = {key for key in new.keys() | self.found.keys() if new.get(key) != self.found.get(key)}
+        # A file a workflow starts or stops naming with ``file:`` is read otherwise (as that dag job).
+        job_files = self.index.job_files()
+        for key in job_files ^ self.job_files:
+            changed.add(key)
+            self.closed_findings.pop(key, None)
+        self.job_files = set(job_files)
         self.found = new
         if changed:
             self.revision += 1
@@ -365,11 +379,11 @@ class WorkspaceManifests:
             if previous.get(uri) == ids[key]:
                 continue
             if cached is None or cached[0] != self.texts[key] or cached[1] != config:
-                todo.append((key, uri, self.texts[key], config))
+                todo.append((key, uri, self.texts[key], config, key in self.index.job_files()))
         for start in range(0, len(todo), CHUNK):
             chunk = todo[start : start + CHUNK]
             done = await asyncio.to_thread(_analyse_closed, chunk)
-            for key, _, text, config in chunk:
+            for key, _, text, config, _ in chunk:
                 self.closed_findings[key] = (text, config, done[key])
         reports: list[types.WorkspaceDocumentDiagnosticReport] = []
         for key in keys:

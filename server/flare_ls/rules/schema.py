@@ -298,7 +298,7 @@ class SchemaWalk:
         lacking = [f for f in shape.required if f.key not in node.entries and f.key not in respelt]
         if "file" in node.entries and "file" in shape.fields:
             lacking = []  # `spec: {file: job.yml}`: the required keys are in the file it names
-        if not spath and len(lacking) > 1:
+        if not spath and len(lacking) > 1 and "workflow" in shape.fields:  # a workflow, not a job file
             lacking, misplaced = self.envelope(node, lacking, misplaced)
         if misplaced:
             misplaced, lacking = self.gather_strays(node, shape, spath, misplaced, lacking)
@@ -550,6 +550,8 @@ class SchemaWalk:
     def missing(self, node: YMap, field: FieldShape, shape: MapShape | None = None) -> None:
         if shape is not None and shape.title:
             message = f"{shape.title} is missing its required {shape.member} `{field.key}`"
+        elif not node.path and shape is not None and shape.name in ("JobSpec", "DagJob"):
+            message = f"this job file (one dag job of a workflow) is missing the required key `{field.key}`"
         else:
             message = f"`{render_path(node.path)}` is missing the required key `{field.key}`"
         self.ctx.report(MISSING_KEY, anchor_of(node), message)

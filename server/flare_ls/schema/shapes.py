@@ -12,7 +12,7 @@ import inspect
 import pickle
 import types
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal, Union
@@ -403,3 +403,17 @@ def cache_is_fresh() -> bool:
         return pickle.loads(CACHE.read_bytes()).get("fingerprint") == _fingerprint()
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
         return False
+
+
+def job_file_shapes(root: MapShape) -> tuple[MapShape, MapShape]:
+    """The top level of a file holding one dag job: the dag entry (its ``name`` optional, since the
+    workflow's ``file:`` entry names the job) and the job's spec alone."""
+    workflow = root.fields["workflow"].shape
+    assert isinstance(workflow, MapShape)
+    dag = workflow.fields["dag"].shape
+    assert isinstance(dag, ListShape) and isinstance(dag.item, MapShape)
+    entry = dag.item
+    fields = {key: replace(fs, required=False) if key == "name" else fs for key, fs in entry.fields.items()}
+    spec = entry.fields["spec"].shape
+    assert isinstance(spec, MapShape)
+    return replace(entry, fields=fields), spec

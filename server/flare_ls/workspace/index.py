@@ -11,9 +11,11 @@ Positions are the analysis's: zero-based lines, code-point columns (the adapters
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Container, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 
 from ..parsing.yamltree import Pos, YMap, YNode, YScalar, YSeq, parse, split_lines
 from ..views import DocumentView, JobView, build_view, is_placeholder, named, value_of
@@ -152,6 +154,9 @@ class ManifestIndex:
 
     file: str
     workflows: tuple[WorkflowEntry, ...] = ()
+    #: For a job file (a dag job a workflow's ``file:`` names): the job it holds, without the name and
+    #: dependencies its workflow's entry gives it.
+    job: JobEntry | None = None
 
 
 @dataclass
@@ -159,6 +164,8 @@ class WorkspaceIndex:
     """Every manifest's entry, by file; :meth:`update` replaces one file's entry."""
 
     manifests: dict[str, ManifestIndex] = field(default_factory=dict)
+    #: :meth:`job_files`, computed when first asked after a change.
+    _job_files: set[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_texts(cls, files: Mapping[str, str]) -> WorkspaceIndex:
@@ -166,22 +173,72 @@ class WorkspaceIndex:
 
     def update(self, file: str, text: str) -> ManifestIndex:
         entry = self.manifests[file] = index_text(file, text)
+        self._job_files = None
         return entry
 
     def add(self, entry: ManifestIndex) -> None:
         self.manifests[entry.file] = entry
+        self._job_files = None
 
     def remove(self, file: str) -> None:
         self.manifests.pop(file, None)
+        self._job_files = None
 
     def workflows(self) -> Iterator[WorkflowEntry]:
         for file in sorted(self.manifests):
             yield from self.manifests[file].workflows
 
     def jobs(self) -> Iterator[tuple[WorkflowEntry, JobEntry]]:
+        """Every dag job of every workflow; a job kept in a job file (``file:``) with what that file holds."""
         for workflow in self.workflows():
             for job in workflow.jobs:
-                yield workflow, job
+                yield workflow, self._with_job_file(workflow, job)
+
+    def _with_job_file(self, workflow: WorkflowEntry, job: JobEntry) -> JobEntry:
+        if job.flare:
+            return job
+        held = next(
+            (found for ref in job.files if ref.key == "file" and (found := self.job_file(workflow.file, ref))), None
+        )
+        if held is None:
+            return job
+        return replace(
+            held, name=job.name, place=job.place, dependencies=job.dependencies, files=job.files + held.files
+        )
+
+    def job_file(self, manifest: str, ref: FileRef) -> JobEntry | None:
+        """The job in the indexed job file ``ref`` names (see :meth:`resolve`)."""
+        key = self.resolve(manifest, ref.target)
+        return self.manifests[key].job if key is not None else None
+
+    def resolve(self, manifest: str, target: str) -> str | None:
+        """The indexed file a path in ``manifest`` names (see :func:`resolve_among`)."""
+        return resolve_among(self.manifests, manifest, target)
+
+    def job_files(self) -> set[str]:
+        """The indexed files that a workflow's dag job names with ``file:``: each holds that job."""
+        if self._job_files is None:
+            self._job_files = {
+                key
+                for workflow in self.workflows()
+                for job in workflow.jobs
+                for ref in job.files
+                if ref.key == "file" and (key := self.resolve(workflow.file, ref.target)) is not None
+            }
+        return self._job_files
+
+
+def resolve_among(files: Container[str], manifest: str, target: str) -> str | None:
+    """Which of ``files`` (paths as given, relative or absolute) a path written in ``manifest`` names:
+    read from the manifest's directory, then from each directory above it (the DataOS docs write
+    ``file:`` from the repository's root). None for an absolute path, a placeholder, or no such file."""
+    if not target or os.path.isabs(target) or is_placeholder(target):
+        return None
+    for directory in PurePath(manifest).parents:
+        key = os.path.normpath(os.path.join(directory, target))
+        if key in files:
+            return key
+    return None
 
 
 _DATAOS = re.compile(r"^dataos://([^:/?#]+)(?::|$)", re.I)
@@ -218,6 +275,7 @@ def index_text(file: str, text: str) -> ManifestIndex:
     parsed = parse(text, lines)
     reader = _Reader(file, shift)
     workflows: list[WorkflowEntry] = []
+    job: JobEntry | None = None
     for document in parsed.documents:
         root = document.root
         if not isinstance(root, YMap):
@@ -225,8 +283,12 @@ def index_text(file: str, text: str) -> ManifestIndex:
         view = build_view(root)
         if not view.flare:
             continue
+        if view.job_file:
+            if view.jobs and job is None:
+                job = reader.job(view.jobs[0].item, view.jobs[0])
+            continue
         workflows.append(reader.workflow(view, root, document.index))
-    return ManifestIndex(file, tuple(workflows))
+    return ManifestIndex(file, tuple(workflows), job)
 
 
 class _Reader:
