@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from flare_ls.analyze import analyze, fix_holds
+from flare_ls.cli import main
 from flare_ls.fixes import apply_edits
 from flare_ls.fixing import fix_text
 from golden import CORPUS, FIXTURES
@@ -177,3 +178,17 @@ def test_legacy_content_without_a_current_equivalent_gets_no_migration() -> None
     text = (FIXTURES / "legacy-layout" / "jobs-on-two-stacks.yaml").read_text(encoding="utf-8")
     (finding,) = [f for f in analyze(text) if f.code == "FL106"]
     assert "inputType" in finding.message and finding.fix is None
+
+
+def test_the_fix_hint_counts_only_structural_fixes_that_hold(tmp_path, capsys) -> None:
+    # After --fix --unsafe-fixes, whatever is left has no fix that --fix would apply: a structural fix
+    # that does not hold (a move that would bring a finding) is neither applied nor counted.
+    # connectors/unknown-option.yaml holds a move that would bring a finding.
+    paths = [FIXTURES / "connectors" / "unknown-option.yaml", *(FIXTURES / "legacy-layout").glob("*.yaml")]
+    for path in paths:
+        (tmp_path / f"{path.parent.name}-{path.name}").write_bytes(path.read_bytes())
+    main(["check", str(tmp_path), "--fix", "--unsafe-fixes", "--no-cache", "--exit-zero", "-q"])
+    capsys.readouterr()
+    main(["check", str(tmp_path), "--unsafe-fixes", "--no-cache", "--exit-zero"])
+    out = capsys.readouterr().out
+    assert "Found" in out and "fixable" not in out and "fixes available" not in out, out[-400:]

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from ..analyze import fix_holds
 from ..findings import Finding, Severity
 from ..parsing.yamltree import split_lines
 from ..report import concise_line
@@ -73,6 +75,13 @@ def summary(results: list[Result], unsafe: bool) -> str:
     files = _plural(len(results), "file")
     if not every:
         return f"All checked: no findings in {files}.\n"
+    # A structural fix (a key moved, a job migrated) is offered only where it holds, as --fix and the
+    # editor judge it; the hint counts what --fix would apply. The others hold by construction.
+    every = [
+        replace(f, fix=None) if f.fix is not None and f.fix.structural and text and not fix_holds(text, f) else f
+        for _, text, fs in results
+        for f in fs
+    ]
     count = Counter(f.severity for f in every)
     parts = [_plural(n, s.label) for s, n in sorted(count.items(), reverse=True)]
     with_findings = sum(1 for _, _, fs in results if fs)

@@ -1,7 +1,9 @@
 """Migrating a flare:1.0-4.0 job to the current ``stackSpec`` layout (FL106), following the
 replacements docs/rules/FL106.md lists:
 
-- ``spec.flare`` becomes ``spec.stackSpec``, its content unchanged;
+- ``spec.flare`` becomes ``spec.stackSpec``, its content unchanged, with ``compute: runnable-default``
+  before it when the spec names no compute (the current layout requires one; the legacy jobs ran on
+  the default runnable compute);
 - each ``steps[].sink[]`` item and the ``outputs[]`` item it names (which holds only a ``depot``)
   become one output: ``name`` the sink's view (``sequenceName``), ``dataset`` the ``depot`` address
   with the sink's ``datasetName`` as its dataset, ``format`` the sink's ``outputType``, ``options`` its
@@ -38,6 +40,10 @@ def migrate_job(lines: list[str], eol: str, job: JobView, legacy_keys: list[YSca
         if key.style is not None or key.end[0] != key.start[0]:
             return None
         new_lines[key.start[0]] = line[: key.start[1]] + "stackSpec" + line[key.end[1] :]
+        if not any(name.lower() == "compute" for name in job.spec.entries):
+            # The current layout names the compute the job runs on; the legacy one left it to DataOS,
+            # which ran it on the default runnable compute: say so, or the result lacks a required key.
+            new_lines[key.start[0]] = line[: key.start[1]] + "compute: runnable-default" + eol + new_lines[key.start[0]]
     sinks = [k for k in legacy_keys if k.value == "sink"]
     if sinks:
         rewritten = _outputs_from_sinks(lines, job, sinks)
