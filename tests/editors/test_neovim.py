@@ -82,8 +82,7 @@ def _lsp_log(tmp: Path) -> str:
     return logs[0].read_text(encoding="utf-8", errors="replace")[-3000:] if logs else ""
 
 
-@pytest.fixture(scope="module")
-def nvim_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def _find_or_skip() -> tuple[str, str]:
     found = find_nvim()
     if found is None:
         wanted = ".".join(map(str, MIN_VERSION))
@@ -91,41 +90,39 @@ def nvim_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    nvim, version = found
+    return found
 
-    tmp = tmp_path_factory.mktemp("nvim")
+
+def _run_nvim(tmp: Path, script: Path, manifest: Path, extra_env: dict[str, str]) -> dict[str, Any]:
+    """Run Neovim with the documented setup on ``manifest`` (in its folder), then ``script``; the run's
+    facts, with the results the script wrote to ``$FLARE_NVIM_RESULT``."""
+    nvim, version = _find_or_skip()
     bin_dir = tmp / "bin"
     bin_dir.mkdir()
     shim = bin_dir / "flare-ls"
     shim.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m flare_ls "$@"\n', encoding="utf-8")
     shim.chmod(0o755)
-
     init = tmp / "init.lua"
     init.write_text(documented_setup(), encoding="utf-8")
-    manifest = tmp / SAMPLE.name
-    shutil.copyfile(SAMPLE, manifest)
     result_file = tmp / "result.json"
-
     env = dict(os.environ)
     env["PATH"] = str(bin_dir) + os.pathsep + env.get("PATH", "")
     # Keep Neovim's state (the LSP log among it) out of the home directory.
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         env[var] = str(tmp / var.lower())
-    env.update(
-        FLARE_NVIM_RESULT=str(result_file),
-        FLARE_NVIM_TIMEOUT_MS="20000",
-        FLARE_NVIM_RULES=json.dumps(_rules()),
-    )
+    env.update(FLARE_NVIM_RESULT=str(result_file), FLARE_NVIM_TIMEOUT_MS="20000", **extra_env)
     command = [
         nvim, "--headless", "-u", "NONE", "-i", "NONE", "-n",
         # dofile() with a quoted path: `luafile` would split a path that has spaces.
         "-c", f"lua dofile({json.dumps(str(init))})",
-        "-c", f"lua dofile({json.dumps(str(CHECK))})",
+        "-c", f"lua dofile({json.dumps(str(script))})",
         str(manifest),
     ]  # fmt: skip
     started = time.monotonic()
     try:
-        proc = subprocess.run(command, cwd=tmp, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+        proc = subprocess.run(
+            command, cwd=manifest.parent, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S
+        )
     except subprocess.TimeoutExpired as exc:
         pytest.fail(f"nvim did not exit within {RUN_TIMEOUT_S} s: {exc.stdout!r} {exc.stderr!r}\n{_lsp_log(tmp)}")
     elapsed = time.monotonic() - started
@@ -140,6 +137,14 @@ def nvim_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     assert result_file.exists(), f"nvim wrote no results: {run}"
     run["results"] = json.loads(result_file.read_text(encoding="utf-8"))
     return run
+
+
+@pytest.fixture(scope="module")
+def nvim_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("nvim")
+    manifest = tmp / SAMPLE.name
+    shutil.copyfile(SAMPLE, manifest)
+    return _run_nvim(tmp, CHECK, manifest, {"FLARE_NVIM_RULES": json.dumps(_rules())})
 
 
 def check(run: dict[str, Any], name: str) -> Any:
@@ -208,3 +213,28 @@ def test_formatting_applies_what_the_formatter_makes(nvim_run) -> None:
 
 def test_editor_exits_cleanly(nvim_run) -> None:
     assert nvim_run["returncode"] == 0, nvim_run
+
+
+JOB_FILE_CASE = ROOT / "tests" / "workspaces" / "shared-checkpoint" / "job-file"
+WORKSPACE_CHECK = HERE / "nvim_workspace.lua"
+
+
+@pytest.mark.parametrize(
+    "opened,stack,wanted",
+    [
+        # The workflow: FL501 comes from the index of the folder (its other job is in stream-job.yaml).
+        ("workflow.yaml", True, {"FL501"}),
+        # The job file, its stack left out: read as the job the workflow names, it lacks one (FL104).
+        ("stream-job.yaml", False, {"FL104"}),
+    ],
+)
+def test_workspace_findings_and_job_files(tmp_path: Path, opened: str, stack: bool, wanted: set[str]) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".git").mkdir()  # the documented root marker: the workspace folder
+    for path in JOB_FILE_CASE.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        (project / path.name).write_text(text if stack else text.replace("stack: flare:7.0\n", ""), encoding="utf-8")
+    run = _run_nvim(tmp_path, WORKSPACE_CHECK, project / opened, {"FLARE_NVIM_WANTED": ",".join(sorted(wanted))})
+    detail = check(run, "workspace")
+    assert wanted <= set(detail["codes"]), detail

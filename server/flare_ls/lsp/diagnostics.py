@@ -12,6 +12,8 @@ from .worker import Superseded
 
 _EMPTY = types.RelatedFullDocumentDiagnosticReport(items=[])
 SETTINGS_WAIT_SECONDS = 2.0
+#: How long a document's first pull waits for the workspace index (see ``pull``).
+INDEX_WAIT_SECONDS = 10.0
 
 
 def register(server: FlareServer) -> None:
@@ -23,6 +25,14 @@ def register(server: FlareServer) -> None:
     @guarded(_EMPTY)
     async def pull(ls: FlareServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
         await _settings(ls)
+        # The first pull comes as the document opens, while the workspace is still being indexed: wait
+        # for the index (a while at most), so the answer holds the findings across files and a job file
+        # is read as the job its workflow names. A client without workspace/diagnostic/refresh (Neovim)
+        # pulls again only at its next edit, and would not see them until then.
+        try:
+            await asyncio.wait_for(ls.manifests.ready.wait(), INDEX_WAIT_SECONDS)
+        except TimeoutError:
+            pass
         uri = params.text_document.uri
         while True:
             current = ls.text_of(uri)
