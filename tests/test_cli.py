@@ -159,10 +159,10 @@ def test_internal_failure_exits_three_and_other_files_are_still_checked(monkeypa
 
     real = cli.analyze
 
-    def analyze(text, uri=None, config=None, files=None):
+    def analyze(text, uri=None, config=None, files=None, job_file=False):
         if "kafka-lakehouse" in text:
             raise RuntimeError("simulated bug")
-        return real(text, uri, config, files)
+        return real(text, uri, config, files, job_file)
 
     monkeypatch.setattr(cli, "analyze", analyze)
     code = cli.main(["--check", str(KAFKA), str(FIXTURES / "invalid-value" / "type-workflows.yaml")])
