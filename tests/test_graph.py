@@ -15,7 +15,7 @@ import pytest
 from graph_golden import ROOT, draw, pairs
 
 from flare_ls.cli import main
-from flare_ls.lineage.graph import Graph, build_graph, dataset_key
+from flare_ls.lineage.graph import Graph, build_graph, dataset_key, node_at
 from flare_ls.lineage.render import dot_string, html_page, mermaid, mermaid_label, render
 
 GRAPH = ROOT / "tests" / "graph"
@@ -237,6 +237,50 @@ def test_the_html_page_loads_in_headless_chromium(tmp_path: Path) -> None:
     assert done.stdout.count('<g class="node') == 4
     assert "<script" not in done.stdout.lower()
     assert ":CONSOLE" not in done.stderr, done.stderr
+
+
+def test_the_node_at_a_position_is_the_innermost_job_input_step_or_output() -> None:
+    text = (GRAPH / "workflow" / "ingest.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    graph = build_graph([("ingest.yaml", text)])
+
+    def at(needle: str, column: int) -> str | None:
+        node = node_at(graph, "ingest.yaml", (next(i for i, line in enumerate(lines) if needle in line), column))
+        return node.id if node is not None else None
+
+    job = "job:ingest.yaml/land-orders"
+    assert at("- name: crm_orders", 0) == at("- name: crm_orders", 14) == f"{job}/input/0"  # the `- ` is the item's
+    assert at("dataset: dataos://crm:public/orders", 30) == f"{job}/input/0"
+    assert at("sql: SELECT *, current_date()", 25) == f"{job}/step/0"
+    assert at("compute: runnable-default", 0) == job  # in the job, in none of its parts
+    assert at("steps:", 13) == job
+    assert at("FROM valid GROUP BY", 40) == "job:ingest.yaml/clean-orders/step/1"  # a block scalar's last line
+    assert at("name: orders-ingest", 3) is None  # the workflow's header
+    assert at("saveMode: overwrite", 40) is None  # past the end of the last job
+    assert node_at(graph, "other.yaml", (14, 20)) is None  # positions are per file
+    # Not in the JSON model: the golden pictures hold it as it was.
+    assert "span" not in json.dumps(graph.to_json())
+
+
+def test_a_selected_node_is_marked_and_only_then_styled() -> None:
+    graph = build_graph([("f.yaml", (GRAPH / "workflow" / "ingest.yaml").read_text(encoding="utf-8"))])
+    plain = html_page(graph)
+    assert " selected" not in plain and "data-node" not in plain and 'class="note"' not in plain
+    step = "job:f.yaml/clean-orders/step/1"
+    page = html_page(graph, selected=step, ids=True, note="<b>half</b> drawn")
+    assert page.count(" selected") == 1 and f'class="node step selected" data-node="{step}"' in page
+    assert ".node.selected rect" in page
+    assert '<p class="note">&lt;b&gt;half&lt;/b&gt; drawn</p>' in page
+    # Every box and band: the orders one job writes and the next reads are drawn in both bands.
+    assert page.count("data-node=") == len(graph.nodes) + 1
+    job = html_page(graph, selected="job:f.yaml/land-orders")
+    assert '<g class="job selected">' in job and job.count(" selected") == 1
+
+
+def test_node_ids_in_the_page_are_escaped() -> None:
+    page = html_page(_hostile_graph(), ids=True)
+    assert 'data-node="job:&lt;/title&gt;&lt;script&gt;x.yaml/x&quot;y' in page
+    assert "<script" not in page.lower()
 
 
 def test_the_docs_show_the_mermaid_flare_ls_draws() -> None:
