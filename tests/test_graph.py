@@ -15,8 +15,10 @@ import pytest
 from graph_golden import ROOT, draw, pairs
 
 from flare_ls.cli import main
+from flare_ls.lineage.flow import flow_of
 from flare_ls.lineage.graph import Graph, build_graph, dataset_key, node_at
 from flare_ls.lineage.render import dot_string, html_page, mermaid, mermaid_label, render
+from flare_ls.workspace import WorkspaceIndex, index_text
 
 GRAPH = ROOT / "tests" / "graph"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -281,6 +283,35 @@ def test_node_ids_in_the_page_are_escaped() -> None:
     page = html_page(_hostile_graph(), ids=True)
     assert 'data-node="job:&lt;/title&gt;&lt;script&gt;x.yaml/x&quot;y' in page
     assert "<script" not in page.lower()
+
+
+def _index(**texts: str) -> WorkspaceIndex:
+    return WorkspaceIndex.from_texts({f"{name}.yaml": text for name, text in texts.items()})
+
+
+def _writer(name: str, reads: str, writes: str, file: str = "") -> str:
+    body = f"inputs:\n  - name: i\n    dataset: {reads}\noutputs:\n  - name: i\n    dataset: {writes}\n"
+    text = _job(name, body)
+    return text + f"    - name: run\n      file: {file}\n" if file else text
+
+
+def test_a_flow_joins_writers_to_readers_and_dags_to_the_files_they_run() -> None:
+    index = _index(
+        land=_writer("land", "dataos://crm:p/orders", "dataos://lh:s/orders?acl=rw"),
+        clean=_writer("clean", "dataos://lh:s/orders", "dataos://lh:s/clean", file="jobs/x.yaml"),
+        audit=_writer("audit", "dataos://crm:p/orders", "dataos://lh:a/orders"),  # reads what land reads
+        later=_writer("later", "${DEPOT}/clean", "dataos://lh:s/later"),  # a placeholder: unknown
+        run=_writer("run", "dataos://x:y/z", "dataos://x:y/w"),
+    )
+    runs = {("clean.yaml", "jobs/x.yaml"): "run.yaml"}
+    flow = flow_of(index, index.manifests["land.yaml"], lambda file, path: runs.get((file, path)), 10)
+    assert flow.files == ["land.yaml", "clean.yaml", "run.yaml"] and flow.left_out == 0
+    # From the far end, through the `file:` back and the datasets upstream; the limit keeps the nearest.
+    flow = flow_of(index, index.manifests["run.yaml"], lambda file, path: runs.get((file, path)), 2)
+    assert flow.files == ["run.yaml", "clean.yaml"] and flow.left_out == 1
+    # The entry given (the editor's text) replaces the index's: an edit that stops writing leaves the flow.
+    edited = index_text("land.yaml", _writer("land", "dataos://crm:p/orders", "dataos://lh:s/elsewhere"))
+    assert flow_of(index, edited, lambda file, path: None, 10).files == ["land.yaml"]
 
 
 def test_the_docs_show_the_mermaid_flare_ls_draws() -> None:
