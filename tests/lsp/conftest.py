@@ -78,6 +78,15 @@ async def initialize(client: LanguageClient, params: types.InitializeParams) -> 
     return result
 
 
+async def initialize_in(client: LanguageClient, editor: str, folder: Path) -> types.InitializeResult:
+    """:func:`initialize` with the recorded capabilities of ``editor`` (one of :data:`CLIENTS`) and
+    ``folder`` as the workspace, which the server indexes."""
+    capabilities = pytest_lsp.client_capabilities(editor)
+    return await initialize(
+        client, types.InitializeParams(capabilities=capabilities, root_uri=folder.as_uri(), process_id=None)
+    )
+
+
 SCRATCH = ROOT / "tests" / "lsp" / "scratch"
 
 

@@ -10,7 +10,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from .conftest import CLIENTS, diagnostics, initialize, open_document, server_config, units
+from .conftest import CLIENTS, diagnostics, initialize_in, open_document, server_config, units
 
 MANIFEST = """\
 version: v1
@@ -51,12 +51,7 @@ def project(tmp_path: Path) -> Path:
 
 @pytest_lsp.fixture(config=server_config(), params=CLIENTS)
 async def client(lsp_client: LanguageClient, request, project: Path):
-    await initialize(
-        lsp_client,
-        types.InitializeParams(
-            capabilities=pytest_lsp.client_capabilities(request.param), root_uri=project.as_uri(), process_id=None
-        ),
-    )
+    await initialize_in(lsp_client, request.param, project)
     yield
     await lsp_client.shutdown_session()
 

@@ -14,10 +14,9 @@ from typing import Any
 
 import pytest
 import pytest_lsp
-from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from .conftest import CLIENTS, ROOT, initialize, open_document, server_config, units
+from .conftest import CLIENTS, ROOT, initialize_in, open_document, server_config, units
 
 METHOD = "flare/lineage"
 WORKFLOW = ROOT / "tests" / "graph" / "workflow"
@@ -77,12 +76,7 @@ def project(tmp_path: Path) -> Path:
 
 @pytest_lsp.fixture(config=server_config(), params=CLIENTS)
 async def client(lsp_client: LanguageClient, request, project: Path):
-    await initialize(
-        lsp_client,
-        types.InitializeParams(
-            capabilities=pytest_lsp.client_capabilities(request.param), root_uri=project.as_uri(), process_id=None
-        ),
-    )
+    await initialize_in(lsp_client, request.param, project)
     yield
     await lsp_client.shutdown_session()
 
@@ -238,14 +232,7 @@ async def test_a_position_that_makes_no_sense_selects_nothing(client: LanguageCl
 
 @pytest_lsp.fixture(config=server_config({**os.environ, "FLARE_LS_INJECT_FAULT": "lineage"}))
 async def faulty(lsp_client: LanguageClient, project: Path):
-    await initialize(
-        lsp_client,
-        types.InitializeParams(
-            capabilities=pytest_lsp.client_capabilities("visual-studio-code"),
-            root_uri=project.as_uri(),
-            process_id=None,
-        ),
-    )
+    await initialize_in(lsp_client, "visual-studio-code", project)
     yield
     await lsp_client.shutdown_session()
 

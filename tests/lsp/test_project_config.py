@@ -13,7 +13,7 @@ from flare_ls.analyze import analyze
 from flare_ls.config import load_for
 from golden import EXAMPLES
 
-from .conftest import CLIENTS, diagnostics, initialize, open_document, server_config
+from .conftest import CLIENTS, diagnostics, initialize, initialize_in, open_document, server_config
 
 KAFKA = (EXAMPLES / "seed" / "06-kafka-lakehouse-insights.yaml").read_text(encoding="utf-8")
 LSP_SEVERITY = {4: types.DiagnosticSeverity.Error, 3: types.DiagnosticSeverity.Warning}
@@ -48,12 +48,7 @@ def expected(path: Path) -> list[tuple[object, ...]]:
 
 @pytest_lsp.fixture(config=server_config(), params=CLIENTS)
 async def client(lsp_client: LanguageClient, request, project: Path):
-    await initialize(
-        lsp_client,
-        types.InitializeParams(
-            capabilities=pytest_lsp.client_capabilities(request.param), root_uri=project.as_uri(), process_id=None
-        ),
-    )
+    await initialize_in(lsp_client, request.param, project)
     yield
     await lsp_client.shutdown_session()
 

@@ -12,7 +12,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from .conftest import CLIENTS, ROOT, SERVER, initialize, make_client, open_document, pulls, until
+from .conftest import CLIENTS, ROOT, SERVER, initialize_in, make_client, open_document, pulls, until
 
 TWO_FILES = ROOT / "tests" / "workspaces" / "shared-checkpoint" / "two-files"
 SHARED = "dataos://lakehouse:sys01/checkpoints/orders?acl=rw"
@@ -29,12 +29,7 @@ def folder(tmp_path: Path) -> Path:
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, client_factory=make_client), params=CLIENTS)
 async def client(lsp_client: LanguageClient, request, folder: Path):
-    await initialize(
-        lsp_client,
-        types.InitializeParams(
-            capabilities=pytest_lsp.client_capabilities(request.param), root_uri=folder.as_uri(), process_id=None
-        ),
-    )
+    await initialize_in(lsp_client, request.param, folder)
     yield
     await lsp_client.shutdown_session()
 
