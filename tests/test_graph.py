@@ -15,8 +15,10 @@ import pytest
 from graph_golden import ROOT, draw, pairs
 
 from flare_ls.cli import main
-from flare_ls.lineage.graph import Graph, build_graph, dataset_key
+from flare_ls.lineage.flow import flow_of
+from flare_ls.lineage.graph import Graph, build_graph, dataset_key, node_at
 from flare_ls.lineage.render import dot_string, html_page, mermaid, mermaid_label, render
+from flare_ls.workspace import WorkspaceIndex, index_text
 
 GRAPH = ROOT / "tests" / "graph"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -237,6 +239,79 @@ def test_the_html_page_loads_in_headless_chromium(tmp_path: Path) -> None:
     assert done.stdout.count('<g class="node') == 4
     assert "<script" not in done.stdout.lower()
     assert ":CONSOLE" not in done.stderr, done.stderr
+
+
+def test_the_node_at_a_position_is_the_innermost_job_input_step_or_output() -> None:
+    text = (GRAPH / "workflow" / "ingest.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    graph = build_graph([("ingest.yaml", text)])
+
+    def at(needle: str, column: int) -> str | None:
+        node = node_at(graph, "ingest.yaml", (next(i for i, line in enumerate(lines) if needle in line), column))
+        return node.id if node is not None else None
+
+    job = "job:ingest.yaml/land-orders"
+    assert at("- name: crm_orders", 0) == at("- name: crm_orders", 14) == f"{job}/input/0"  # the `- ` is the item's
+    assert at("dataset: dataos://crm:public/orders", 30) == f"{job}/input/0"
+    assert at("sql: SELECT *, current_date()", 25) == f"{job}/step/0"
+    assert at("compute: runnable-default", 0) == job  # in the job, in none of its parts
+    assert at("steps:", 13) == job
+    assert at("FROM valid GROUP BY", 40) == "job:ingest.yaml/clean-orders/step/1"  # a block scalar's last line
+    assert at("name: orders-ingest", 3) is None  # the workflow's header
+    assert at("saveMode: overwrite", 40) is None  # past the end of the last job
+    assert node_at(graph, "other.yaml", (14, 20)) is None  # positions are per file
+    # Not in the JSON model: the golden pictures hold it as it was.
+    assert "span" not in json.dumps(graph.to_json())
+
+
+def test_a_selected_node_is_marked_and_only_then_styled() -> None:
+    graph = build_graph([("f.yaml", (GRAPH / "workflow" / "ingest.yaml").read_text(encoding="utf-8"))])
+    plain = html_page(graph)
+    assert " selected" not in plain and "data-node" not in plain and 'class="note"' not in plain
+    step = "job:f.yaml/clean-orders/step/1"
+    page = html_page(graph, selected=step, ids=True, note="<b>half</b> drawn")
+    assert page.count(" selected") == 1 and f'class="node step selected" data-node="{step}"' in page
+    assert ".node.selected rect" in page
+    assert '<p class="note">&lt;b&gt;half&lt;/b&gt; drawn</p>' in page
+    # Every box and band: the orders one job writes and the next reads are drawn in both bands.
+    assert page.count("data-node=") == len(graph.nodes) + 1
+    job = html_page(graph, selected="job:f.yaml/land-orders")
+    assert '<g class="job selected">' in job and job.count(" selected") == 1
+
+
+def test_node_ids_in_the_page_are_escaped() -> None:
+    page = html_page(_hostile_graph(), ids=True)
+    assert 'data-node="job:&lt;/title&gt;&lt;script&gt;x.yaml/x&quot;y' in page
+    assert "<script" not in page.lower()
+
+
+def _index(**texts: str) -> WorkspaceIndex:
+    return WorkspaceIndex.from_texts({f"{name}.yaml": text for name, text in texts.items()})
+
+
+def _writer(name: str, reads: str, writes: str, file: str = "") -> str:
+    body = f"inputs:\n  - name: i\n    dataset: {reads}\noutputs:\n  - name: i\n    dataset: {writes}\n"
+    text = _job(name, body)
+    return text + f"    - name: run\n      file: {file}\n" if file else text
+
+
+def test_a_flow_joins_writers_to_readers_and_dags_to_the_files_they_run() -> None:
+    index = _index(
+        land=_writer("land", "dataos://crm:p/orders", "dataos://lh:s/orders?acl=rw"),
+        clean=_writer("clean", "dataos://lh:s/orders", "dataos://lh:s/clean", file="jobs/x.yaml"),
+        audit=_writer("audit", "dataos://crm:p/orders", "dataos://lh:a/orders"),  # reads what land reads
+        later=_writer("later", "${DEPOT}/clean", "dataos://lh:s/later"),  # a placeholder: unknown
+        run=_writer("run", "dataos://x:y/z", "dataos://x:y/w"),
+    )
+    runs = {("clean.yaml", "jobs/x.yaml"): "run.yaml"}
+    flow = flow_of(index, index.manifests["land.yaml"], lambda file, path: runs.get((file, path)), 10)
+    assert flow.files == ["land.yaml", "clean.yaml", "run.yaml"] and flow.left_out == 0
+    # From the far end, through the `file:` back and the datasets upstream; the limit keeps the nearest.
+    flow = flow_of(index, index.manifests["run.yaml"], lambda file, path: runs.get((file, path)), 2)
+    assert flow.files == ["run.yaml", "clean.yaml"] and flow.left_out == 1
+    # The entry given (the editor's text) replaces the index's: an edit that stops writing leaves the flow.
+    edited = index_text("land.yaml", _writer("land", "dataos://crm:p/orders", "dataos://lh:s/elsewhere"))
+    assert flow_of(index, edited, lambda file, path: None, 10).files == ["land.yaml"]
 
 
 def test_the_docs_show_the_mermaid_flare_ls_draws() -> None:

@@ -5,13 +5,14 @@ of this Python, opens a workspace of three manifests, and ``vscode_drive.js`` ch
 them: the `Continous` diagnostic in the Problems panel (and not the rule the settings ignore), the hover on
 `checkpointLocation`, completion of `triggerMode`, the FL202 quick fix written to disk, a misspelt view in
 step SQL (its diagnostic, the SQL highlighted as SQL, hover on a view in SQL, its quick fix, F2 rename across
-YAML and SQL, saved), and,
+YAML and SQL, saved), *Flare: Show lineage* (a workflow across two files drawn in a webview beside the
+editor, following the cursor, a click on a box opening its file), and,
 once the server command is pointed at nothing, the error that says how to install flare-ls.
 
 Needs what ``bash scripts/setup-editor-tests.sh`` installs (Debian's chromium; code-server and
 playwright-core in ``$FLARE_LS_EDITOR_CACHE``, default ``~/.cache/flare-ls-editors``; the .vsix). Without
 them the test is skipped, unless ``CI`` is set: then it fails. ``FLARE_LS_UPDATE_SCREENSHOTS=1`` copies
-the screenshots to vscode-client/images/ (the README's pictures).
+the screenshots to vscode-client/images/ (the pictures of its README and of docs/lineage.md).
 """
 
 from __future__ import annotations
@@ -39,14 +40,24 @@ ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "vscode-client"
 DRIVER = Path(__file__).resolve().parent / "vscode_drive.js"
 SEED = ROOT / "examples" / "seed"
+#: A workflow across two files (one writes the orders the other reads): the lineage view draws both.
+WORKFLOW = ROOT / "tests" / "graph" / "workflow"
 CACHE = Path(os.environ.get("FLARE_LS_EDITOR_CACHE") or Path.home() / ".cache" / "flare-ls-editors")
 CODE_SERVER = CACHE / "code-server" / "node_modules" / ".bin" / "code-server"
 PLAYWRIGHT = CACHE / "playwright" / "node_modules"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SETUP = "bash scripts/setup-editor-tests.sh"
-#: The screenshots the README shows (vscode-client/images/).
-README_SHOTS = ["diagnostics.png", "hover.png", "completion.png", "quick-fix.png", "sql.png", "rename.png"]
-CHECKS = ["diagnostic", "hover", "completion", "quick-fix", "sql", "format", "server-not-found"]
+#: The screenshots the README shows (vscode-client/images/); docs/lineage.md shows lineage.png too.
+README_SHOTS = [
+    "diagnostics.png",
+    "hover.png",
+    "completion.png",
+    "quick-fix.png",
+    "sql.png",
+    "rename.png",
+    "lineage.png",
+]
+CHECKS = ["diagnostic", "hover", "completion", "quick-fix", "sql", "format", "lineage", "server-not-found"]
 #: A job whose step SQL reads `custmers`, a misspelt input (FL402), and whose outputs are an unindented
 #: sequence (Format Document indents it).
 SQL_VIEWS = """\
@@ -154,6 +165,7 @@ class Session:
     kafka: Path
     no_checkpoint: Path
     sql_views: Path
+    lineage: Path
     profile: Path
     settings: Path
     log: Path
@@ -185,7 +197,7 @@ def session(tools: Tools, tmp_path: Path) -> Iterator[Session]:
 def _code_server(
     tools: Tools, tmp_path: Path, machine: dict[str, object], path: str | None = None
 ) -> Iterator[Session]:
-    """code-server on a workspace of three manifests, the extension installed into a fresh profile whose
+    """code-server on a workspace of five manifests, the extension installed into a fresh profile whose
     Remote (machine) settings are ``machine``; ``path``: the PATH that code-server, the extension and the
     language server see (default: this process's)."""
     # The workspace: the seed's Kafka manifest, and a streaming job without checkpointLocation.
@@ -202,6 +214,8 @@ def _code_server(
     sql_views = workspace / "daily-orders.yaml"
     sql_views.write_text(SQL_VIEWS, encoding="utf-8")
     assert [f.code for f in analyze(SQL_VIEWS)] == ["FL402"]
+    for name in ("ingest.yaml", "report.yaml"):
+        shutil.copyfile(WORKFLOW / name, workspace / name)
 
     # A fresh profile: user data, extensions, code-server's config file.
     profile = tmp_path / "profile"
@@ -271,7 +285,9 @@ def _code_server(
             assert time.monotonic() < deadline, f"code-server not healthy in 60 s:\n{_tail(log)}"
             time.sleep(0.2)
         url = f"http://127.0.0.1:{port}/?folder={workspace}"
-        yield Session(url, workspace, kafka, no_checkpoint, sql_views, profile, machine_settings, log)
+        yield Session(
+            url, workspace, kafka, no_checkpoint, sql_views, workspace / "ingest.yaml", profile, machine_settings, log
+        )
     finally:
         for sig, wait in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):
             try:
@@ -298,7 +314,7 @@ def test_vscode_extension_in_code_server(session: Session, tmp_path: Path) -> No
     try:
         drive = subprocess.run(
             ["node", str(DRIVER), session.url, str(shots), str(session.kafka), str(session.no_checkpoint),
-             str(session.settings), str(session.sql_views)],
+             str(session.settings), str(session.sql_views), str(session.lineage)],
             capture_output=True, text=True, env=env, timeout=200,
         )  # fmt: skip
     except subprocess.TimeoutExpired as exc:
@@ -359,6 +375,22 @@ def test_vscode_extension_in_code_server(session: Session, tmp_path: Path) -> No
     assert formatted["after"] == format_text(renamed).text != renamed, formatted
     assert session.sql_views.read_text(encoding="utf-8") == formatted["after"]
 
+    lineage = results["lineage"]
+    texts = lineage["texts"]
+    # Both files' jobs, in one picture: ingest.yaml's two and report.yaml's, with their parts.
+    for job in ("job land-orders", "job clean-orders", "job daily-sales (streaming: AvailableNow)"):
+        assert any(t.startswith(job) for t in texts), (job, texts)
+    assert {"input: crm_orders", "step: deduplicated", "input: customers"} <= set(texts), texts
+    assert lineage["selected"] == [
+        "job:ingest.yaml/land-orders/input/0",
+        "job:ingest.yaml/clean-orders/step/1",
+        "job:ingest.yaml/clean-orders",
+        "job:ingest.yaml/clean-orders/step/1",
+    ], lineage["selected"]
+    assert lineage["focusStayed"], "the lineage view took the focus from the editor"
+    assert lineage["opened"] and f"Ln {lineage['customersLine']}," in lineage["cursor"], lineage
+    assert lineage["closed"], "the lineage view's tab did not close"
+
     missing = results["server-not-found"]
     assert "Correct the setting" in missing["message"] and missing["missing"] in missing["message"], missing
     assert missing["settingsOpened"], "Open Settings did not show the extension's settings"
@@ -391,7 +423,7 @@ def test_the_vsix_alone_serves_with_the_server_it_carries(tools: Tools, tmp_path
         shots.mkdir()
         drive = subprocess.run(
             ["node", str(DRIVER), started.url, str(shots), str(started.kafka), str(started.no_checkpoint),
-             str(started.settings), str(started.sql_views)],
+             str(started.settings), str(started.sql_views), str(started.lineage)],
             capture_output=True, text=True, env=env, timeout=150,
         )  # fmt: skip
         results = [json.loads(line) for line in drive.stdout.splitlines() if line.startswith("{")]

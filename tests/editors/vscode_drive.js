@@ -2,10 +2,11 @@
 // playwright-core, and check what a person would see. Run by tests/editors/test_vscode.py:
 //
 //   NODE_PATH=<dir holding playwright-core> node vscode_drive.js URL SHOTS_DIR KAFKA_YAML NO_CHECKPOINT_YAML \
-//     SETTINGS_JSON SQL_VIEWS_YAML
+//     SETTINGS_JSON SQL_VIEWS_YAML LINEAGE_YAML
 //
 // URL opens code-server on the workspace folder that holds the manifests (absolute paths); SQL_VIEWS_YAML is
-// a job whose step SQL reads a misspelt input; SETTINGS_JSON
+// a job whose step SQL reads a misspelt input; LINEAGE_YAML is tests/graph/workflow/ingest.yaml, whose
+// flow goes on in report.yaml beside it; SETTINGS_JSON
 // is the profile's remote (machine) settings file, which holds flare-ls.server.command and which the last
 // check edits as a person would. Prints one
 // JSON object per check on stdout ({"check", "ok", ...}), in order; the log goes to stderr. Each step
@@ -16,9 +17,11 @@ const fs = require('fs');
 const path = require('path');
 const { chromium } = require('playwright-core');
 
-const [URL, SHOTS, KAFKA, NO_CHECKPOINT, SETTINGS, SQL_VIEWS] = process.argv.slice(2);
-if (!SQL_VIEWS) {
-  console.error('usage: node vscode_drive.js URL SHOTS_DIR KAFKA_YAML NO_CHECKPOINT_YAML SETTINGS_JSON SQL_VIEWS_YAML');
+const [URL, SHOTS, KAFKA, NO_CHECKPOINT, SETTINGS, SQL_VIEWS, LINEAGE] = process.argv.slice(2);
+if (!LINEAGE) {
+  console.error(
+    'usage: node vscode_drive.js URL SHOTS_DIR KAFKA_YAML NO_CHECKPOINT_YAML SETTINGS_JSON SQL_VIEWS_YAML LINEAGE_YAML',
+  );
   process.exit(2);
 }
 // CHECKS=name,name runs only those checks (the bundled-server test needs the diagnostic alone).
@@ -56,9 +59,10 @@ function find(file, needle) {
   log('browser', browser.version());
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (e) => log('pageerror', String(e).slice(0, 200)));
-  const shot = async (name) => {
+  /** A screenshot of the page (`clip`: of that part of it) saved as SHOTS/name. */
+  const shot = async (name, clip) => {
     const file = path.join(SHOTS, name);
-    await page.screenshot({ path: file, animations: 'disabled' });
+    await page.screenshot({ path: file, animations: 'disabled', clip });
     log('screenshot', file);
     return file;
   };
@@ -327,7 +331,101 @@ function find(file, needle) {
     return { before, after };
   });
 
-  // 7. Pointing flare-ls.server.command at nothing restarts the server and says how to install it,
+  // 7. "Flare: Show lineage" from the Command Palette: a webview beside the editor draws the workflow of
+  //    ingest.yaml and report.yaml (the SVG's text names their jobs), marks the node under the cursor, and
+  //    follows the cursor to another job; a click on a box opens the file it is written in.
+  await check('lineage', async () => {
+    /** The lineage page's SVG text and its selected node, from whichever frame holds it (a webview is an
+     *  iframe in an iframe, and each update of the page replaces the inner one). */
+    const picture = async () => {
+      for (const frame of page.frames()) {
+        const found = await frame.evaluate(() => {
+          const svg = document.querySelector('svg[role="img"]');
+          if (!svg) return null;
+          const selected = document.querySelector('.selected');
+          const box = selected ? selected.getBoundingClientRect() : null;
+          return {
+            texts: [...svg.querySelectorAll('text')].map((t) => t.textContent),
+            selected: selected ? selected.getAttribute('data-node') : null,
+            // Scrolled into view: its middle inside the page's window (a job's band may be wider than it).
+            inView: Boolean(box && Math.abs(box.left + box.width / 2 - innerWidth / 2) < innerWidth / 2
+              && Math.abs(box.top + box.height / 2 - innerHeight / 2) < innerHeight / 2),
+          };
+        }).catch(() => null);
+        if (found) return { frame, ...found };
+      }
+      return undefined;
+    };
+    const selectedBecomes = async (id) => {
+      const seen = await until(async () => {
+        const now = await picture();
+        return now && now.selected === id && now.inView ? now : undefined;
+      }, 20000);
+      if (!seen) {
+        const now = await picture();
+        throw new Error(`the selected node did not become ${id}, in view: ${JSON.stringify(now && [now.selected, now.inView])}`);
+      }
+      return seen;
+    };
+
+    await openFile(LINEAGE);
+    const input = find(LINEAGE, '- name: crm_orders');
+    await goTo(input.line, input.column + 8);
+    await page.keyboard.press('Control+Shift+P');
+    const palette = page.locator('.quick-input-widget input');
+    await palette.waitFor({ state: 'visible' });
+    await palette.fill('>Flare: Show lineage');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Flare: Show lineage' }).first().waitFor();
+    await choose('.quick-input-list .monaco-list-row', /Flare: Show lineage/);
+    await page.locator('.part.editor .tab', { hasText: 'Lineage: ingest.yaml' }).first().waitFor({ timeout: 20000 });
+    const first = await selectedBecomes('job:ingest.yaml/land-orders/input/0');
+    const focusStayed = await page.locator('.part.editor .tab.active', { hasText: 'ingest.yaml' }).count() > 0
+      && (await page.evaluate(() => Boolean(document.activeElement && document.activeElement.closest('.monaco-editor'))));
+
+    // Down to a step of the other job, as a person moves the cursor: the picture follows.
+    const selected = [first.selected];
+    const step = find(LINEAGE, '- name: deduplicated');
+    await goTo(step.line, step.column + 8);
+    selected.push((await selectedBecomes('job:ingest.yaml/clean-orders/step/1')).selected);
+    const job = find(LINEAGE, '- name: clean-orders');
+    await goTo(job.line + 1, 1); // `dependencies:` of that job: in the job, in none of its parts
+    selected.push((await selectedBecomes('job:ingest.yaml/clean-orders')).selected);
+    await goTo(step.line, step.column + 8);
+    selected.push((await selectedBecomes('job:ingest.yaml/clean-orders/step/1')).selected);
+    // The side bar and the Problems panel away, for room: the screenshot is docs/lineage.md's picture.
+    await page.keyboard.press('Control+B');
+    await page.keyboard.press('Control+J');
+    await sleep(500);
+    await shot('lineage.png', { x: 0, y: 0, width: 1400, height: 580 });
+    await page.keyboard.press('Control+B');
+    await page.keyboard.press('Control+J');
+
+    // A click on the box of report.yaml's input opens report.yaml where that input is written.
+    const shown = await picture();
+    if (!shown) throw new Error('the lineage page went away');
+    const box = shown.frame.locator('[data-node="job:report.yaml/daily-sales/input/0"]').first();
+    await box.scrollIntoViewIfNeeded();
+    await box.click();
+    const opened = await until(async () => page.locator('.part.editor .tab.active', { hasText: 'report.yaml' }).count(), 20000);
+    const customers = find(path.join(path.dirname(LINEAGE), 'report.yaml'), '- name: customers');
+    const cursor = await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().innerText().catch(() => '');
+    // Closed, the view is gone (and with it its listeners): the next check has the whole editor area.
+    const tab = page.locator('.part.editor .tab', { hasText: 'Lineage:' }).first();
+    await tab.hover();
+    await tab.locator('.codicon-close').first().click();
+    const closed = await until(async () => (await page.locator('.part.editor .tab', { hasText: 'Lineage:' }).count()) === 0, 10000);
+    return {
+      texts: first.texts,
+      selected,
+      focusStayed,
+      opened: Boolean(opened),
+      closed: Boolean(closed),
+      cursor,
+      customersLine: customers.line,
+    };
+  });
+
+  // 8. Pointing flare-ls.server.command at nothing restarts the server and says how to install it,
   //    with a button that opens the extension's settings.
   await check('server-not-found', async () => {
     const missing = path.join(path.dirname(SETTINGS), 'no-such-dir', 'flare-ls');

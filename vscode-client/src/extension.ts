@@ -1,6 +1,6 @@
 // The VS Code client of flare-ls: starts the language server for YAML files (the server decides which
 // are Flare manifests), passes it the `flare-ls.rules.*` settings, and restarts it on request or when the
-// server settings change.
+// server settings change. "Flare: Show lineage" is lineage.ts.
 import * as cp from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,6 +14,7 @@ import {
   ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { LineageView, SHOW_LINEAGE } from './lineage';
 
 const SECTION = 'flare-ls';
 /** What to do when no server can be found at all. */
@@ -39,10 +40,14 @@ let retiring: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('flare-ls');
   extensionPath = context.extensionPath;
+  // Asks the client of the moment: a restart replaces it while the view stays open.
+  const lineage = new LineageView(() => client, output);
   context.subscriptions.push(
     output,
     vscode.commands.registerCommand('flare-ls.restartServer', () => enqueue(restart)),
     vscode.commands.registerCommand('flare-ls.showOutput', () => output.show(true)),
+    lineage,
+    vscode.commands.registerCommand(SHOW_LINEAGE, () => lineage.show()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(`${SECTION}.server`)) {
         // This listener runs before the client's own: it does not forward a change to a server on its way out.

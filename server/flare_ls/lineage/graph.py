@@ -3,8 +3,9 @@ outputs, into which datasets, and which jobs wait for which.
 
 Pure: ``build_graph([(file, text), ...])`` reads manifest texts into a :class:`Graph` (no I/O; the file
 names are only labels), and ``graph.to_json()`` is the stable model the renderers (``lineage.render``)
-and other tools read. A dataset is one node however many files name it: its ``dataos://`` address
-without the query string (``?acl=rw`` picks a credential, not a dataset).
+and other tools read; ``node_at(graph, file, pos)`` is the job, input, step or output written at a
+position (what an editor's cursor is on). A dataset is one node however many files name it: its
+``dataos://`` address without the query string (``?acl=rw`` picks a credential, not a dataset).
 
 Edges, each with a ``kind``:
 
@@ -19,12 +20,12 @@ Edges, each with a ``kind``:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from ..parsing.yamltree import YMap, YScalar, YSeq, parse
+from ..parsing.yamltree import Pos, YMap, YScalar, YSeq, parse, split_lines
 from ..queries import job_queries
 from ..views import DocumentView, JobView, build_view, named
 from ..workspace.index import resolve_among
@@ -57,6 +58,10 @@ class Node:
     streaming: str | None = None
     #: For a step: every table its SQL reads, as written (views of the job and tables outside it).
     reads: list[str] = field(default_factory=list)
+    #: For a job, input, step or output: the range of the mapping it is read from, in the file of its
+    #: first location (zero-based lines, code-point columns). A list item's range starts at the start of
+    #: its line, so that a cursor on its ``- `` is in it. Not part of the JSON model; datasets have none.
+    span: tuple[Pos, Pos] | None = None
 
 
 @dataclass(frozen=True)
@@ -133,21 +138,56 @@ def build_graph(manifests: Iterable[tuple[str, str]]) -> Graph:
     that does not parse adds what error recovery could read. A job file (a dag job a workflow's
     ``file:`` names) given too is drawn as that job of its workflow; one no workflow names, alone."""
     graph = Graph()
-    documents: list[tuple[str, int, YMap, DocumentView]] = []
+    documents: list[tuple[_Manifest, int, YMap, DocumentView]] = []
     for file, text in manifests:
-        parsed = parse(text)
+        lines = split_lines(text)
+        parsed = parse(text, lines)
         for document in parsed.documents:
             if isinstance(document.root, YMap) and (view := build_view(document.root)).flare:
-                documents.append((file, document.index, document.root, view))
-    job_files = {file: view.jobs[0] for file, _, _, view in documents if view.job_file and view.jobs}
+                documents.append((_Manifest(file, lines), document.index, document.root, view))
+    job_files = {m.file: (view.jobs[0], m) for m, _, _, view in documents if view.job_file and view.jobs}
     drawn: set[str] = set()
-    for file, index, root, view in documents:
+    for manifest, index, root, view in documents:
         if not view.job_file:
-            drawn |= _add_document(graph, file, index, root, view, job_files)
-    for file, index, root, view in documents:
-        if view.job_file and file not in drawn:
-            _add_document(graph, file, index, root, view, {})
+            drawn |= _add_document(graph, manifest, index, root, view, job_files)
+    for manifest, index, root, view in documents:
+        if view.job_file and manifest.file not in drawn:
+            _add_document(graph, manifest, index, root, view, {})
     return graph
+
+
+def node_at(graph: Graph, file: str, pos: Pos) -> Node | None:
+    """The innermost job, input, step or output of ``file`` whose range holds ``pos``; None when the
+    position is outside every job (the workflow's header, another stack's job, a blank line between)."""
+    best: Node | None = None
+    for node in graph.nodes.values():
+        if node.span is None or node.locations[0].file != file:
+            continue
+        start, end = node.span
+        if start <= pos <= end and (best is None or _inside(node.span, best.span)):
+            best = node
+    return best
+
+
+def _inside(span: tuple[Pos, Pos], other: tuple[Pos, Pos] | None) -> bool:
+    """Whether ``span`` lies within ``other`` (an input within its job), so it is the more precise answer."""
+    return other is None or (other[0] <= span[0] and span[1] <= other[1])
+
+
+@dataclass(frozen=True)
+class _Manifest:
+    """The manifest being read: its file name (a label) and its lines, for the ranges of nodes."""
+
+    file: str
+    lines: list[str]
+
+    def span(self, item: YMap) -> tuple[Pos, Pos]:
+        line, column = item.start
+        before = self.lines[line][:column] if line < len(self.lines) else ""
+        # Only indentation and list markers before the mapping: its line is its own, from column 0.
+        if not before.replace("-", " ").strip():
+            column = 0
+        return (line, column), item.end
 
 
 def _line(node: YScalar | YMap | None, fallback: YMap) -> int:
@@ -155,19 +195,25 @@ def _line(node: YScalar | YMap | None, fallback: YMap) -> int:
 
 
 def _add_document(
-    graph: Graph, file: str, index: int, root: YMap, view: DocumentView, job_files: dict[str, JobView]
+    graph: Graph,
+    manifest: _Manifest,
+    index: int,
+    root: YMap,
+    view: DocumentView,
+    job_files: dict[str, tuple[JobView, _Manifest]],
 ) -> set[str]:
     """Draw one workflow (or a job file alone); returns the job files it drew as its jobs."""
+    file = manifest.file
     workflow = root.text("name")
     prefix = f"{file}#{index}" if index else file
-    # (the dag entry, the job's view, the file that holds the job's body) in dag order
-    jobs: list[tuple[YMap, JobView, str]] = []
+    # (the dag entry, the job's view, the manifest that holds the job's body) in dag order
+    jobs: list[tuple[YMap, JobView, _Manifest]] = []
     flare = {id(job.item): job for job in view.jobs}
     for item in view.dag or [job.item for job in view.jobs]:
         if id(item) in flare:
-            jobs.append((item, flare[id(item)], file))
+            jobs.append((item, flare[id(item)], manifest))
         elif (held := _job_file_of(item, file, job_files)) is not None:
-            jobs.append((item, job_files[held], held))
+            jobs.append((item, *job_files[held]))
     job_ids: dict[str, str] = {}
     for position, (item, job, holder) in enumerate(jobs):
         name_node = named(item)
@@ -177,6 +223,7 @@ def _add_document(
         job_ids.setdefault(name, job_id)
         node = Node(job_id, "job", name, locations=[Location(file, _line(name_node, item))], workflow=workflow)
         node.streaming = _trigger(job)
+        node.span = manifest.span(item)
         graph.add(node)
         _add_job(graph, holder, job_id, job)
     # Dependencies between the dag's Flare jobs (a job of another stack is not drawn, nor its edges).
@@ -187,10 +234,10 @@ def _add_document(
         for dep in names:
             if isinstance(dep, YScalar) and dep.value in job_ids and own in job_ids and dep.value != own:
                 graph.link(job_ids[dep.value], job_ids[own], "depends")
-    return {holder for _, _, holder in jobs if holder != file}
+    return {holder.file for _, _, holder in jobs if holder is not manifest}
 
 
-def _job_file_of(item: YMap, file: str, job_files: dict[str, JobView]) -> str | None:
+def _job_file_of(item: YMap, file: str, job_files: Mapping[str, object]) -> str | None:
     """The job file among ``job_files`` that the dag entry names with ``file:`` (beside or in its spec)."""
     spec = item.get("spec")
     for holder in (item, spec if isinstance(spec, YMap) else None):
@@ -207,15 +254,17 @@ def _trigger(job: JobView) -> str | None:
     return "streaming" if job.is_streaming else None
 
 
-def _add_job(graph: Graph, file: str, job_id: str, job: JobView) -> None:
+def _add_job(graph: Graph, manifest: _Manifest, job_id: str, job: JobView) -> None:
+    file = manifest.file
     # Every view of the job (input or step) in definition order, by lower-cased name: Spark resolves
     # views without case, and a later view of the same name replaces the earlier one.
     defined: list[tuple[int, str, str]] = []  # (step index, -1 for inputs; folded name; node id)
     for position, item in enumerate(job.inputs):
         name_node = named(item)
         label = name_node.value if name_node is not None else f"input {position + 1}"
+        location = Location(file, _line(name_node, item))
         node = graph.add(
-            Node(f"{job_id}/input/{position}", "input", label, job_id, [Location(file, _line(name_node, item))])
+            Node(f"{job_id}/input/{position}", "input", label, job_id, [location], span=manifest.span(item))
         )
         if name_node is not None:
             defined.append((-1, name_node.value.lower(), node.id))
@@ -226,9 +275,8 @@ def _add_job(graph: Graph, file: str, job_id: str, job: JobView) -> None:
     for index, step in enumerate(job.sequence):
         name_node = named(step)
         label = name_node.value if name_node is not None else f"step {index + 1}"
-        node = graph.add(
-            Node(f"{job_id}/step/{index}", "step", label, job_id, [Location(file, _line(name_node, step))])
-        )
+        location = Location(file, _line(name_node, step))
+        node = graph.add(Node(f"{job_id}/step/{index}", "step", label, job_id, [location], span=manifest.span(step)))
         if name_node is not None:
             defined.append((index, name_node.value.lower(), node.id))
     steps = {query.step: query for query in job_queries(job) if query.kind == "step"}
@@ -249,8 +297,9 @@ def _add_job(graph: Graph, file: str, job_id: str, job: JobView) -> None:
     for position, item in enumerate(job.outputs):
         name_node = named(item)
         label = name_node.value if name_node is not None else f"output {position + 1}"
+        location = Location(file, _line(name_node, item))
         node = graph.add(
-            Node(f"{job_id}/output/{position}", "output", label, job_id, [Location(file, _line(name_node, item))])
+            Node(f"{job_id}/output/{position}", "output", label, job_id, [location], span=manifest.span(item))
         )
         if name_node is not None:
             outputs.setdefault(name_node.value, (node, item))

@@ -5,6 +5,10 @@ Mermaid's entity codes inside quoted labels, DOT's backslash escapes inside quot
 character references (the page carries no script at all and forbids any by its Content-Security-Policy,
 so a manifest cannot run code in the viewer's browser). Mermaid and DOT get their own short ids
 (``n0``, ``n1``, ...) so that no user text is ever an identifier.
+
+The editor's view (``lsp/lineage.py``) asks ``html_page`` for more than ``flare-ls graph`` does: the
+node under the cursor marked ``selected``, a note above the picture, and each box's node id in a
+``data-node`` attribute (what a click on it opens). Without them the page is exactly the command's.
 """
 
 from __future__ import annotations
@@ -183,7 +187,18 @@ def _unique(nodes: list[Node]) -> list[Node]:
     return list({node.id: node for node in nodes}.values())
 
 
-def html_page(graph: Graph, title: str = "Flare lineage") -> str:
+def html_page(
+    graph: Graph,
+    title: str = "Flare lineage",
+    *,
+    selected: str | None = None,
+    note: str | None = None,
+    ids: bool = False,
+) -> str:
+    """The self-contained page. ``selected``: the id of the node to mark (its box, or its job's band,
+    gets the class ``selected``, drawn in red); ``note``: a line of text above the picture; ``ids``:
+    each box and band carries its node's id as ``data-node``."""
+    mark = _Marks(selected, ids)
     jobs = graph.of_kind("job")
     bands = [(job, _columns(graph, job)) for job in jobs]
     appearances: dict[str, list[str]] = {}
@@ -220,7 +235,7 @@ def html_page(graph: Graph, title: str = "Flare lineage") -> str:
                 box = _Box(node, x, y + _BAND_HEADER + row * (_BOX_HEIGHT + _ROW_GAP), column_width)
                 # A dataset both read and written by one job is drawn twice: key the copy by side.
                 boxes[node.id if node.id not in boxes else node.id + "#out"] = box
-                inner.append(_box_svg(box, appearances.get(node.id, [])))
+                inner.append(_box_svg(box, appearances.get(node.id, []), mark))
             x += column_width + _COLUMN_GAP
         band_width = max(x - _COLUMN_GAP + 12, _MARGIN + 24 + _cells(header) * _CHAR_WIDTH)
         width = max(width, band_width + _MARGIN)
@@ -245,7 +260,8 @@ def html_page(graph: Graph, title: str = "Flare lineage") -> str:
         location = job.locations[0]
         # Bands are drawn first, then the lines joining datasets across bands, then what is in them.
         backgrounds.append(
-            f'<g class="job"><title>{_esc(f"{location.file}:{location.line}")}</title>'
+            f'<g class="{mark.classes("job", job.id)}"{mark.data(job.id)}>'
+            f"<title>{_esc(f'{location.file}:{location.line}')}</title>"
             f'<rect x="{_MARGIN}" y="{y:.0f}" width="{band_width - _MARGIN:.0f}" height="{band_height:.0f}" rx="8" '
             f'class="band"{dash}/></g>'
         )
@@ -282,24 +298,49 @@ def html_page(graph: Graph, title: str = "Flare lineage") -> str:
         + "".join(backgrounds + parts)
         + "</svg>"
     )
-    return _PAGE.format(title=_esc(title), svg=svg)
+    return _PAGE.format(
+        title=_esc(title),
+        svg=svg,
+        style=_SELECTED_STYLE if selected is not None else "",
+        note=f'<p class="note">{_esc(note)}</p>\n' if note else "",
+    )
 
 
-def _box_svg(box: _Box, appearances: list[str]) -> str:
+@dataclass(frozen=True)
+class _Marks:
+    """What the editor's page adds to each box and band: the selected class, the node's id."""
+
+    selected: str | None
+    ids: bool
+
+    def classes(self, classes: str, node_id: str) -> str:
+        return classes + " selected" if node_id == self.selected else classes
+
+    def data(self, node_id: str) -> str:
+        return f' data-node="{_esc(node_id)}"' if self.ids else ""
+
+
+def _box_svg(box: _Box, appearances: list[str], mark: _Marks) -> str:
     node = box.node
     text = _node_text(node)
     tip = f"{text}\n" + "\n".join(f"{loc.file}:{loc.line}" for loc in node.locations)
     shared = len(appearances) > 1
     if shared:
         tip += "\nalso in: " + ", ".join(appearances)
-    classes = f"node {node.kind}" + (" shared" if shared else "")
+    classes = mark.classes(f"node {node.kind}" + (" shared" if shared else ""), node.id)
     return (
-        f'<g class="{classes}"><title>{_esc(tip)}</title>'
+        f'<g class="{classes}"{mark.data(node.id)}><title>{_esc(tip)}</title>'
         f'<rect x="{box.x:.0f}" y="{box.y:.0f}" width="{box.width:.0f}" height="{_BOX_HEIGHT}" '
         f'rx="{14 if node.kind == "dataset" else 4}" fill="{_FILL[node.kind]}"/>'
         f'<text x="{box.x + 10:.0f}" y="{box.y + 18:.0f}">{_esc(_short(text))}</text></g>'
     )
 
+
+#: Only on a page with a selected node, so that the command's page stays as it was.
+_SELECTED_STYLE = """\
+.node.selected rect { stroke: #d93025; stroke-width: 3; }
+.job.selected .band { stroke: #d93025; stroke-width: 2.5; }
+"""
 
 _PAGE = """\
 <!DOCTYPE html>
@@ -318,11 +359,11 @@ svg .header {{ font-weight: bold; }}
 .node.shared rect {{ stroke-width: 2.5; stroke: #1a73e8; }}
 .edge {{ fill: none; stroke: #5f6368; marker-end: url(#arrow); }}
 .same {{ fill: none; stroke: #1a73e8; stroke-width: 1.5; stroke-dasharray: 4 4; opacity: 0.7; }}
-</style>
+{style}</style>
 </head>
 <body>
 <h1>{title}</h1>
-<p>Datasets read, inputs, steps, outputs and datasets written, one band per job; a dashed band is a
+{note}<p>Datasets read, inputs, steps, outputs and datasets written, one band per job; a dashed band is a
 streaming job; a dataset with a blue border appears in several jobs (hover for where), and a blue
 dashed line joins a dataset one job writes to where another job reads it.</p>
 {svg}

@@ -497,10 +497,10 @@ def guarded(default: Any) -> Callable[[F], F]:
 
 
 def create_server() -> FlareServer:
-    from . import actions, completion, diagnostics, formatting, hover, links, navigation, ranges, symbols, sync
+    from . import actions, completion, diagnostics, formatting, hover, lineage, links, navigation, ranges, symbols, sync
 
     server = FlareServer()
-    modules = (sync, diagnostics, completion, hover, actions, symbols, navigation, links, formatting, ranges)
+    modules = (sync, diagnostics, completion, hover, actions, symbols, navigation, links, formatting, ranges, lineage)
     for module in modules:
         module.register(server)
     return server
