@@ -254,18 +254,24 @@ def _trigger(job: JobView) -> str | None:
     return "streaming" if job.is_streaming else None
 
 
+def _item_node(
+    graph: Graph, manifest: _Manifest, job_id: str, kind: str, position: int, item: YMap
+) -> tuple[YScalar | None, Node]:
+    """The node of a job's input, step or output (labelled by its ``name``, else by its place), drawn."""
+    name_node = named(item)
+    label = name_node.value if name_node is not None else f"{kind} {position + 1}"
+    location = Location(manifest.file, _line(name_node, item))
+    node = Node(f"{job_id}/{kind}/{position}", kind, label, job_id, [location], span=manifest.span(item))
+    return name_node, graph.add(node)
+
+
 def _add_job(graph: Graph, manifest: _Manifest, job_id: str, job: JobView) -> None:
     file = manifest.file
     # Every view of the job (input or step) in definition order, by lower-cased name: Spark resolves
     # views without case, and a later view of the same name replaces the earlier one.
     defined: list[tuple[int, str, str]] = []  # (step index, -1 for inputs; folded name; node id)
     for position, item in enumerate(job.inputs):
-        name_node = named(item)
-        label = name_node.value if name_node is not None else f"input {position + 1}"
-        location = Location(file, _line(name_node, item))
-        node = graph.add(
-            Node(f"{job_id}/input/{position}", "input", label, job_id, [location], span=manifest.span(item))
-        )
+        name_node, node = _item_node(graph, manifest, job_id, "input", position, item)
         if name_node is not None:
             defined.append((-1, name_node.value.lower(), node.id))
         address = item.text("dataset")
@@ -273,10 +279,7 @@ def _add_job(graph: Graph, manifest: _Manifest, job_id: str, job: JobView) -> No
             dataset = _dataset(graph, file, address, item)
             graph.link(dataset.id, node.id, "reads")
     for index, step in enumerate(job.sequence):
-        name_node = named(step)
-        label = name_node.value if name_node is not None else f"step {index + 1}"
-        location = Location(file, _line(name_node, step))
-        node = graph.add(Node(f"{job_id}/step/{index}", "step", label, job_id, [location], span=manifest.span(step)))
+        name_node, node = _item_node(graph, manifest, job_id, "step", index, step)
         if name_node is not None:
             defined.append((index, name_node.value.lower(), node.id))
     steps = {query.step: query for query in job_queries(job) if query.kind == "step"}
@@ -295,12 +298,7 @@ def _add_job(graph: Graph, manifest: _Manifest, job_id: str, job: JobView) -> No
     views = {name: view_id for _, name, view_id in defined}  # every view, the last of each name
     outputs: dict[str, tuple[Node, YMap]] = {}  # by name: the node and the output's mapping
     for position, item in enumerate(job.outputs):
-        name_node = named(item)
-        label = name_node.value if name_node is not None else f"output {position + 1}"
-        location = Location(file, _line(name_node, item))
-        node = graph.add(
-            Node(f"{job_id}/output/{position}", "output", label, job_id, [location], span=manifest.span(item))
-        )
+        name_node, node = _item_node(graph, manifest, job_id, "output", position, item)
         if name_node is not None:
             outputs.setdefault(name_node.value, (node, item))
             source = views.get(name_node.value.lower())
