@@ -78,6 +78,9 @@ def test_parallel_workers_save_what_they_parsed(tmp_path: Path, monkeypatch) -> 
     monkeypatch.setenv("FLARE_LS_CACHE_DIR", str(cache))
     monkeypatch.setattr(cli, "PARALLEL_FROM", 2)
     monkeypatch.setattr(sql, "STORE", None)
+    # collect() is called here without main(), which sets the run's options: an earlier test's
+    # `--no-cache` run in this process must not carry over.
+    monkeypatch.setattr(cli, "_NO_CACHE", False)
     results = cli.collect(files, jobs=2)
     assert len(results) == 6
     sql.STORE = None
