@@ -148,13 +148,22 @@ def is_empty(node: YNode | None) -> bool:
     return isinstance(node, YScalar) and node.kind == "null"
 
 
-def build_view(root: YMap) -> DocumentView:
+def build_view(root: YMap, known: dict[YMap, JobView | None] | None = None) -> DocumentView:
+    """The views of one document. ``known``: the view of each dag job whose subtree is unchanged since
+    it was built (None for a job that is not Flare's), reused as it is; the views built are added."""
     workflow = value_of(root, "workflow")
     workflow = workflow if isinstance(workflow, YMap) else None
     fragment = workflow is None and isinstance(value_of(root, "dag"), YSeq)
     holder = root if fragment else workflow
     dag = mapping_items(value_of(holder, "dag")) if holder is not None else []
-    jobs = [job for item in dag if (job := _job_view(item)) is not None]
+    if known is None:
+        jobs = [job for item in dag if (job := _job_view(item)) is not None]
+    else:
+        jobs = []
+        for item in dag:
+            job = known[item] if item in known else known.setdefault(item, _job_view(item))
+            if job is not None:
+                jobs.append(job)
     flare = bool(jobs) or (workflow is not None and _declares_workflow(root) and not all(map(_other_stack, dag)))
     return DocumentView(root, workflow, dag, jobs, flare, fragment)
 

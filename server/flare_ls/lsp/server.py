@@ -29,14 +29,15 @@ from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__, sql
-from ..analyze import Config, analyze_parsed
+from ..analyze import Config
 from ..config import ConfigError, ConfigLoader
 from ..fileview import ProjectFiles, project_files
 from ..findings import Finding, Fix, Severity, TextEdit
 from ..names import Name, names
-from ..parsing.yamltree import ParsedText, Pos, parse, split_lines
+from ..parsing.yamltree import ParsedText, Pos, split_lines
 from ..references import FileView
 from ..rules.schema import INTERNAL_ERROR
+from ..versions import Version, analyze_version
 from . import transport
 from .convert import Converter, diagnostic
 from .memory import Trimmer
@@ -70,6 +71,9 @@ class Analysis:
     holds: dict[Fix, bool] = field(default_factory=dict)
     #: The edits of "fix all" (one round of ``--fix``), computed at the first code action asking.
     fix_all: tuple[TextEdit, ...] | None = None
+    #: What the analysis of the next version builds on (``versions.py``); its tree is this one's until
+    #: then, changed in place after.
+    state: Version | None = None
 
 
 class FlareServer(LanguageServer):
@@ -169,7 +173,7 @@ class FlareServer(LanguageServer):
         cached = self._cached(uri, text, version, config)
         if cached is not None:
             return cached
-        result = _compute(text, version, config, self.files_for(uri))
+        result = _compute(text, version, config, self.files_for(uri), self.analyses.get(uri))
         self.analyses[uri] = result
         return result
 
@@ -193,7 +197,10 @@ class FlareServer(LanguageServer):
             return cached
         token = (version, id(text), config)
         files = self.files_for(uri)
-        result = await self.worker.run(uri, token, lambda: _compute(text, version, config, files), prepare=sql.load)
+        previous = self.analyses.get(uri)
+        result = await self.worker.run(
+            uri, token, lambda: _compute(text, version, config, files, previous), prepare=sql.load
+        )
         if self.text_of(uri) != (text, version):
             raise Superseded()
         self.analyses[uri] = result
@@ -404,16 +411,15 @@ class FlareServer(LanguageServer):
                 pass  # alive, owned by someone else
 
 
-def _compute(text: str, version: int | None, config: Config, files: FileView | None = None) -> Analysis:
-    """The analysis of one version of a document (the text may start with a byte-order mark)."""
+def _compute(
+    text: str, version: int | None, config: Config, files: FileView | None = None, previous: Analysis | None = None
+) -> Analysis:
+    """The analysis of one version of a document (the text may start with a byte-order mark), built on
+    the previous version's when there is one: only what the edit changed is parsed and analysed again."""
     if "analysis" in INJECTED_FAULTS:
         raise RuntimeError("fault injected into the analysis")
-    bom = text.startswith("\ufeff")
-    body = text[1:] if bom else text
-    lines = split_lines(body)
-    parsed = parse(body, lines)
-    findings = analyze_parsed(body, lines, parsed, config, bom, files)
-    return Analysis(version, text, lines, parsed, findings, config)
+    state = analyze_version(text, config, files, previous.state if previous is not None else None)
+    return Analysis(version, text, state.lines, state.parsed, state.findings, config, state=state)
 
 
 #: Handler names to fail on purpose (comma-separated), so the end-to-end tests can prove that a failing
