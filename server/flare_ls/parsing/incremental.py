@@ -319,7 +319,9 @@ def _shift(documents: list[YDocument], last: int, delta: int) -> None:
             start = node.start
             if start[0] > last:
                 node.start = (start[0] + delta, start[1])
-            if isinstance(node, YMap):
+                if not isinstance(node, YScalar):
+                    _shift_below(node, delta)
+            elif isinstance(node, YMap):
                 for key, value in node.entries.values():
                     stack.append(value)
                     stack.append(key)
@@ -330,6 +332,29 @@ def _shift(documents: list[YDocument], last: int, delta: int) -> None:
         for key in ghosts.values():
             if key.start[0] > last:
                 key.start, key.end = (key.start[0] + delta, key.start[1]), (key.end[0] + delta, key.end[1])
+
+
+def _shift_below(top: YNode, delta: int) -> None:
+    """Move every node below ``top`` by ``delta`` lines: the loop that costs when a line is added in a
+    long file, so without the tests of :func:`_shift` (every node here is after the edit)."""
+    stack = [top]
+    scalar = YScalar
+    while stack:
+        node = stack.pop()
+        if isinstance(node, YMap):
+            for key, value in node.entries.values():
+                start, end = key.start, key.end
+                key.start, key.end = (start[0] + delta, start[1]), (end[0] + delta, end[1])
+                start, end = value.start, value.end
+                value.start, value.end = (start[0] + delta, start[1]), (end[0] + delta, end[1])
+                if value.__class__ is not scalar:
+                    stack.append(value)
+        else:
+            for item in node.items:  # type: ignore[attr-defined]
+                start, end = item.start, item.end
+                item.start, item.end = (start[0] + delta, start[1]), (end[0] + delta, end[1])
+                if item.__class__ is not scalar:
+                    stack.append(item)
 
 
 def _ghost(key: YScalar) -> bool:
