@@ -11,6 +11,7 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from . import suppressions
 from .findings import Finding, RuleInfo, Severity, TextEdit
@@ -83,6 +84,8 @@ class Memo:
         #: What the findings depend on besides the jobs' subtrees: the configuration and line break.
         self.key = key
         self.views: dict[YMap, JobView | None] = {}
+        #: The document rules' summaries of each job (``views.job_fact``).
+        self.facts: dict[YMap, dict[str, Any]] = {}
         self.walks: dict[YNode, Walked] = {}
         #: The rest of what is found per job (``_job_findings``).
         self.jobs: dict[YMap, list[Finding]] = {}
@@ -125,10 +128,12 @@ class Reuse:
         if self.previous is not None:
             dirty = self._dirty
             self.memo.views = {item: v for item, v in self.previous.views.items() if id(item) not in dirty}
+            self.memo.facts = {item: f for item, f in self.previous.facts.items() if id(item) not in dirty}
 
-    def views(self) -> dict[YMap, JobView | None]:
-        """The jobs' views known to be current, to which ``build_view`` adds the ones it builds."""
-        return self.memo.views
+    def views(self) -> tuple[dict[YMap, JobView | None], dict[YMap, dict[str, Any]]]:
+        """The jobs' views and facts (``views.job_fact``) known to be current, to which ``build_view``
+        and the rules add the ones they make."""
+        return self.memo.views, self.memo.facts
 
     def _reused(self, item: YNode, findings: list[Finding]) -> list[Finding] | None:
         """``findings`` of the previous version for ``item``, where they are in this one; None when
@@ -136,7 +141,7 @@ class Reuse:
         if id(item) in self._dirty:
             return None
         splice = self.splice
-        if splice is None:
+        if splice is None or not findings:  # the common case: a job with nothing to say
             return findings
         first, last = splice.first, splice.last
         if any(_touches(f, first, last) for f in findings):
@@ -144,8 +149,6 @@ class Reuse:
         moved = self._moved.get(item)
         if moved is None:  # the tree is the new version's: a job after the block starts past it
             moved = self._moved[item] = splice.delta != 0 and item.start[0] > splice.first
-        if not findings:
-            return findings
         # A fix that reaches outside its job (a key moved to the workflow's level) was written from
         # lines the edit may have changed: found again. (The job's lines run on to the next job's.)
         shift = splice.delta if moved else 0
@@ -170,9 +173,13 @@ class Reuse:
                 if reused is not None:
                     found = store[item] = (reused, before[1], before[2])
             if found is not None:
-                ctx.findings += found[0]
-                walk.legacy += found[1]
-                walk.versioned += found[2]
+                findings, legacy, versioned = found
+                if findings:
+                    ctx.findings += findings
+                if legacy:
+                    walk.legacy += legacy
+                if versioned:
+                    walk.versioned += versioned
                 return
             self.computed.add(id(item))
             counts = len(ctx.findings), len(walk.legacy), len(walk.versioned)
@@ -275,7 +282,7 @@ def analyze_parsed(
         root = document.root
         if not isinstance(root, YMap):
             continue
-        view = build_view(root, reuse.views() if reuse is not None else None)
+        view = build_view(root, *reuse.views()) if reuse is not None else build_view(root)
         if not view.flare:  # not a Flare workflow: someone else's YAML
             continue
         flare_seen = True

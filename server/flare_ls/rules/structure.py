@@ -13,7 +13,7 @@ from ..schema.docs import shape_at
 from ..schema.shapes import MapShape
 from ..secrets import find_secret, mask
 from ..suggest import best, rank
-from ..views import DocumentView, JobView, entry, is_placeholder, mapping_items
+from ..views import DocumentView, JobView, entry, is_placeholder, job_fact, mapping_items
 from .base import Context, checks, rule
 from .schema import DUPLICATE_KEY, MISSING_KEY, UNKNOWN_VALUE, anchor_of
 
@@ -112,11 +112,9 @@ def unknown_output_source(job: JobView, ctx: Context) -> None:
     relational=True,
 )
 def unknown_dependency(doc: DocumentView, ctx: Context) -> None:
-    names = [n.value for item in doc.dag if (n := _name(item)) is not None]
-    for item in doc.dag:
-        deps = item.get("dependencies")
-        nodes: list[YNode] = deps.items if isinstance(deps, YSeq) else [deps] if deps is not None else []
-        own = item.text("name")
+    entries = [job_fact(doc, item, "dependencies", _dependencies) for item in doc.dag]
+    names = [name for name, _, _ in entries if name is not None]
+    for _, own, nodes in entries:
         for node in nodes:
             if not isinstance(node, YScalar) or node.kind == "null" or is_placeholder(node.value):
                 continue
@@ -133,17 +131,23 @@ def unknown_dependency(doc: DocumentView, ctx: Context) -> None:
                     safe = unique and distance <= 2
                     fix = replace_scalar(node, suggestion, f"Change to `{suggestion}`", safe=safe)
                 ctx.report(unknown_dependency, node, message, fix=fix)
-    _report_cycles(doc, ctx)
+    _report_cycles(entries, ctx)
 
 
-def _report_cycles(doc: DocumentView, ctx: Context) -> None:
+def _dependencies(item: YMap) -> tuple[str | None, str | None, list[YNode]]:
+    """A dag job's summary for FL303: its name (None when absent, null or empty), its ``name`` text as
+    written, and the nodes of its ``dependencies``."""
+    name = _name(item)
+    deps = item.get("dependencies")
+    nodes: list[YNode] = deps.items if isinstance(deps, YSeq) else [deps] if deps is not None else []
+    return name.value if name is not None else None, item.text("name"), nodes
+
+
+def _report_cycles(entries: list[tuple[str | None, str | None, list[YNode]]], ctx: Context) -> None:
     """Jobs that wait for each other in a ring can never start: report each ring once, at the
     dependency that closes it."""
     edges: dict[str, list[YScalar]] = {}
-    for item in doc.dag:
-        own = item.text("name")
-        deps = item.get("dependencies")
-        nodes = deps.items if isinstance(deps, YSeq) else [deps] if deps is not None else []
+    for _, own, nodes in entries:
         if own is not None:
             edges[own] = [n for n in nodes if isinstance(n, YScalar) and n.value != own]
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
@@ -266,18 +270,26 @@ def _name_problem(text: str) -> str | None:
     scope="document",
 )
 def invalid_resource_name(doc: DocumentView, ctx: Context) -> None:
-    targets = [("workflow", doc.root.scalar("name"))] + [("job", item.scalar("name")) for item in doc.dag]
-    for what, node in targets:
-        if node is None or node.kind == "null" or is_placeholder(node.value):
+    found = [("workflow", _invalid_name(doc.root))]
+    found += [("job", job_fact(doc, item, "invalid-name", _invalid_name)) for item in doc.dag]
+    for what, invalid in found:
+        if invalid is None:
             continue
-        problem = _name_problem(node.value)
-        if problem is None:
-            continue
-        fix = None
-        fixed = re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]", "-", node.value.lower())).strip("-")
-        if fixed and fixed != node.value and _name_problem(fixed) is None:
-            fix = replace_scalar(node, fixed, f"Rename to `{fixed}`", safe=False)
+        node, problem, fixed = invalid
+        fix = replace_scalar(node, fixed, f"Rename to `{fixed}`", safe=False) if fixed is not None else None
         ctx.report(invalid_resource_name, node, f"{what} name `{node.value}` is invalid: {problem}", fix=fix)
+
+
+def _invalid_name(holder: YMap) -> tuple[YScalar, str, str | None] | None:
+    """What is wrong with the ``name`` of a workflow or a dag job, and the name to suggest instead."""
+    node = holder.scalar("name")
+    if node is None or node.kind == "null" or is_placeholder(node.value):
+        return None
+    problem = _name_problem(node.value)
+    if problem is None:
+        return None
+    fixed = re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]", "-", node.value.lower())).strip("-")
+    return node, problem, fixed if fixed and fixed != node.value and _name_problem(fixed) is None else None
 
 
 @rule(
@@ -289,11 +301,9 @@ def invalid_resource_name(doc: DocumentView, ctx: Context) -> None:
 )
 def long_job_name(doc: DocumentView, ctx: Context) -> None:
     for item in doc.dag:
-        node = item.scalar("name")
-        if node is None or is_placeholder(node.value):
-            continue
-        length = len(node.value)
-        if POD_SAFE_LIMIT < length <= NAME_LIMIT:
+        node = job_fact(doc, item, "long-name", _long_name)
+        if node is not None:
+            length = len(node.value)
             ctx.report(
                 long_job_name,
                 node,
@@ -301,6 +311,14 @@ def long_job_name(doc: DocumentView, ctx: Context) -> None:
                 "the job plus an id of about 17 characters, and Spark refuses a pod name prefix over 47: "
                 f"keep job names to {POD_SAFE_LIMIT} characters or fewer",
             )
+
+
+def _long_name(item: YMap) -> YScalar | None:
+    """A dag job's ``name`` when it is long enough to break Spark's pod names (FL306)."""
+    node = item.scalar("name")
+    if node is None or is_placeholder(node.value):
+        return None
+    return node if POD_SAFE_LIMIT < len(node.value) <= NAME_LIMIT else None
 
 
 _SECRET_KEY = re.compile(
