@@ -11,10 +11,12 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from . import suppressions
 from .findings import Finding, RuleInfo, Severity, TextEdit
 from .fixes import apply_edits
+from .parsing.incremental import Splice
 from .parsing.recovery import Repairs
 from .parsing.yamltree import LINE_BREAK, ParsedText, Pos, YDocument, YMap, YNode, YScalar, parse, split_lines
 from .references import FileView
@@ -22,15 +24,19 @@ from .restructure.duplicates import remove_earlier
 from .restructure.legacy import migrate_job
 from .restructure.tabs import replace_tabs
 from .rules import paths, schema, sql, streaming, structure, workspace  # noqa: F401  (importing registers the rules)
-from .rules.base import CHECKS, Context
+from .rules.base import CHECKS, JOB_CONTEXT, Check, Context
 from .rules.schema import DUPLICATE_KEY, INTERNAL_ERROR, LEGACY_LAYOUT, SYNTAX, SchemaWalk
-from .schema.attrdoc import CURRENT_STACK, LEGACY_LAYOUT_UNTIL
-from .schema.shapes import MapShape, job_file_shapes, root_shape
+from .schema.attrdoc import CURRENT_STACK, LEGACY_LAYOUT_UNTIL, AttrDoc, Legacy
+from .schema.shapes import MapShape, Shape, job_file_shapes, root_shape
 from .views import DocumentView, JobView, build_view, stack_version
 
 ROOT_SHAPE = root_shape()
 #: A job file's top level (see ``views.DocumentView.job_file``): a dag entry, or the spec alone.
 JOB_ENTRY_SHAPE, JOB_SPEC_SHAPE = job_file_shapes(ROOT_SHAPE)
+#: A key or value the schema walk met that exists only in some stack versions (``SchemaWalk.versioned``).
+Versioned = tuple[YScalar, AttrDoc, str | None]
+#: What the schema walk found in one dag job: findings, legacy keys, and what only some stacks have.
+Walked = tuple[list[Finding], list[tuple[YScalar, Legacy]], list[Versioned]]
 _LOOKS_LIKE_FLARE = re.compile(r"^\s*(?:stack:\s*['\"]?(?:\$\{)?flare\b|(?i:stackspec):|flare:\s*$)", re.M)
 
 
@@ -66,6 +72,173 @@ class Config:
 
 
 DEFAULT_CONFIG = Config()
+
+
+class Memo:
+    """What one analysis found per dag job, for the analysis of the next version of the text: the job's
+    view, what the schema walk found in it (findings, legacy keys, keys and values of some stacks), and
+    the rest of what is found in it alone: FL106, FL110 and the job checks that read only their job
+    (``Check.reads``). Positions are those of the text it analysed. Findings of the document as a whole
+    (document checks, job checks that read more than their job, FL002, suppressions) are not kept:
+    they are computed every time."""
+
+    def __init__(self, key: object = None) -> None:
+        #: What the findings depend on besides the jobs' subtrees: the configuration and line break.
+        self.key = key
+        self.views: dict[YMap, JobView | None] = {}
+        #: The document rules' summaries of each job (``views.job_fact``).
+        self.facts: dict[YMap, dict[str, Any]] = {}
+        self.walks: dict[YNode, Walked] = {}
+        #: The rest of what is found per job (``_job_findings``).
+        self.jobs: dict[YMap, list[Finding]] = {}
+        #: What job checks read of each document besides their job (``rules.base.JOB_CONTEXT``).
+        self.contexts: dict[YMap, object] = {}
+
+
+#: A message or fix title that names a line ("already set on line 12"): such a finding is not moved
+#: with its job when lines are added or removed above it, but computed again.
+_NAMES_A_LINE = re.compile(r"\bline \d")
+
+
+class Reuse:
+    """An analysis's link to the previous version's (:class:`Memo`): the results of every dag job
+    whose subtree the edit left alone are used again, moved by the lines the edit added or removed,
+    and only the rest is computed; ``memo`` keeps this analysis's for the next.
+
+    ``splice`` says how the tree changed (``parsing/incremental.py``): a job among its ancestors
+    changed, a job under its new node is new (no memo knows it), every other job is the same object
+    with the same subtree. ``unchanged``: the tree is the previous one, as it was. Without either,
+    nothing is reused (a whole parse makes every node new anyway)."""
+
+    def __init__(self, previous: Memo | None = None, splice: Splice | None = None, *, unchanged: bool = False) -> None:
+        self.previous = previous if splice is not None or unchanged else None
+        self.splice = splice
+        self.memo = Memo()
+        self._dirty: set[int] = set()
+        self._moved: dict[YNode, bool] = {}
+        #: How many dag jobs had a part computed rather than reused (what tests and benchmarks count).
+        self.computed: set[int] = set()
+
+    def start(self, key: object, trusted: bool) -> None:
+        """Begin an analysis whose findings depend on ``key``; ``trusted``: the tree was read without
+        error recovery (a repaired tree is never reused)."""
+        if self.previous is not None and (self.previous.key != key or not trusted):
+            self.previous = None
+        self.memo = Memo(key)
+        if self.splice is not None:
+            self._dirty = {id(node) for node in self.splice.ancestors}
+        if self.previous is not None:
+            dirty = self._dirty
+            self.memo.views = {item: v for item, v in self.previous.views.items() if id(item) not in dirty}
+            self.memo.facts = {item: f for item, f in self.previous.facts.items() if id(item) not in dirty}
+
+    def views(self) -> tuple[dict[YMap, JobView | None], dict[YMap, dict[str, Any]]]:
+        """The jobs' views and facts (``views.job_fact``) known to be current, to which ``build_view``
+        and the rules add the ones they make."""
+        return self.memo.views, self.memo.facts
+
+    def _reused(self, item: YNode, findings: list[Finding]) -> list[Finding] | None:
+        """``findings`` of the previous version for ``item``, where they are in this one; None when
+        they cannot be reused."""
+        if id(item) in self._dirty:
+            return None
+        splice = self.splice
+        if splice is None or not findings:  # the common case: a job with nothing to say
+            return findings
+        first, last = splice.first, splice.last
+        if any(_touches(f, first, last) for f in findings):
+            return None
+        moved = self._moved.get(item)
+        if moved is None:  # the tree is the new version's: a job after the block starts past it
+            moved = self._moved[item] = splice.delta != 0 and item.start[0] > splice.first
+        # A fix that reaches outside its job (a key moved to the workflow's level) was written from
+        # lines the edit may have changed: found again. (The job's lines run on to the next job's.)
+        shift = splice.delta if moved else 0
+        low, high = item.start[0] - shift, item.end[0] - shift + 1
+        if any(_outside(f, low, high) for f in findings):
+            return None
+        if not moved:
+            return findings
+        if any(_NAMES_A_LINE.search(f.message) or (f.fix and _NAMES_A_LINE.search(f.fix.message)) for f in findings):
+            return None
+        return [_moved(f, splice) for f in findings]
+
+    def walker(self, ctx: Context, walk: SchemaWalk) -> Callable[[YNode, Shape, tuple[str, ...], AttrDoc | None], None]:
+        """The schema walk's ``each_job``: a job's previous results when they hold, else a walk of it."""
+        store = self.memo.walks
+        prior = self.previous.walks if self.previous is not None else {}
+
+        def each_job(item: YNode, shape: Shape, spath: tuple[str, ...], doc: AttrDoc | None) -> None:
+            found = store.get(item)
+            if found is None and (before := prior.get(item)) is not None:
+                reused = self._reused(item, before[0])
+                if reused is not None:
+                    found = store[item] = (reused, before[1], before[2])
+            if found is not None:
+                findings, legacy, versioned = found
+                if findings:
+                    ctx.findings += findings
+                if legacy:
+                    walk.legacy += legacy
+                if versioned:
+                    walk.versioned += versioned
+                return
+            self.computed.add(id(item))
+            counts = len(ctx.findings), len(walk.legacy), len(walk.versioned)
+            walk.walk(item, shape, spath, doc)
+            store[item] = (ctx.findings[counts[0] :], walk.legacy[counts[1] :], walk.versioned[counts[2] :])
+
+        return each_job
+
+    def walked(self, item: YNode) -> Walked | None:
+        """What the schema walk found in ``item`` in this analysis (None if it did not reach it)."""
+        return self.memo.walks.get(item)
+
+    def job(self, item: YMap) -> list[Finding] | None:
+        """What :func:`_job_findings` found in ``item`` in the previous version, where it is in this one;
+        None when it must be found again."""
+        before = self.previous.jobs.get(item) if self.previous is not None else None
+        found = self._reused(item, before) if before is not None else None
+        if found is not None:
+            self.memo.jobs[item] = found
+        return found
+
+    def context(self, root: YMap, facts: object) -> bool:
+        """Record what a document's job checks read outside their jobs (``JOB_CONTEXT``); whether it is
+        what it was in the previous version."""
+        self.memo.contexts[root] = facts
+        return self.previous is not None and root in self.previous.contexts and self.previous.contexts[root] == facts
+
+    def keep(self, item: YMap, findings: list[Finding]) -> None:
+        self.computed.add(id(item))
+        self.memo.jobs[item] = findings
+
+
+def _touches(finding: Finding, first: int, last: int) -> bool:
+    """Whether the finding's range or its fix's edits reach the lines ``first`` to ``last``."""
+    if finding.start[0] <= last and finding.end[0] >= first:
+        return True
+    fix = finding.fix
+    return fix is not None and any(e.start[0] <= last and e.end[0] >= first for e in fix.edits)
+
+
+def _outside(finding: Finding, low: int, high: int) -> bool:
+    """Whether the finding or its fix's edits reach outside the lines ``low`` to ``high``."""
+    if finding.start[0] < low or finding.end[0] > high:
+        return True
+    fix = finding.fix
+    return fix is not None and any(e.start[0] < low or e.end[0] > high for e in fix.edits)
+
+
+def _moved(finding: Finding, splice: Splice) -> Finding:
+    """The finding, and its fix, where the lines the splice added or removed moved them."""
+    moved = splice.moved
+    fix = finding.fix
+    if fix is not None:
+        fix = replace(fix, edits=tuple(TextEdit(moved(e.start), moved(e.end), e.text) for e in fix.edits))
+    return replace(finding, start=moved(finding.start), end=moved(finding.end), fix=fix)
+
+
 #: ``# flare-ls: disable=FL102,FL207`` at the end of a line silences those rules on that line;
 #: ``disable-next-line=`` and ``disable-file=`` are the other scopes (see :mod:`.suppressions`).
 SUPPRESSION = suppressions.SUPPRESSION
@@ -91,7 +264,7 @@ def analyze(
     if bom:
         text = text[1:]
     lines = split_lines(text)
-    return analyze_parsed(text, lines, parse(text, lines), config, bom, files, job_file)
+    return analyze_parsed(text, lines, parse(text, lines), config, bom, files, job_file=job_file)
 
 
 def analyze_parsed(
@@ -102,18 +275,26 @@ def analyze_parsed(
     bom: bool = False,
     files: FileView | None = None,
     job_file: bool = False,
+    reuse: Reuse | None = None,
 ) -> list[Finding]:
     """:func:`analyze` for a text already parsed (the language server parses once per version and
-    shares the tree between diagnostics, hover and completion)."""
+    shares the tree between diagnostics, hover and completion). ``reuse``: what the analysis of the
+    previous version found per job, and how the tree changed since (:class:`Reuse`); it keeps this
+    analysis's for the next."""
     findings: list[Finding] = []
     flare_seen = False
     line_break = LINE_BREAK.search(text)
     eol = line_break.group() if line_break is not None else "\n"
+    if reuse is not None:
+        reuse.start((config, eol), parsed.repairs is None)
     for document in parsed.documents:
         root = document.root
         if not isinstance(root, YMap):
             continue
-        view = build_view(root, job_file)
+        if reuse is not None:
+            view = build_view(root, *reuse.views(), job_file=job_file)
+        else:
+            view = build_view(root, job_file=job_file)
         if not view.flare:  # not a Flare workflow: someone else's YAML
             continue
         flare_seen = True
@@ -123,7 +304,7 @@ def analyze_parsed(
         if config is not None and config.computes:
             for job in view.jobs:
                 job.computes = config.computes
-        found = _analyze_document(document, root, view, lines, eol, files)
+        found = _analyze_document(document, root, view, lines, eol, files, reuse)
         findings += found if parsed.repairs is None else _trusted(found, root, view, parsed.repairs)
     if parsed.errors and (flare_seen or looks_like_flare_text(text)):
         for error in parsed.errors:
@@ -214,7 +395,13 @@ def looks_like_flare_text(text: str) -> bool:
 
 
 def _analyze_document(
-    document: YDocument, root: YMap, view: DocumentView, lines: list[str], eol: str, files: FileView | None = None
+    document: YDocument,
+    root: YMap,
+    view: DocumentView,
+    lines: list[str],
+    eol: str,
+    files: FileView | None = None,
+    reuse: Reuse | None = None,
 ) -> list[Finding]:
     ctx = Context(lines, eol, files)
     # Every occurrence of each repeated key, by mapping: one fix removes all but the last.
@@ -243,23 +430,35 @@ def _analyze_document(
         )
     shape = _document_shape(view, root)
     walk = SchemaWalk(ctx, shape)
+    # Per job, reusing what the previous version found in the jobs an edit left alone; only where no
+    # node is shared between places, so that what is found in a job's subtree is the job's alone (a job
+    # file is one job: read whole).
+    per_job = reuse is not None and not document.shares and not view.job_file
+    # What job checks read of the document besides their job: jobs are found again when it changed.
+    context = tuple(fact(view) for fact in JOB_CONTEXT) if per_job else None
+    if reuse is not None and per_job:
+        walk.each_job = reuse.walker(ctx, walk)
     _guarded(ctx, root, walk.walk, (root, shape, ()))
-    if walk.legacy:
-        _report_legacy(ctx, walk, view)
-    if walk.versioned:
-        _guarded(ctx, root, schema.report_stacks, (ctx, walk, view), "FL110")
+    if not per_job:
+        if walk.legacy:
+            _report_legacy(ctx, walk.legacy, view.jobs)
+        if walk.versioned:
+            _guarded(ctx, root, schema.report_stacks, (ctx, walk.versioned, view.jobs), "FL110")
     for check in CHECKS:
         if check.scope == "document":
             _guarded(ctx, root, check.run, (view, ctx), check.info.code)
-        else:
-            run, before = check.run, len(ctx.findings)
-            try:  # the common case in one protected block: no crash, no call per job to _guarded
-                for job in view.jobs:
-                    run(job, ctx)
-            except Exception:  # noqa: BLE001 - start over, job by job and each isolated, to report it
-                del ctx.findings[before:]
-                for job in view.jobs:
-                    _guarded(ctx, job.item, run, (job, ctx), check.info.code)
+        elif not per_job or check.reads != "job":
+            _run_job_check(ctx, check, view.jobs)
+    if reuse is not None and per_job:
+        same = reuse.context(root, context)
+        for job in view.jobs:
+            reused = reuse.job(job.item) if same else None
+            if reused is None:
+                start = len(ctx.findings)
+                _job_findings(ctx, root, job, reuse.walked(job.item))
+                reuse.keep(job.item, ctx.findings[start:])
+            else:
+                ctx.findings += reused
     return ctx.findings
 
 
@@ -269,6 +468,34 @@ def _document_shape(view: DocumentView, root: YMap) -> MapShape:
     if not view.job_file:
         return ROOT_SHAPE
     return JOB_ENTRY_SHAPE if "spec" in root.entries else JOB_SPEC_SHAPE
+
+
+def _run_job_check(ctx: Context, check: Check, jobs: list[JobView]) -> None:
+    """One job check over ``jobs``, each job's crash a finding of its own."""
+    run, before = check.run, len(ctx.findings)
+    try:  # the common case in one protected block: no crash, no call per job to _guarded
+        for job in jobs:
+            run(job, ctx)
+    except Exception:  # noqa: BLE001 - start over, job by job and each isolated, to report it
+        del ctx.findings[before:]
+        for job in jobs:
+            _guarded(ctx, job.item, run, (job, ctx), check.info.code)
+
+
+#: The job checks that read only their job (``Check.reads``), in their order.
+_JOB_LOCAL = [check for check in CHECKS if check.scope == "job" and check.reads == "job"]
+
+
+def _job_findings(ctx: Context, root: YMap, job: JobView, walked: Walked | None) -> None:
+    """What is found in one job besides its schema walk: FL106 and FL110 from what the walk met in it,
+    and the checks that read only their job (what :class:`Reuse` keeps per job)."""
+    if walked is not None:
+        if walked[1]:
+            _report_legacy(ctx, walked[1], [job])
+        if walked[2]:
+            _guarded(ctx, root, schema.report_stacks, (ctx, walked[2], [job]), "FL110")
+    for check in _JOB_LOCAL:
+        _run_job_check(ctx, check, [job])
 
 
 def _guarded(
@@ -287,22 +514,20 @@ def _guarded(
         )
 
 
-def _report_legacy(ctx: Context, walk: SchemaWalk, view: DocumentView) -> None:
+def _report_legacy(ctx: Context, met: list[tuple[YScalar, Legacy]], jobs: list[JobView]) -> None:
     """FL106, once per dag job that writes the flare:1.0-4.0 layout on a stack whose documented layout is
     the current one: at its ``flare:`` section if it has one, else at its first legacy key.
 
     A job on flare:1.0-4.0 is correct as written and gets nothing; a job whose stack names no version is
     held to the current stack, unless the project's ``default-stack`` says otherwise (``job.version``).
     """
-    for job in view.jobs:
+    for job in jobs:
         version = job.version
         if version is not None and version <= LEGACY_LAYOUT_UNTIL:
             continue
         where = job.item.path
         found = [
-            (key, legacy)
-            for key, legacy in walk.legacy
-            if key.parent is not None and key.parent.path[: len(where)] == where
+            (key, marker) for key, marker in met if key.parent is not None and key.parent.path[: len(where)] == where
         ]
         if _writes_only_jdbc_query(job):
             found = [(key, legacy) for key, legacy in found if not legacy.current_use]

@@ -65,6 +65,11 @@ class RuleInfo:
     #: The rule judges several manifests together (:mod:`flare_ls.rules.workspace`): per-file analysis
     #: never reports it, so it cannot say whether a suppression of it in one file was used.
     workspace: bool = False
+    #: What its checks read besides what the schema walk gives them, which decides what an analysis of
+    #: a later version may reuse: "job" (only the dag job it is run on: its findings are kept per job
+    #: and computed again only for a job that changed), "document" (anything in the document: run
+    #: every time, the safe default), or "workspace" (also the files beside the manifest).
+    reads: str = "document"
 
     @property
     def url(self) -> str:

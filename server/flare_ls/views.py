@@ -8,14 +8,16 @@ through the tree themselves.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from .parsing.yamltree import YMap, YNode, YScalar, YSeq
 
 # Case-insensitive so that `Flare:7.0` is still recognised (and its casing reported, FL107).
 _STACK = re.compile(r"^flare(?::(\d+)(?:\.(\d+))?)?$", re.I)
 PLACEHOLDER = re.compile(r"\$\{|\{\{|^<[^<>]*>$")
+T = TypeVar("T")
 
 
 def is_placeholder(text: str) -> bool:
@@ -123,10 +125,26 @@ class DocumentView:
     flare: bool = False
     #: The ``dag`` sits at the top level, without the workflow envelope around it.
     fragment: bool = False
+    #: Small facts of each dag job that document rules read (its name, its dependencies), computed once
+    #: per job and kept while its subtree is unchanged (see :func:`job_fact`).
+    facts: dict[YMap, dict[str, Any]] = field(default_factory=dict)
     #: The document is one dag job kept in a file of its own, which a workflow's ``file:`` names: the
     #: job's spec (``stack``, ``compute``, ``stackSpec``) at the top level, or the dag entry
     #: (``spec:`` and the keys beside it, the ``name`` coming from the workflow).
     job_file: bool = False
+
+
+def job_fact(doc: DocumentView, item: YMap, key: str, compute: Callable[[YMap], T]) -> T:
+    """``compute(item)``, once per dag job ``item`` and fact ``key``: a document rule's summary of one
+    job, which the next version's analysis reuses for every job its edit left alone. It may hold the
+    job's nodes (they move with the tree), never positions, and must depend on nothing but ``item``."""
+    facts = doc.facts.get(item)
+    if facts is None:
+        facts = doc.facts[item] = {}
+    if key not in facts:
+        facts[key] = compute(item)
+    found: T = facts[key]
+    return found
 
 
 def entry(mapping: YMap, key: str) -> tuple[YScalar, YNode] | None:
@@ -152,10 +170,17 @@ def is_empty(node: YNode | None) -> bool:
     return isinstance(node, YScalar) and node.kind == "null"
 
 
-def build_view(root: YMap, job_file: bool = False) -> DocumentView:
-    """The document's workflow and its Flare jobs. ``job_file``: a workflow's ``file:`` names this
-    document, so it is read as one dag job whatever it holds; without it, a document is read as a job
-    file when its shape says so (see :func:`looks_like_job_file`)."""
+def build_view(
+    root: YMap,
+    known: dict[YMap, JobView | None] | None = None,
+    facts: dict[YMap, dict[str, Any]] | None = None,
+    job_file: bool = False,
+) -> DocumentView:
+    """The views of one document. ``known``: the view of each dag job whose subtree is unchanged since
+    it was built (None for a job that is not Flare's), reused as it is; the views built are added.
+    ``facts``: the jobs' facts known likewise (:func:`job_fact`). ``job_file``: a workflow's ``file:``
+    names this document, so it is read as one dag job whatever it holds; without it, a document is
+    read as a job file when its shape says so (see :func:`looks_like_job_file`)."""
     if job_file or looks_like_job_file(root):
         job = _job_view(root)
         entries = [root] if "spec" in root.entries else []  # the dag entry, when the file holds one
@@ -165,9 +190,16 @@ def build_view(root: YMap, job_file: bool = False) -> DocumentView:
     fragment = workflow is None and isinstance(value_of(root, "dag"), YSeq)
     holder = root if fragment else workflow
     dag = mapping_items(value_of(holder, "dag")) if holder is not None else []
-    jobs = [job for item in dag if (job := _job_view(item)) is not None]
+    if known is None:
+        jobs = [job for item in dag if (job := _job_view(item)) is not None]
+    else:
+        jobs = []
+        for item in dag:
+            job = known[item] if item in known else known.setdefault(item, _job_view(item))
+            if job is not None:
+                jobs.append(job)
     flare = bool(jobs) or (workflow is not None and _declares_workflow(root) and not all(map(_other_stack, dag)))
-    return DocumentView(root, workflow, dag, jobs, flare, fragment)
+    return DocumentView(root, workflow, dag, jobs, flare, fragment, facts if facts is not None else {})
 
 
 def looks_like_job_file(root: YMap) -> bool:

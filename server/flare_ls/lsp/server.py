@@ -29,14 +29,15 @@ from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__, sql
-from ..analyze import Config, analyze_parsed
+from ..analyze import Config
 from ..config import ConfigError, ConfigLoader
 from ..fileview import ProjectFiles, project_files
 from ..findings import Finding, Fix, Severity, TextEdit
 from ..names import Name, names
-from ..parsing.yamltree import ParsedText, Pos, parse, split_lines
+from ..parsing.yamltree import ParsedText, Pos, split_lines
 from ..references import FileView
 from ..rules.schema import INTERNAL_ERROR
+from ..versions import Version, analyze_version
 from . import transport
 from .convert import Converter, diagnostic
 from .memory import Trimmer
@@ -72,6 +73,9 @@ class Analysis:
     holds: dict[Fix, bool] = field(default_factory=dict)
     #: The edits of "fix all" (one round of ``--fix``), computed at the first code action asking.
     fix_all: tuple[TextEdit, ...] | None = None
+    #: What the analysis of the next version builds on (``versions.py``); its tree is this one's until
+    #: then, changed in place after.
+    state: Version | None = None
 
 
 @dataclass(frozen=True)
@@ -195,7 +199,9 @@ class FlareServer(LanguageServer):
         cached = self._cached(uri, text, version, config)
         if cached is not None:
             return cached
-        result = _compute(text, version, config, self.files_for(uri), self.manifests.names_job_file(uri))
+        result = _compute(
+            text, version, config, self.files_for(uri), self.analyses.get(uri), self.manifests.names_job_file(uri)
+        )
         self.analyses[uri] = result
         return result
 
@@ -225,8 +231,9 @@ class FlareServer(LanguageServer):
             return cached
         token = (version, id(text), config)
         files, job_file = self.files_for(uri), self.manifests.names_job_file(uri)
+        previous = self.analyses.get(uri)
         result = await self.worker.run(
-            uri, token, lambda: _compute(text, version, config, files, job_file), prepare=sql.load
+            uri, token, lambda: _compute(text, version, config, files, previous, job_file), prepare=sql.load
         )
         if self.text_of(uri) != (text, version):
             raise Superseded()
@@ -439,18 +446,20 @@ class FlareServer(LanguageServer):
 
 
 def _compute(
-    text: str, version: int | None, config: Config, files: FileView | None = None, job_file: bool = False
+    text: str,
+    version: int | None,
+    config: Config,
+    files: FileView | None = None,
+    previous: Analysis | None = None,
+    job_file: bool = False,
 ) -> Analysis:
-    """The analysis of one version of a document (the text may start with a byte-order mark);
+    """The analysis of one version of a document (the text may start with a byte-order mark), built on
+    the previous version's when there is one: only what the edit changed is parsed and analysed again.
     ``job_file``: a workflow of the workspace names it as a dag job's ``file:``."""
     if "analysis" in INJECTED_FAULTS:
         raise RuntimeError("fault injected into the analysis")
-    bom = text.startswith("\ufeff")
-    body = text[1:] if bom else text
-    lines = split_lines(body)
-    parsed = parse(body, lines)
-    findings = analyze_parsed(body, lines, parsed, config, bom, files, job_file)
-    return Analysis(version, text, lines, parsed, findings, config, job_file=job_file)
+    state = analyze_version(text, config, files, previous.state if previous is not None else None, job_file)
+    return Analysis(version, text, state.lines, state.parsed, state.findings, config, job_file=job_file, state=state)
 
 
 #: Handler names to fail on purpose (comma-separated), so the end-to-end tests can prove that a failing

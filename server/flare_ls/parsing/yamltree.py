@@ -166,6 +166,9 @@ class YDocument:
     start_line: int
     #: (repeated key, first key) for every key that appears twice in one mapping.
     duplicates: list[tuple[YScalar, YScalar]] = field(default_factory=list)
+    #: The document has an anchor, an alias or a merge key: some nodes are shared or copied between
+    #: places, so a part of it cannot be parsed again alone (``incremental.py``).
+    shares: bool = False
 
 
 @dataclass
@@ -332,6 +335,8 @@ class _Builder:
         self.duplicates: list[tuple[YScalar, YScalar]] = []
         #: Mappings with a ``<<`` merge key, in the order their merge key was read.
         self.merges: list[YMap] = []
+        #: The current document has an anchor or an alias (see ``YDocument.shares``).
+        self.shares = False
 
     def run(self, text: str) -> None:
         parser = _Parser(text)
@@ -369,12 +374,14 @@ class _Builder:
                 node = YScalar(event.value, style, tag if tag != "!" else None, (sm.line, sm.column), end)
                 if event.anchor:
                     anchors[event.anchor] = node
+                    self.shares = True
             elif cls is map_start or cls is seq_start:
                 sm = event.start_mark
                 start = (sm.line, sm.column)
                 node = (YMap if cls is map_start else YSeq)(start, start, bool(event.flow_style))
                 if event.anchor:
                     anchors[event.anchor] = node
+                    self.shares = True
             elif cls is map_end or cls is seq_end:
                 container = stack.pop()
                 pending_key.pop()
@@ -389,6 +396,7 @@ class _Builder:
                 continue
             elif cls is alias_event:
                 sm, em = event.start_mark, event.end_mark
+                self.shares = True
                 target = anchors.get(event.anchor)
                 if target is None:  # libyaml reports undefined aliases itself; keep a placeholder
                     target = YScalar("*" + event.anchor, None, None, (sm.line, sm.column), (em.line, em.column))
@@ -398,13 +406,15 @@ class _Builder:
             elif cls is events.DocumentStartEvent:
                 root = None
                 self.duplicates = []
+                self.shares = False
                 doc_start = event.start_mark.line
                 continue
             elif cls is events.DocumentEndEvent:
                 if self.merges:
                     _merge(self.merges)
                     self.merges = []
-                documents.append(YDocument(root, len(documents), doc_start, self.duplicates))
+                    self.shares = True
+                documents.append(YDocument(root, len(documents), doc_start, self.duplicates, self.shares))
                 continue
             elif cls is events.StreamEndEvent:
                 return

@@ -17,23 +17,41 @@ from ..parsing.yamltree import Pos, YNode, YScalar
 
 if TYPE_CHECKING:
     from ..references import FileView
+    from ..views import DocumentView
 
 Target = Literal["value", "key", "entry"]
 
 
+#: What a rule's checks read (:attr:`RuleInfo.reads`).
+Reads = Literal["job", "document", "workspace"]
+
+
 @dataclass(frozen=True)
 class Check:
-    """A function run over every Flare job ("job") or every document ("document")."""
+    """A function run over every Flare job ("job") or every document ("document"). ``reads``: what it
+    reads (:attr:`RuleInfo.reads`); a job check that reads only its job is run again only for the jobs
+    an edit changed."""
 
     info: RuleInfo
     scope: str
     run: Callable[..., None]
+    reads: Reads = "document"
 
 
 #: Every rule, by id; a rule may be produced by the parser, the schema walk, or checks.
 RULES: dict[str, RuleInfo] = {}
 CHECKS: list[Check] = []
 _NAMES: set[str] = set()
+#: What job checks that read only their job (``reads="job"``) may read of the rest of their document:
+#: each function gives one such fact of a document's view (the workflow's name, its schedule), as plain
+#: values. An analysis reuses a job's findings only while these facts are what they were.
+JOB_CONTEXT: list[Callable[[DocumentView], object]] = []
+
+
+def job_context(fact: Callable[[DocumentView], object]) -> Callable[[DocumentView], object]:
+    """Register a fact of the document that a job-local check reads (see :data:`JOB_CONTEXT`)."""
+    JOB_CONTEXT.append(fact)
+    return fact
 
 
 def declare(
@@ -45,37 +63,50 @@ def declare(
     relational: bool = False,
     default_enabled: bool = True,
     workspace: bool = False,
+    reads: Reads = "document",
 ) -> RuleInfo:
     """Declare a rule; refuses an id or a name that is already taken. ``relational``: the rule judges
     what a job lacks or how its parts relate (see :attr:`RuleInfo.relational`); ``default_enabled``
-    False: it runs only when selected; ``workspace``: it judges several manifests together."""
+    False: it runs only when selected; ``workspace``: it judges several manifests together; ``reads``:
+    what its checks read (see :attr:`RuleInfo.reads`)."""
     if code in RULES or name in _NAMES:
         raise ValueError(f"flare-ls: rule {code} [{name}] is registered twice")
-    info = RuleInfo(code, name, severity, summary, relational, default_enabled, workspace)
+    info = RuleInfo(code, name, severity, summary, relational, default_enabled, workspace, reads)
     RULES[code] = info
     _NAMES.add(name)
     return info
 
 
-def checks(info: RuleInfo, *, scope: str = "job") -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Attach ``run(view, ctx)`` to an already declared rule."""
+def checks(
+    info: RuleInfo, *, scope: str = "job", reads: Reads = "document"
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Attach ``run(view, ctx)`` to an already declared rule; ``reads``: what this check reads (the
+    rule's other checks may read more)."""
 
     def register(run: Callable[..., None]) -> Callable[..., None]:
-        CHECKS.append(Check(info, scope, run))
+        CHECKS.append(Check(info, scope, run, reads))
         return run
 
     return register
 
 
 def rule(
-    code: str, name: str, severity: Severity, summary: str, *, scope: str = "job", relational: bool = False
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    *,
+    scope: str = "job",
+    relational: bool = False,
+    reads: Reads = "document",
 ) -> Callable[[Callable[..., None]], RuleInfo]:
     """Declare a rule and register its check; the decorated name becomes the rule's :class:`RuleInfo`
-    (so a check reports with ``ctx.report(its_own_name, ...)``)."""
+    (so a check reports with ``ctx.report(its_own_name, ...)``). ``reads``: what the check reads
+    besides its job or document (:attr:`RuleInfo.reads`); "document" unless it is known to read less."""
 
     def register(run: Callable[..., None]) -> RuleInfo:
-        info = declare(code, name, severity, summary, relational=relational)
-        CHECKS.append(Check(info, scope, run))
+        info = declare(code, name, severity, summary, relational=relational, reads=reads)
+        CHECKS.append(Check(info, scope, run, reads))
         return info
 
     return register

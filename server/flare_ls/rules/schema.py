@@ -6,6 +6,8 @@ judged here; rules that relate several keys live in their own modules.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..findings import Fix, Severity
 from ..fixes import indent_under, rename_key, replace_scalar, unquote
 from ..parsing.yamltree import YMap, YNode, YScalar, YSeq
@@ -27,7 +29,7 @@ from ..schema.shapes import (
     render_path,
 )
 from ..suggest import best, rank
-from ..views import DocumentView, is_flare_stack, is_placeholder
+from ..views import JobView, is_flare_stack, is_placeholder
 from .base import Context, declare
 
 SYNTAX = declare("FL001", "yaml-syntax", Severity.ERROR, "the text is not valid YAML")
@@ -55,6 +57,8 @@ UNLISTED_VALUE = declare(
 )
 INTERNAL_ERROR = declare("FL900", "internal-error", Severity.ERROR, "flare-ls failed on this document")
 
+#: Where the walk meets the dag's jobs (a fragment's root ``dag`` is walked there too).
+DAG_JOBS = ("workflow", "dag", "[]")
 #: A key declared in more places than this is too common to say where it "belongs".
 _DISTINCTIVE = 3
 
@@ -154,6 +158,10 @@ class SchemaWalk:
         self.versioned: list[tuple[YScalar, AttrDoc, str | None]] = []
         #: The options of a format being walked (see :meth:`keyed`).
         self.family: _Family | None = None
+        #: Called with each dag job in place of walking it, when set: ``(item, shape, spath, doc)``. The
+        #: walk of a job depends on nothing outside it, so the analysis keeps what it found per job
+        #: and walks again only the jobs an edit changed (``analyze.py``).
+        self.each_job: Callable[[YNode, Shape, tuple[str, ...], AttrDoc | None], None] | None = None
 
     # -- dispatch -------------------------------------------------------------------------------
     def walk(self, node: YNode, shape: Shape, spath: tuple[str, ...], doc: AttrDoc | None = None) -> None:
@@ -173,10 +181,12 @@ class SchemaWalk:
             if isinstance(node, YSeq):
                 item = shape.item
                 includes = bool(spath) and spath[-1] in INCLUDE_LISTS
+                inner = spath + ("[]",)
+                each = self.each_job if inner == DAG_JOBS and self.each_job is not None else self.walk
                 for child in node.items:
                     if includes and is_include(child):
                         continue  # the DataOS CLI puts the file's content here (FL505 checks the path)
-                    self.walk(child, item, spath + ("[]",), doc)
+                    each(child, item, inner, doc)
             elif not _is_null(node):
                 self.wrong_type(node, "a list")
         elif isinstance(shape, UnionShape):
@@ -729,13 +739,14 @@ def _shared_prefix(a: tuple[str, ...], b: tuple[str, ...]) -> int:
     return count
 
 
-def report_stacks(ctx: Context, walk: SchemaWalk, view: DocumentView) -> None:
-    """FL110: keys and values the walk met that exist only in some stack versions, in jobs whose stack
-    names a version without them. A job whose stack names no version is held to none."""
-    jobs = {id(job.item): job for job in view.jobs if job.version is not None}
+def report_stacks(ctx: Context, versioned: list[tuple[YScalar, AttrDoc, str | None]], among: list[JobView]) -> None:
+    """FL110: keys and values the walk met (``SchemaWalk.versioned``) that exist only in some stack
+    versions, in the jobs ``among`` whose stack names a version without them. A job whose stack names
+    no version is held to none."""
+    jobs = {id(job.item): job for job in among if job.version is not None}
     if not jobs:
         return
-    for node, doc, value in walk.versioned:
+    for node, doc, value in versioned:
         # A key node hangs in no mapping of its own: its mapping says where it is.
         holder: YNode | None = node.parent if value is None else node
         while holder is not None and id(holder) not in jobs:

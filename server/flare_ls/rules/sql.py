@@ -29,7 +29,11 @@ from .streaming import KAFKA_FORMATS, MICRO_BATCH_FREE, trigger_mode
 
 
 @rule(
-    "FL401", "sql-syntax-error", Severity.ERROR, "the SQL of a step, input, assertion or incremental key does not parse"
+    "FL401",
+    "sql-syntax-error",
+    Severity.ERROR,
+    "the SQL of a step, input, assertion or incremental key does not parse",
+    reads="job",
 )
 def sql_syntax_error(job: JobView, ctx: Context) -> None:
     for query in job_queries(job):
@@ -51,6 +55,7 @@ def sql_syntax_error(job: JobView, ctx: Context) -> None:
     "keyword-read-as-name",
     Severity.ERROR,
     "Spark parses the SQL only by reading a clause keyword (`FROM`, `WHERE`, ...) as a column or table name",
+    reads="job",
 )
 def keyword_read_as_name(job: JobView, ctx: Context) -> None:
     for query in job_queries(job):
@@ -93,6 +98,7 @@ def _later_steps(job: JobView, query: Query) -> dict[str, YScalar]:
     Severity.ERROR,
     "SQL reads a view that no input or earlier step of the job defines",
     relational=True,
+    reads="job",
 )
 def undefined_view(job: JobView, ctx: Context) -> None:
     if names_unknowable(job):
@@ -148,6 +154,7 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
     Severity.INFO,
     "an input or step that no query, output, command or action reads",
     relational=True,
+    reads="job",
 )
 def unused_view(job: JobView, ctx: Context) -> None:
     if (
@@ -224,6 +231,7 @@ def _binary_views(job: JobView) -> dict[str, str]:
     "kafka-binary-column",
     Severity.INFO,
     "a step uses a Kafka input's `key` or `value`, which arrive as binary, without casting them",
+    reads="job",
 )
 def kafka_binary_column(job: JobView, ctx: Context) -> None:
     kafka = _binary_views(job)
@@ -288,6 +296,7 @@ _CONTINUOUS = ("aggregate", "join", "order", "limit", "distinct", "window", "cur
     Severity.ERROR,
     "a Continuous-trigger job's SQL aggregates, joins, sorts, limits, deduplicates or reads the clock",
     relational=True,
+    reads="job",
 )
 def continuous_non_map_query(job: JobView, ctx: Context) -> None:
     trigger = trigger_mode(job)
@@ -326,6 +335,7 @@ _STREAMING_LIMITS = {
     Severity.WARNING,
     "a streaming query uses LIMIT, DISTINCT, a distinct aggregation or a non-time window, which Spark rejects",
     relational=True,
+    reads="job",
 )
 def unsupported_streaming_operation(job: JobView, ctx: Context) -> None:
     trigger = trigger_mode(job)
@@ -395,6 +405,7 @@ def _find_incrementals(job: JobView) -> list[_Incremental]:
     Severity.ERROR,
     "an incremental `$|key|` placeholder or `state` entry names a key that `keys` does not declare",
     relational=True,
+    reads="job",
 )
 def undeclared_incremental_key(job: JobView, ctx: Context) -> None:
     for incremental in _incrementals(job):
@@ -427,6 +438,7 @@ def undeclared_incremental_key(job: JobView, ctx: Context) -> None:
     Severity.WARNING,
     "an incremental key that no `$|key|` placeholder and no `state` entry uses",
     relational=True,
+    reads="job",
 )
 def unused_incremental_key(job: JobView, ctx: Context) -> None:
     for incremental in _incrementals(job):
@@ -534,6 +546,7 @@ def _step_columns(query: Query | None, views: dict[str, _KnownView | None]) -> _
     Severity.ERROR,
     "SQL reads `alias.column` from a step or Kafka input whose columns are known and do not include it",
     relational=True,
+    reads="job",
 )
 def unknown_column(job: JobView, ctx: Context) -> None:
     if names_unknowable(job):

@@ -9,8 +9,8 @@ from ..findings import Severity
 from ..fixes import append_entries, delete_entry, indent_step, replace_scalar, yaml_scalar
 from ..parsing.yamltree import YMap, YNode, YScalar, YSeq
 from ..suggest import best
-from ..views import JobView, is_placeholder
-from .base import Context, rule
+from ..views import DocumentView, JobView, is_placeholder
+from .base import Context, job_context, rule
 
 MICRO_BATCH_FREE = "Continuous"
 
@@ -26,6 +26,7 @@ def trigger_mode(job: JobView) -> YScalar | None:
     Severity.ERROR,
     "`forEachBatchMode: true` needs micro-batches, which the Continuous trigger does not make",
     relational=True,
+    reads="job",
 )
 def foreach_batch_with_continuous(job: JobView, ctx: Context) -> None:
     trigger = trigger_mode(job)
@@ -85,6 +86,7 @@ def checkpoint_nodes(job: JobView) -> list[YScalar]:
     Severity.ERROR,
     "a streaming job without `checkpointLocation`",
     relational=True,
+    reads="job",
 )
 def missing_checkpoint_location(job: JobView, ctx: Context) -> None:
     if not job.is_streaming or checkpoint_nodes(job) or job.job is None:
@@ -120,6 +122,15 @@ def missing_checkpoint_location(job: JobView, ctx: Context) -> None:
     )
 
 
+@job_context
+def _workflow_facts(doc: DocumentView) -> object:
+    """What FL202 and FL209 read outside their job: the workflow's name and the schedule's ``cron``."""
+    holder = doc.dag[0].parent.parent if doc.dag and doc.dag[0].parent is not None else None
+    schedule = holder.get("schedule") if isinstance(holder, YMap) else None
+    cron = schedule.get("cron") if isinstance(schedule, YMap) else None
+    return doc.root.text("name"), cron.value if isinstance(cron, YScalar) else type(cron)
+
+
 def _workflow_name(job: JobView) -> str | None:
     node: YNode | None = job.item
     while node is not None and node.parent is not None:
@@ -137,6 +148,7 @@ def _workflow_name(job: JobView) -> str | None:
     Severity.WARNING,
     "a `streaming` section, but no input with `isStream: true`",
     relational=True,
+    reads="job",
 )
 def streaming_without_stream_input(job: JobView, ctx: Context) -> None:
     if job.streaming is None or job.is_streaming or not job.inputs:
@@ -168,6 +180,7 @@ def streaming_without_stream_input(job: JobView, ctx: Context) -> None:
     Severity.WARNING,
     "`triggerDuration` with a trigger that does not use it (`Once`, `AvailableNow`)",
     relational=True,
+    reads="job",
 )
 def trigger_duration_ignored(job: JobView, ctx: Context) -> None:
     trigger = trigger_mode(job)
@@ -278,6 +291,7 @@ def compact_to_spark(text: str) -> str | None:
     "invalid-trigger-duration",
     Severity.ERROR,
     "`triggerDuration` that Spark cannot parse as an interval",
+    reads="job",
 )
 def invalid_trigger_duration(job: JobView, ctx: Context) -> None:
     node = job.streaming.scalar("triggerDuration") if job.streaming is not None else None
@@ -306,6 +320,7 @@ _OFFSET_WORDS = ("earliest", "latest")
     "invalid-starting-offsets",
     Severity.ERROR,
     "`startingOffsets` other than `earliest`, `latest` or a JSON offsets object",
+    reads="job",
 )
 def invalid_starting_offsets(job: JobView, ctx: Context) -> None:
     for item in job.inputs:
@@ -352,6 +367,7 @@ def invalid_starting_offsets(job: JobView, ctx: Context) -> None:
     Severity.WARNING,
     "`batchMode` with a trigger that keeps running (`ProcessingTime`, `Continuous`)",
     relational=True,
+    reads="job",
 )
 def batch_mode_with_trigger(job: JobView, ctx: Context) -> None:
     trigger = trigger_mode(job)
@@ -379,6 +395,7 @@ KAFKA_FORMATS = frozenset({"kafka", "kafkajson", "kafkaavro"})
     Severity.WARNING,
     "a `Continuous` trigger writing to a sink Spark's continuous processing does not support",
     relational=True,
+    reads="job",
 )
 def continuous_unsupported_sink(job: JobView, ctx: Context) -> None:
     trigger = trigger_mode(job)
@@ -407,6 +424,7 @@ NEVER_STOPPING = (None, "ProcessingTime", "Continuous")
     Severity.WARNING,
     "a streaming query that never stops, in a cron-scheduled workflow",
     relational=True,
+    reads="job",
 )
 def streaming_job_on_schedule(job: JobView, ctx: Context) -> None:
     if not job.is_streaming:
@@ -442,6 +460,7 @@ def _schedule_cron(job: JobView) -> YScalar | None:
     "local-checkpoint",
     Severity.WARNING,
     "a `checkpointLocation` on the pod's local disk, lost when the pod goes",
+    reads="job",
 )
 def local_checkpoint(job: JobView, ctx: Context) -> None:
     for node in checkpoint_nodes(job):

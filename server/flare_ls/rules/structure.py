@@ -13,7 +13,7 @@ from ..schema.docs import shape_at
 from ..schema.shapes import MapShape
 from ..secrets import find_secret, mask
 from ..suggest import best, rank
-from ..views import DocumentView, JobView, entry, is_placeholder, mapping_items
+from ..views import DocumentView, JobView, entry, is_placeholder, job_fact, mapping_items
 from .base import Context, checks, rule
 from .schema import DUPLICATE_KEY, MISSING_KEY, UNKNOWN_VALUE, anchor_of
 
@@ -28,6 +28,7 @@ def _name(item: YMap) -> YScalar | None:
     "duplicate-name",
     Severity.ERROR,
     "two inputs or steps of a job define one view name, or two outputs write one view to one dataset",
+    reads="job",
 )
 def duplicate_name(job: JobView, ctx: Context) -> None:
     seen: dict[str, tuple[str, YScalar]] = {}
@@ -71,6 +72,7 @@ def duplicate_name(job: JobView, ctx: Context) -> None:
     Severity.ERROR,
     "an output whose `name` no step or input of the job produces",
     relational=True,
+    reads="job",
 )
 def unknown_output_source(job: JobView, ctx: Context) -> None:
     if job.steps_elsewhere:
@@ -110,11 +112,9 @@ def unknown_output_source(job: JobView, ctx: Context) -> None:
     relational=True,
 )
 def unknown_dependency(doc: DocumentView, ctx: Context) -> None:
-    names = [n.value for item in doc.dag if (n := _name(item)) is not None]
-    for item in doc.dag:
-        deps = item.get("dependencies")
-        nodes: list[YNode] = deps.items if isinstance(deps, YSeq) else [deps] if deps is not None else []
-        own = item.text("name")
+    entries = [job_fact(doc, item, "dependencies", _dependencies) for item in doc.dag]
+    names = [name for name, _, _ in entries if name is not None]
+    for _, own, nodes in entries:
         for node in nodes:
             if not isinstance(node, YScalar) or node.kind == "null" or is_placeholder(node.value):
                 continue
@@ -131,17 +131,23 @@ def unknown_dependency(doc: DocumentView, ctx: Context) -> None:
                     safe = unique and distance <= 2
                     fix = replace_scalar(node, suggestion, f"Change to `{suggestion}`", safe=safe)
                 ctx.report(unknown_dependency, node, message, fix=fix)
-    _report_cycles(doc, ctx)
+    _report_cycles(entries, ctx)
 
 
-def _report_cycles(doc: DocumentView, ctx: Context) -> None:
+def _dependencies(item: YMap) -> tuple[str | None, str | None, list[YNode]]:
+    """A dag job's summary for FL303: its name (None when absent, null or empty), its ``name`` text as
+    written, and the nodes of its ``dependencies``."""
+    name = _name(item)
+    deps = item.get("dependencies")
+    nodes: list[YNode] = deps.items if isinstance(deps, YSeq) else [deps] if deps is not None else []
+    return name.value if name is not None else None, item.text("name"), nodes
+
+
+def _report_cycles(entries: list[tuple[str | None, str | None, list[YNode]]], ctx: Context) -> None:
     """Jobs that wait for each other in a ring can never start: report each ring once, at the
     dependency that closes it."""
     edges: dict[str, list[YScalar]] = {}
-    for item in doc.dag:
-        own = item.text("name")
-        deps = item.get("dependencies")
-        nodes = deps.items if isinstance(deps, YSeq) else [deps] if deps is not None else []
+    for _, own, nodes in entries:
         if own is not None:
             edges[own] = [n for n in nodes if isinstance(n, YScalar) and n.value != own]
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
@@ -212,6 +218,7 @@ _ADDRESS_KEYS = ("dataset", "depot", "checkpointLocation", "schemaPath")
     "malformed-dataset-address",
     Severity.ERROR,
     "a `dataos://` address that does not follow `dataos://depot:collection/dataset`",
+    reads="job",
 )
 def malformed_dataset_address(job: JobView, ctx: Context) -> None:
     holders: list[YMap] = list(job.inputs) + list(job.outputs)
@@ -263,18 +270,26 @@ def _name_problem(text: str) -> str | None:
     scope="document",
 )
 def invalid_resource_name(doc: DocumentView, ctx: Context) -> None:
-    targets = [("workflow", doc.root.scalar("name"))] + [("job", item.scalar("name")) for item in doc.dag]
-    for what, node in targets:
-        if node is None or node.kind == "null" or is_placeholder(node.value):
+    found = [("workflow", _invalid_name(doc.root))]
+    found += [("job", job_fact(doc, item, "invalid-name", _invalid_name)) for item in doc.dag]
+    for what, invalid in found:
+        if invalid is None:
             continue
-        problem = _name_problem(node.value)
-        if problem is None:
-            continue
-        fix = None
-        fixed = re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]", "-", node.value.lower())).strip("-")
-        if fixed and fixed != node.value and _name_problem(fixed) is None:
-            fix = replace_scalar(node, fixed, f"Rename to `{fixed}`", safe=False)
+        node, problem, fixed = invalid
+        fix = replace_scalar(node, fixed, f"Rename to `{fixed}`", safe=False) if fixed is not None else None
         ctx.report(invalid_resource_name, node, f"{what} name `{node.value}` is invalid: {problem}", fix=fix)
+
+
+def _invalid_name(holder: YMap) -> tuple[YScalar, str, str | None] | None:
+    """What is wrong with the ``name`` of a workflow or a dag job, and the name to suggest instead."""
+    node = holder.scalar("name")
+    if node is None or node.kind == "null" or is_placeholder(node.value):
+        return None
+    problem = _name_problem(node.value)
+    if problem is None:
+        return None
+    fixed = re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]", "-", node.value.lower())).strip("-")
+    return node, problem, fixed if fixed and fixed != node.value and _name_problem(fixed) is None else None
 
 
 @rule(
@@ -286,11 +301,9 @@ def invalid_resource_name(doc: DocumentView, ctx: Context) -> None:
 )
 def long_job_name(doc: DocumentView, ctx: Context) -> None:
     for item in doc.dag:
-        node = item.scalar("name")
-        if node is None or is_placeholder(node.value):
-            continue
-        length = len(node.value)
-        if POD_SAFE_LIMIT < length <= NAME_LIMIT:
+        node = job_fact(doc, item, "long-name", _long_name)
+        if node is not None:
+            length = len(node.value)
             ctx.report(
                 long_job_name,
                 node,
@@ -298,6 +311,14 @@ def long_job_name(doc: DocumentView, ctx: Context) -> None:
                 "the job plus an id of about 17 characters, and Spark refuses a pod name prefix over 47: "
                 f"keep job names to {POD_SAFE_LIMIT} characters or fewer",
             )
+
+
+def _long_name(item: YMap) -> YScalar | None:
+    """A dag job's ``name`` when it is long enough to break Spark's pod names (FL306)."""
+    node = item.scalar("name")
+    if node is None or is_placeholder(node.value):
+        return None
+    return node if POD_SAFE_LIMIT < len(node.value) <= NAME_LIMIT else None
 
 
 _SECRET_KEY = re.compile(
@@ -330,23 +351,22 @@ def _literal(value: str) -> bool:
     return bool(value) and not is_placeholder(value) and value.lower() not in ("null", "none", "changeme")
 
 
-def _secret_holders(doc: DocumentView) -> list[YNode]:
+def _secret_holders(job: JobView) -> list[YNode]:
     """Where manifests carry connection settings: env vars, Spark conf, inputs, outputs and sinks
     (with their options and legacy connector blocks). Steps, mostly SQL, are left out: scanning them
     would double the rule's cost for no secret ever seen there."""
     holders: list[YNode] = []
-    for job in doc.jobs:
-        for key in ("envs", "runAsApiKey", "dataosSecrets"):
-            node = job.spec.get(key)
-            if node is not None:
-                holders.append(job.spec if key == "runAsApiKey" else node)
-        if job.section is not None:
-            conf = job.section.get("sparkConf")
-            if conf is not None:
-                holders.append(conf)
-        holders += job.inputs + job.outputs + job.sinks
-        if job.streaming is not None:
-            holders.append(job.streaming)
+    for key in ("envs", "runAsApiKey", "dataosSecrets"):
+        node = job.spec.get(key)
+        if node is not None:
+            holders.append(job.spec if key == "runAsApiKey" else node)
+    if job.section is not None:
+        conf = job.section.get("sparkConf")
+        if conf is not None:
+            holders.append(conf)
+    holders += job.inputs + job.outputs + job.sinks
+    if job.streaming is not None:
+        holders.append(job.streaming)
     return holders
 
 
@@ -355,10 +375,10 @@ def _secret_holders(doc: DocumentView) -> list[YNode]:
     "literal-credential",
     Severity.WARNING,
     "a password, API key or other secret written into the manifest",
-    scope="document",
+    reads="job",
 )
-def literal_credential(doc: DocumentView, ctx: Context) -> None:
-    stack: list[tuple[YNode, bool]] = [(node, False) for node in _secret_holders(doc)]
+def literal_credential(job: JobView, ctx: Context) -> None:
+    stack: list[tuple[YNode, bool]] = [(node, False) for node in _secret_holders(job)]
     seen: set[int] = set()
     while stack:
         node, named_only = stack.pop()  # named_only: under a key that names secrets (`dataosSecrets`)
@@ -413,48 +433,52 @@ def _check_credential(ctx: Context, key: str, value: YScalar, role: int) -> None
 
 
 @checks(MISSING_KEY, scope="document")
-def incomplete_job(doc: DocumentView, ctx: Context) -> None:
-    """Requirements that depend on other keys, which the schema alone cannot express."""
-    flare_items = {id(job.item): job for job in doc.jobs}
+def job_without_spec(doc: DocumentView, ctx: Context) -> None:
+    """A dag job that is not Flare's (a Flare job is :func:`incomplete_job`'s) with nothing to run."""
+    flare_items = {id(job.item) for job in doc.jobs}
     for item in doc.dag:
-        job = flare_items.get(id(item))
         # A Flare job whose `stack` sits at the job's level has its spec's keys there (FL105 says so).
-        if job is None and entry(item, "spec") is None and "file" not in item.entries:
+        if id(item) not in flare_items and entry(item, "spec") is None and "file" not in item.entries:
             ctx.report(MISSING_KEY, anchor_of(item), "dag job has neither a `spec` nor a `file` to run")
+
+
+@checks(MISSING_KEY, reads="job")
+def incomplete_job(job: JobView, ctx: Context) -> None:
+    """Requirements that depend on other keys, which the schema alone cannot express."""
+    if "file" in job.spec.entries:
+        return  # (`spec.file`: the manifest reference's place for a file holding the job's spec)
+    item = job.item
+    # The `spec:` key even when the spec's keys sit beside it, at the job's level.
+    written = entry(item, "spec") if job.spec is item else None
+    spec_anchor = written[0] if written is not None else anchor_of(job.spec)
+    if job.section is None and job.section_key is None:
+        ctx.report(MISSING_KEY, spec_anchor, "`spec` has no `stackSpec` section for the Flare job")
+    legacy = job.section_key == "flare" or (job.version is not None and job.version <= LEGACY_LAYOUT_UNTIL)
+    if entry(job.spec, "compute") is None and not legacy:
+        ctx.report(
+            MISSING_KEY,
+            spec_anchor,
+            "`spec` is missing `compute` (the runnable compute to run on, e.g. `runnable-default`)",
+        )
+    for source in job.inputs:
+        # Standalone inputs (`inputType`) read through their connector block instead.
+        if _standalone_block_missing(source, "input", ctx):
             continue
-        if job is None or "file" in job.spec.entries:
-            continue  # (`spec.file`: the manifest reference's place for a file holding the job's spec)
-        # The `spec:` key even when the spec's keys sit beside it, at the job's level.
-        written = entry(item, "spec") if job.spec is item else None
-        spec_anchor = written[0] if written is not None else anchor_of(job.spec)
-        if job.section is None and job.section_key is None:
-            ctx.report(MISSING_KEY, spec_anchor, "`spec` has no `stackSpec` section for the Flare job")
-        legacy = job.section_key == "flare" or (job.version is not None and job.version <= LEGACY_LAYOUT_UNTIL)
-        if entry(job.spec, "compute") is None and not legacy:
-            ctx.report(
-                MISSING_KEY,
-                spec_anchor,
-                "`spec` is missing `compute` (the runnable compute to run on, e.g. `runnable-default`)",
-            )
-        for source in job.inputs:
-            # Standalone inputs (`inputType`) read through their connector block instead.
-            if _standalone_block_missing(source, "input", ctx):
-                continue
-            if not ({"dataset", "query", "inputType"} & source.entries.keys()):
-                ctx.report(MISSING_KEY, anchor_of(source), "input needs a `dataset` (or a `query`) to read")
-        sunk = {s.text("outputName") for s in job.sinks}
-        for output in job.outputs:
-            if _standalone_block_missing(output, "output", ctx):
-                continue
-            keys = output.entries.keys()
-            # Legacy outputs write through a sink into their `depot`, Standalone ones (`outputType`)
-            # through their connector block.
-            if "dataset" in keys or "outputType" in keys or ("depot" in keys and output.text("name") in sunk):
-                continue
-            if "depot" in keys and job.steps_elsewhere:
-                continue  # its sink may be in the steps file
-            what = "no sink writes into its `depot`" if "depot" in keys else "it has none"
-            ctx.report(MISSING_KEY, anchor_of(output), f"output needs a `dataset` to write to ({what})")
+        if not ({"dataset", "query", "inputType"} & source.entries.keys()):
+            ctx.report(MISSING_KEY, anchor_of(source), "input needs a `dataset` (or a `query`) to read")
+    sunk = {s.text("outputName") for s in job.sinks}
+    for output in job.outputs:
+        if _standalone_block_missing(output, "output", ctx):
+            continue
+        keys = output.entries.keys()
+        # Legacy outputs write through a sink into their `depot`, Standalone ones (`outputType`)
+        # through their connector block.
+        if "dataset" in keys or "outputType" in keys or ("depot" in keys and output.text("name") in sunk):
+            continue
+        if "depot" in keys and job.steps_elsewhere:
+            continue  # its sink may be in the steps file
+        what = "no sink writes into its `depot`" if "depot" in keys else "it has none"
+        ctx.report(MISSING_KEY, anchor_of(output), f"output needs a `dataset` to write to ({what})")
 
 
 #: Standalone kinds whose connection the docs write in another kind's block: `mysql` and `postgres`
@@ -514,6 +538,7 @@ def _compute(job: JobView) -> YScalar | None:
     "query-compute",
     Severity.WARNING,
     "a Flare job placed on a query (Minerva) compute instead of a runnable one",
+    reads="job",
 )
 def query_compute(job: JobView, ctx: Context) -> None:
     node = _compute(job)
@@ -538,6 +563,7 @@ DEFAULT_COMPUTES = ("runnable-default",)
     "unknown-compute",
     Severity.WARNING,
     "a `compute` that is neither `runnable-default` nor one the project configuration lists",
+    reads="job",
 )
 def unknown_compute(job: JobView, ctx: Context) -> None:
     node = _compute(job)
@@ -565,6 +591,7 @@ def unknown_compute(job: JobView, ctx: Context) -> None:
     Severity.ERROR,
     "an action whose `input` names no input of the job",
     relational=True,
+    reads="job",
 )
 def unknown_action_input(job: JobView, ctx: Context) -> None:
     if job.job is None or job.steps_elsewhere:
@@ -601,7 +628,7 @@ def unknown_action_input(job: JobView, ctx: Context) -> None:
         ctx.report(unknown_action_input, node, message, fix=fix)
 
 
-@checks(DUPLICATE_KEY)
+@checks(DUPLICATE_KEY, reads="job")
 def duplicate_spark_setting(job: JobView, ctx: Context) -> None:
     """``sparkConf`` is a list of one-key mappings, so YAML cannot see a setting given twice."""
     conf = job.section.get("sparkConf") if job.section is not None else None
@@ -637,7 +664,7 @@ ASSERTION_METRICS: dict[str, bool] = {
 _TEST = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:==|=|!=|<>|<=|>=|<|>)")
 
 
-@checks(UNKNOWN_VALUE)
+@checks(UNKNOWN_VALUE, reads="job")
 def assertion_metrics(job: JobView, ctx: Context) -> None:
     """The tests of a column assertion compare a metric: an unknown one is a warning (the pages list
     different sets), and one computed from ``validFormat`` needs it (FL104)."""

@@ -1,0 +1,100 @@
+"""One document's successive versions, each analysed from the previous one.
+
+An editor sends a new version of a manifest at every keystroke, and a keystroke changes one value of one
+job. :func:`analyze_version` does what :func:`analyze.analyze` does, but given the previous version it
+parses again only the block the edit falls in (``parsing/incremental.py``) and analyses again only the
+jobs whose subtree changed (``analyze.Reuse``); the rest is the previous version's, moved by the lines the
+edit added or removed. The findings are those a whole analysis of the text gives
+(``tests/test_incremental.py`` proves it on random edits).
+
+A version's tree is changed in place to become the next version's: a version can be built on once
+(:meth:`Version.take`); building on it again, or on one whose successor failed halfway, analyses the whole
+text.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from .analyze import Config, Memo, Reuse, analyze_parsed
+from .findings import Finding
+from .parsing.incremental import line_edit, reparse
+from .parsing.yamltree import ParsedText, parse, split_lines
+from .references import FileView
+
+
+@dataclass
+class Version:
+    """One version of a text, analysed: its lines and tree (without a byte-order mark), its findings, and
+    what the next version's analysis reuses."""
+
+    text: str
+    lines: list[str]
+    parsed: ParsedText
+    findings: list[Finding]
+    config: Config | None
+    memo: Memo
+    #: How it was read: "whole" (parsed and analysed from scratch), "spliced" (one block parsed again) or
+    #: "same" (the text of the previous version, analysed again).
+    how: str = "whole"
+    #: The dag jobs analysed again (the others' results were reused): what tests and benchmarks count.
+    computed: int = 0
+    #: Read as a job file (``analyze(..., job_file=True)``).
+    job_file: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _taken: bool = field(default=False, repr=False, compare=False)
+
+    @property
+    def body(self) -> str:
+        return self.text[1:] if self.text.startswith("\ufeff") else self.text
+
+    def take(self) -> bool:
+        """Claim this version's tree for building the next one on: True once, False ever after (the
+        tree may then be changed already). Another thread's analysis of a newer version may claim it too;
+        the lock makes one of them win."""
+        with self._lock:
+            if self._taken:
+                return False
+            self._taken = True
+            return True
+
+
+def analyze_version(
+    text: str,
+    config: Config | None = None,
+    files: FileView | None = None,
+    previous: Version | None = None,
+    job_file: bool = False,
+) -> Version:
+    """The analysis of ``text`` (which may start with a byte-order mark), built on ``previous`` when it
+    can be: the findings are :func:`analyze.analyze`'s for the same arguments. ``job_file``: a workflow
+    names this text as a dag job's ``file:`` (a version read otherwise is not built on)."""
+    bom = text.startswith("\ufeff")
+    body = text[1:] if bom else text
+    reuse = Reuse()
+    how = "whole"
+    lines: list[str] | None = None
+    parsed: ParsedText | None = None
+    if (
+        previous is not None
+        and previous.text.startswith("\ufeff") == bom
+        and previous.job_file == job_file
+        and previous.take()
+    ):
+        edit = line_edit(previous.body, previous.lines, body)
+        if edit is None:
+            lines, parsed, how = previous.lines, previous.parsed, "same"
+            reuse = Reuse(previous.memo, unchanged=True)
+        else:
+            splice = reparse(previous.parsed, previous.lines, edit)
+            lines = edit.lines
+            if splice is not None:
+                parsed, how = splice.parsed, "spliced"
+                reuse = Reuse(previous.memo, splice)
+    if lines is None:
+        lines = split_lines(body)
+    if parsed is None:
+        parsed = parse(body, lines)
+    findings = analyze_parsed(body, lines, parsed, config, bom, files, job_file=job_file, reuse=reuse)
+    return Version(text, lines, parsed, findings, config, reuse.memo, how, len(reuse.computed), job_file)
