@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from .. import __version__
-from ..analyze import Config, analyze, looks_like_flare_text
+from ..analyze import Config, analyze, analyze_parsed, looks_like_flare_text
 from ..files import FileTooLarge, read_limited, read_manifest, sniff_text
 from ..fileview import project_files
 from ..findings import Finding, Severity
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from ..config import ProjectConfig
     from ..sql.cache import FactsStore
+    from ..workspace.index import ManifestIndex
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -50,6 +51,8 @@ PARALLEL_FROM = 200
 
 
 Result = tuple[Path, "str | None", list[Finding]]
+#: A file's result and its entry in the workspace index (None when it is not worth indexing).
+Checked = tuple[Path, "str | None", list[Finding], "ManifestIndex | None"]
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ def _size_limit(path: Path, config_file: Path | None) -> int:
     return _project(path, config_file).max_file_size
 
 
-def _check_one(item: tuple[Path, bool, Path | None]) -> tuple[Path, str | None, list[Finding]] | None:
+def _check_one(item: tuple[Path, bool, Path | None]) -> Checked | None:
     """Read and analyse one file; None when it is not worth reporting (undecodable non-Flare YAML)."""
     path, named, config_file = item
     text, problem = read_manifest(path, _size_limit(path, config_file))
@@ -110,20 +113,32 @@ def _check_one(item: tuple[Path, bool, Path | None]) -> tuple[Path, str | None, 
         # A file found in a directory is reported only when it could be a Flare manifest: other
         # YAML in a repository is not flare-ls's business, broken or not.
         if named or looks_like_flare(path):
-            return (path, None, [problem])
+            return (path, None, [problem], None)
         return None
     assert text is not None
     try:
-        findings = analyze(
-            text,
-            uri=path.as_uri() if path.is_absolute() else None,
-            config=_config_for(path, config_file),
-            files=project_files(path),
-        )
+        findings, entry = _analyze_and_index(path, text, config_file)
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others
         message = f"flare-ls failed on this file ({type(exc).__name__}: {exc}); please report it"
-        findings = [Finding(INTERNAL_ERROR, message, (0, 0), (0, 0), Severity.ERROR)]
-    return (path, text, findings)
+        findings, entry = [Finding(INTERNAL_ERROR, message, (0, 0), (0, 0), Severity.ERROR)], None
+    return (path, text, findings, entry)
+
+
+def _analyze_and_index(path: Path, text: str, config_file: Path | None) -> tuple[list[Finding], ManifestIndex | None]:
+    """``analyze(text)`` and the file's workspace index entry, both from one parse (a parse is about
+    half of a manifest's analysis, more when it must recover from a syntax error). The entry is made
+    here, in the worker, so that the parent neither parses again nor receives trees."""
+    from ..parsing.yamltree import parse, split_lines
+    from ..workspace.index import index_parsed
+
+    bom = text.startswith("\ufeff")
+    body = text[1:] if bom else text  # as ``analyze`` reads it
+    lines = split_lines(body)
+    parsed = parse(body, lines)
+    config = _config_for(path, config_file)
+    findings = analyze_parsed(body, lines, parsed, config, bom, project_files(path))
+    entry = index_parsed(str(path), parsed, bom) if looks_like_flare_text(text) else None
+    return findings, entry
 
 
 @dataclass(frozen=True)
@@ -159,21 +174,23 @@ def collect(paths: list[Path], jobs: int = 0, config_file: Path | None = None, w
         done = _check_all(items, workers, store)
     finally:
         sql.STORE = previous  # the store serves this run only (in-process callers, tests)
-    return _with_workspace([result for result in done if result is not None], config_file)
+    return _with_workspace([checked for checked in done if checked is not None], config_file)
 
 
-def _with_workspace(results: list[Result], config_file: Path | None) -> list[Result]:
+def _with_workspace(checked: list[Checked], config_file: Path | None) -> list[Result]:
     """The results with the workspace rules' findings (``rules/workspace.py``) added to the files they
-    belong to, each file's configuration and suppressions applied. The index is built here, in this
-    process, from the texts the per-file pass read: one parse per Flare file, a fraction of its
-    analysis, and nothing to ship back from workers."""
+    belong to, each file's configuration and suppressions applied. The index is made of the entries
+    the per-file pass made from its own parse of each Flare file (``_analyze_and_index``)."""
     from ..workspace.check import analyze_workspace
+    from ..workspace.index import WorkspaceIndex
 
-    texts = {str(path): text for path, text, _ in results if text is not None and looks_like_flare_text(text)}
-    if not texts:
+    results: list[Result] = [(path, text, findings) for path, text, findings, _ in checked]
+    entries = {str(path): entry for path, _, _, entry in checked if entry is not None}
+    if not entries:
         return results
+    texts = {str(path): text for path, text, _, entry in checked if entry is not None and text is not None}
     paths = {str(path): path for path, _, _ in results}
-    found = analyze_workspace(texts, lambda file: _config_for(paths[file], config_file))
+    found = analyze_workspace(texts, lambda file: _config_for(paths[file], config_file), WorkspaceIndex(entries))
     if not found:
         return results
     return [
@@ -185,7 +202,7 @@ def _with_workspace(results: list[Result], config_file: Path | None) -> list[Res
 
 def _check_all(
     items: list[tuple[Path, bool, Path | None]], workers: int, store: FactsStore | None
-) -> list[tuple[Path, str | None, list[Finding]] | None]:
+) -> list[Checked | None]:
     from .. import sql
 
     # With --spark-sql the files are checked in this process: its one JVM answers Spark's verdicts, where
