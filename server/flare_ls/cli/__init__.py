@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, TextIO
 from .. import __version__
 from ..analyze import Config, analyze, analyze_parsed, looks_like_flare_text
 from ..files import FileTooLarge, read_limited, read_manifest, sniff_text
-from ..fileview import project_files
+from ..fileview import ProjectFiles, project_files
 from ..findings import Finding, Severity
 from ..report import FORMATS as REPORT_FORMATS
 from ..report import FileResult, render
@@ -91,7 +91,39 @@ def _project(path: Path, config_file: Path | None) -> ProjectConfig:
     """The project configuration for ``path``: the ``--config`` file, else the one discovered."""
     from .. import config
 
-    return config.load_file(config_file) if config_file is not None else config.load_for(path)
+    memo = _RUN.projects if _RUN is not None else None
+    key = (path.parent, config_file)
+    if memo is not None and key in memo:
+        return memo[key]
+    project = config.load_file(config_file) if config_file is not None else config.load_for(path)
+    if memo is not None:
+        memo[key] = project
+    return project
+
+
+@dataclass
+class _Run:
+    """What one run of :func:`collect` learns once per directory, rather than once per file (each
+    costs a dozen ``stat`` calls up to the project's root, and a tree holds many files per directory):
+    the project configuration of its files, and their view of the files around them. A run reads the
+    tree as it is when it starts; ``--watch`` starts a new run for every change."""
+
+    projects: dict[tuple[Path, Path | None], ProjectConfig] = field(default_factory=dict)
+    files: dict[Path, ProjectFiles | None] = field(default_factory=dict)
+
+
+#: The current run's memo (a global, like ``_NO_CACHE``, so that forked workers see it); None outside one.
+_RUN: _Run | None = None
+
+
+def _files_of(path: Path) -> ProjectFiles | None:
+    """``fileview.project_files(path)``, which depends only on the file's directory."""
+    if _RUN is None:
+        return project_files(path)
+    directory = path.absolute().parent
+    if directory not in _RUN.files:
+        _RUN.files[directory] = project_files(path)
+    return _RUN.files[directory]
 
 
 #: ``--max-file-size`` of the current run, over every configuration's (a global, like ``_NO_CACHE``).
@@ -136,7 +168,7 @@ def _analyze_and_index(path: Path, text: str, config_file: Path | None) -> tuple
     lines = split_lines(body)
     parsed = parse(body, lines)
     config = _config_for(path, config_file)
-    findings = analyze_parsed(body, lines, parsed, config, bom, project_files(path))
+    findings = analyze_parsed(body, lines, parsed, config, bom, _files_of(path))
     entry = index_parsed(str(path), parsed, bom) if looks_like_flare_text(text) else None
     return findings, entry
 
@@ -165,16 +197,19 @@ def collect(paths: list[Path], jobs: int = 0, config_file: Path | None = None, w
     """Every file's findings, in walking order; in parallel across cores for large trees. Each file is
     checked with its project configuration, whose include/exclude also decide what is walked.
     Raises config.ConfigError for a bad configuration file."""
+    global _RUN
     items = [(path, named, config_file) for path, named in walk.files(paths, config_file)]
     workers = jobs or (os.cpu_count() or 1)
     from .. import sql
 
     previous, store = sql.STORE, _facts_store()
+    _RUN = _Run()
     try:
         done = _check_all(items, workers, store)
+        return _with_workspace([checked for checked in done if checked is not None], config_file)
     finally:
         sql.STORE = previous  # the store serves this run only (in-process callers, tests)
-    return _with_workspace([checked for checked in done if checked is not None], config_file)
+        _RUN = None
 
 
 def _with_workspace(checked: list[Checked], config_file: Path | None) -> list[Result]:
