@@ -157,14 +157,14 @@ def test_undecodable_yaml_found_in_a_directory_is_reported_only_if_it_looks_like
 def test_internal_failure_exits_three_and_other_files_are_still_checked(monkeypatch, capsys) -> None:
     from flare_ls import cli
 
-    real = cli.analyze
+    real = cli.analyze_parsed
 
-    def analyze(text, uri=None, config=None, files=None, job_file=False):
+    def analyze_parsed(text, *args, **kwargs):
         if "kafka-lakehouse" in text:
             raise RuntimeError("simulated bug")
-        return real(text, uri, config, files, job_file)
+        return real(text, *args, **kwargs)
 
-    monkeypatch.setattr(cli, "analyze", analyze)
+    monkeypatch.setattr(cli, "analyze_parsed", analyze_parsed)
     code = cli.main(["--check", str(KAFKA), str(FIXTURES / "invalid-value" / "type-workflows.yaml")])
     out = capsys.readouterr().out
     assert code == cli.EXIT_INTERNAL

@@ -3,11 +3,14 @@ sqlglot, a stale or broken cache is ignored, and --no-cache touches nothing."""
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,19 @@ from flare_ls import cli, sql
 from flare_ls.sql.cache import FactsStore
 from golden import EXAMPLES
 
-MANIFEST = EXAMPLES / "seed" / "06-kafka-lakehouse-insights.yaml"
+SEED = EXAMPLES / "seed" / "06-kafka-lakehouse-insights.yaml"
+#: The seed manifest with a window function in its step: SQL that only sqlglot reads (the common
+#: queries never load it, ``sql/quick.py``), so whether sqlglot was loaded says whether SQL was parsed.
+_HOME = tempfile.mkdtemp(prefix="flare-ls-cache-test-")
+atexit.register(shutil.rmtree, _HOME, True)
+MANIFEST = Path(_HOME) / "kafka.yaml"
+MANIFEST.write_text(
+    SEED.read_text(encoding="utf-8").replace(
+        "CAST(value AS STRING) AS value_string",
+        "CAST(value AS STRING) AS value_string, row_number() OVER (ORDER BY key) AS n",
+    ),
+    encoding="utf-8",
+)
 
 # Runs --check in a fresh process and says whether sqlglot was loaded, and what the check printed.
 PROBE = """

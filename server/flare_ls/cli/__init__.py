@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from .. import __version__
-from ..analyze import Config, analyze, looks_like_flare_text
+from ..analyze import Config, analyze, analyze_parsed, looks_like_flare_text
 from ..files import FileTooLarge, read_limited, read_manifest, sniff_text
-from ..fileview import project_files
+from ..fileview import ProjectFiles, project_files
 from ..findings import Finding, Severity
 from ..report import FORMATS as REPORT_FORMATS
 from ..report import FileResult, render
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from ..config import ProjectConfig
     from ..sql.cache import FactsStore
+    from ..workspace.index import ManifestIndex
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -50,6 +51,8 @@ PARALLEL_FROM = 200
 
 
 Result = tuple[Path, "str | None", list[Finding]]
+#: A file's result and its entry in the workspace index (None when it is not worth indexing).
+Checked = tuple[Path, "str | None", list[Finding], "ManifestIndex | None"]
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,39 @@ def _project(path: Path, config_file: Path | None) -> ProjectConfig:
     """The project configuration for ``path``: the ``--config`` file, else the one discovered."""
     from .. import config
 
-    return config.load_file(config_file) if config_file is not None else config.load_for(path)
+    memo = _RUN.projects if _RUN is not None else None
+    key = (path.parent, config_file)
+    if memo is not None and key in memo:
+        return memo[key]
+    project = config.load_file(config_file) if config_file is not None else config.load_for(path)
+    if memo is not None:
+        memo[key] = project
+    return project
+
+
+@dataclass
+class _Run:
+    """What one run of :func:`collect` learns once per directory, rather than once per file (each
+    costs a dozen ``stat`` calls up to the project's root, and a tree holds many files per directory):
+    the project configuration of its files, and their view of the files around them. A run reads the
+    tree as it is when it starts; ``--watch`` starts a new run for every change."""
+
+    projects: dict[tuple[Path, Path | None], ProjectConfig] = field(default_factory=dict)
+    files: dict[Path, ProjectFiles | None] = field(default_factory=dict)
+
+
+#: The current run's memo (a global, like ``_NO_CACHE``, so that forked workers see it); None outside one.
+_RUN: _Run | None = None
+
+
+def _files_of(path: Path) -> ProjectFiles | None:
+    """``fileview.project_files(path)``, which depends only on the file's directory."""
+    if _RUN is None:
+        return project_files(path)
+    directory = path.absolute().parent
+    if directory not in _RUN.files:
+        _RUN.files[directory] = project_files(path)
+    return _RUN.files[directory]
 
 
 #: ``--max-file-size`` of the current run, over every configuration's (a global, like ``_NO_CACHE``).
@@ -102,9 +137,7 @@ def _size_limit(path: Path, config_file: Path | None) -> int:
     return _project(path, config_file).max_file_size
 
 
-def _check_one(
-    item: tuple[Path, bool, Path | None], job_file: bool = False
-) -> tuple[Path, str | None, list[Finding]] | None:
+def _check_one(item: tuple[Path, bool, Path | None], job_file: bool = False) -> Checked | None:
     """Read and analyse one file; None when it is not worth reporting (undecodable non-Flare YAML).
     ``job_file``: a checked workflow's ``file:`` names it, so it is read as that dag job."""
     path, named, config_file = item
@@ -113,21 +146,34 @@ def _check_one(
         # A file found in a directory is reported only when it could be a Flare manifest: other
         # YAML in a repository is not flare-ls's business, broken or not.
         if named or looks_like_flare(path):
-            return (path, None, [problem])
+            return (path, None, [problem], None)
         return None
     assert text is not None
     try:
-        findings = analyze(
-            text,
-            uri=path.as_uri() if path.is_absolute() else None,
-            config=_config_for(path, config_file),
-            files=project_files(path),
-            job_file=job_file,
-        )
+        findings, entry = _analyze_and_index(path, text, config_file, job_file)
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others
         message = f"flare-ls failed on this file ({type(exc).__name__}: {exc}); please report it"
-        findings = [Finding(INTERNAL_ERROR, message, (0, 0), (0, 0), Severity.ERROR)]
-    return (path, text, findings)
+        findings, entry = [Finding(INTERNAL_ERROR, message, (0, 0), (0, 0), Severity.ERROR)], None
+    return (path, text, findings, entry)
+
+
+def _analyze_and_index(
+    path: Path, text: str, config_file: Path | None, job_file: bool = False
+) -> tuple[list[Finding], ManifestIndex | None]:
+    """``analyze(text)`` and the file's workspace index entry, both from one parse (a parse is about
+    half of a manifest's analysis, more when it must recover from a syntax error). The entry is made
+    here, in the worker, so that the parent neither parses again nor receives trees."""
+    from ..parsing.yamltree import parse, split_lines
+    from ..workspace.index import index_parsed
+
+    bom = text.startswith("\ufeff")
+    body = text[1:] if bom else text  # as ``analyze`` reads it
+    lines = split_lines(body)
+    parsed = parse(body, lines)
+    config = _config_for(path, config_file)
+    findings = analyze_parsed(body, lines, parsed, config, bom, _files_of(path), job_file=job_file)
+    entry = index_parsed(str(path), parsed, bom) if looks_like_flare_text(text) else None
+    return findings, entry
 
 
 @dataclass(frozen=True)
@@ -154,40 +200,43 @@ def collect(paths: list[Path], jobs: int = 0, config_file: Path | None = None, w
     """Every file's findings, in walking order; in parallel across cores for large trees. Each file is
     checked with its project configuration, whose include/exclude also decide what is walked.
     Raises config.ConfigError for a bad configuration file."""
+    global _RUN
     items = [(path, named, config_file) for path, named in walk.files(paths, config_file)]
     workers = jobs or (os.cpu_count() or 1)
     from .. import sql
 
     previous, store = sql.STORE, _facts_store()
+    _RUN = _Run()
     try:
         done = _check_all(items, workers, store)
+        checked = _with_job_files([one for one in done if one is not None], config_file)
+        return _with_workspace(checked, config_file)
     finally:
         sql.STORE = previous  # the store serves this run only (in-process callers, tests)
-    results = _with_job_files([result for result in done if result is not None], config_file)
-    return _with_workspace(results, config_file)
+        _RUN = None
 
 
-def _with_job_files(results: list[Result], config_file: Path | None) -> list[Result]:
+def _with_job_files(checked: list[Checked], config_file: Path | None) -> list[Checked]:
     """The results with each job file a checked workflow's ``file:`` names checked as that dag job: in
     place of its own result when it was walked (a job file whose shape alone does not show it is one
     was read as someone else's YAML), else added after the workflows. Few files: checked here, in turn."""
     named: dict[Path, Path] = {}  # real path -> the path to report it by
-    for path, text, _ in results:
+    for path, text, _, _ in checked:
         for _, found in job_files_named(path, text):
             named.setdefault(found, _shown(found))
     if not named:
-        return results
-    walked = {Path(os.path.realpath(path)): index for index, (path, _, _) in enumerate(results)}
-    results = list(results)
+        return checked
+    walked = {Path(os.path.realpath(path)): index for index, (path, _, _, _) in enumerate(checked)}
+    checked = list(checked)
     for real, shown in named.items():
-        checked = _check_one((shown, True, config_file), job_file=True)
-        if checked is None:
+        one = _check_one((shown, True, config_file), job_file=True)
+        if one is None:
             continue
         if real in walked:
-            results[walked[real]] = (results[walked[real]][0], *checked[1:])
+            checked[walked[real]] = (checked[walked[real]][0], *one[1:])
         else:
-            results.append(checked)
-    return results
+            checked.append(one)
+    return checked
 
 
 def job_files_named(path: Path, text: str | None) -> list[tuple[str, Path]]:
@@ -215,18 +264,20 @@ def _shown(path: Path) -> Path:
     return Path(relative) if not relative.startswith("..") else path
 
 
-def _with_workspace(results: list[Result], config_file: Path | None) -> list[Result]:
+def _with_workspace(checked: list[Checked], config_file: Path | None) -> list[Result]:
     """The results with the workspace rules' findings (``rules/workspace.py``) added to the files they
-    belong to, each file's configuration and suppressions applied. The index is built here, in this
-    process, from the texts the per-file pass read: one parse per Flare file, a fraction of its
-    analysis, and nothing to ship back from workers."""
+    belong to, each file's configuration and suppressions applied. The index is made of the entries
+    the per-file pass made from its own parse of each Flare file (``_analyze_and_index``)."""
     from ..workspace.check import analyze_workspace
+    from ..workspace.index import WorkspaceIndex
 
-    texts = {str(path): text for path, text, _ in results if text is not None and looks_like_flare_text(text)}
-    if not texts:
+    results: list[Result] = [(path, text, findings) for path, text, findings, _ in checked]
+    entries = {str(path): entry for path, _, _, entry in checked if entry is not None}
+    if not entries:
         return results
+    texts = {str(path): text for path, text, _, entry in checked if entry is not None and text is not None}
     paths = {str(path): path for path, _, _ in results}
-    found = analyze_workspace(texts, lambda file: _config_for(paths[file], config_file))
+    found = analyze_workspace(texts, lambda file: _config_for(paths[file], config_file), WorkspaceIndex(entries))
     if not found:
         return results
     return [
@@ -238,7 +289,7 @@ def _with_workspace(results: list[Result], config_file: Path | None) -> list[Res
 
 def _check_all(
     items: list[tuple[Path, bool, Path | None]], workers: int, store: FactsStore | None
-) -> list[tuple[Path, str | None, list[Finding]] | None]:
+) -> list[Checked | None]:
     from .. import sql
 
     # With --spark-sql the files are checked in this process: its one JVM answers Spark's verdicts, where

@@ -236,11 +236,23 @@ _MAYBE_KEYWORD_NAME = re.compile(
 
 @lru_cache(maxsize=2048)
 def _analyze_masked(text: str, dialect: str) -> SqlFacts:
+    if not text.strip():
+        return SqlFacts(parsed=False)
+    if dialect in ("spark", CONDITION):
+        # The common queries are read without sqlglot, to the same facts (``sql/quick.py``).
+        from . import quick
+
+        facts = quick.facts(text, expression=dialect == CONDITION)
+        if facts is not None:
+            return facts
+    return _full_facts(text, dialect)
+
+
+def _full_facts(text: str, dialect: str) -> SqlFacts:
+    """The facts from our grammar's verdict and sqlglot's tree, for any text."""
     # Imported here so that a manifest without SQL (and `flare-ls --version`) never pays for sqlglot.
     from sqlglot.errors import ParseError, TokenError
 
-    if not text.strip():
-        return SqlFacts(parsed=False)
     # Spark's verdict, where our grammar of Spark's queries models the text; sqlglot's otherwise.
     spark = grammar.verdict(text, expression=dialect == CONDITION) if dialect in ("spark", CONDITION) else False
     if isinstance(spark, grammar.SyntaxProblem):
@@ -482,17 +494,35 @@ def _facts(text: str, tokens: list[Any], statements: list[Any]) -> SqlFacts:
             if use is not None:
                 columns.append(use)
     operations += _keyword_operations(tokens, TokenType)
-    operations.sort(key=lambda o: o.start)
-    reads.sort(key=lambda r: r.start)
+    return parsed_facts(
+        reads, operations, columns, passed, result_columns(statements, exp), column_references(statements, exp)
+    )
+
+
+def parsed_facts(
+    reads: list[TableRead],
+    operations: list[Operation],
+    columns: list[ColumnUse],
+    passed: list[str],
+    result: tuple[ResultColumn, ...] | None,
+    references: list[ColumnRef],
+) -> SqlFacts:
+    """The facts of a text that parses, each kind in the order of the text (the tables a star passes on
+    in the order the stars name them, once each): both paths (``_facts``, ``quick``) end here, so they
+    agree on order too."""
+
+    def start(fact: TableRead | Operation | ColumnUse | ColumnRef) -> int:
+        return fact.start
+
     return SqlFacts(
         True,
         None,
-        tuple(reads),
-        tuple(operations),
-        tuple(columns),
+        tuple(sorted(reads, key=start)),
+        tuple(sorted(operations, key=start)),
+        tuple(sorted(columns, key=start)),
         tuple(dict.fromkeys(passed)),
-        result_columns(statements, exp),
-        tuple(column_references(statements, exp)),
+        result,
+        tuple(sorted(references, key=start)),
     )
 
 

@@ -17,7 +17,7 @@ from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
-from ..parsing.yamltree import Pos, YMap, YNode, YScalar, YSeq, parse, split_lines
+from ..parsing.yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, parse, split_lines
 from ..views import DocumentView, JobView, build_view, is_placeholder, named, value_of
 
 YamlPath = tuple[str | int, ...]
@@ -271,8 +271,12 @@ def index_text(file: str, text: str) -> ManifestIndex:
     shift = text.startswith("\ufeff")  # the analysis reports first-line columns after a BOM one further
     if shift:
         text = text[1:]
-    lines = split_lines(text)
-    parsed = parse(text, lines)
+    return index_parsed(file, parse(text, split_lines(text)), shift)
+
+
+def index_parsed(file: str, parsed: ParsedText, shift: bool = False) -> ManifestIndex:
+    """:func:`index_text` for a text already parsed (after its BOM, ``shift``: there was one), as the
+    analysis parsed it: ``flare-ls check`` indexes each file from the tree its analysis read."""
     reader = _Reader(file, shift)
     workflows: list[WorkflowEntry] = []
     job: JobEntry | None = None
