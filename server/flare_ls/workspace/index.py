@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from ..parsing.yamltree import Pos, YMap, YNode, YScalar, YSeq, parse, split_lines
+from ..parsing.yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, parse, split_lines
 from ..views import DocumentView, JobView, build_view, is_placeholder, named, value_of
 
 YamlPath = tuple[str | int, ...]
@@ -214,8 +214,12 @@ def index_text(file: str, text: str) -> ManifestIndex:
     shift = text.startswith("\ufeff")  # the analysis reports first-line columns after a BOM one further
     if shift:
         text = text[1:]
-    lines = split_lines(text)
-    parsed = parse(text, lines)
+    return index_parsed(file, parse(text, split_lines(text)), shift)
+
+
+def index_parsed(file: str, parsed: ParsedText, shift: bool = False) -> ManifestIndex:
+    """The index entry of a manifest already parsed (the language server's analysis keeps its parse):
+    ``shift`` when the text started with a byte-order mark that the parse did not see."""
     reader = _Reader(file, shift)
     workflows: list[WorkflowEntry] = []
     for document in parsed.documents:
