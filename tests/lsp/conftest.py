@@ -7,6 +7,7 @@ diagnostics) and of Neovim 0.11 (which pulls them and prefers UTF-8 positions).
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -103,6 +104,20 @@ def units(client: LanguageClient, text: str) -> int:
     if enc == types.PositionEncodingKind.Utf32:
         return len(text)
     return len(text.encode("utf-16-le")) // 2
+
+
+#: Line endings as LSP counts them (nothing else ends a line: not U+2028, NEL or a form feed).
+LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def lines_of(text: str) -> list[str]:
+    return LINE_END.split(text)
+
+
+def offset(text: str, line: int, column: int) -> int:
+    """The index in ``text`` of a (line, code-point column) position."""
+    starts = [0] + [m.end() for m in LINE_END.finditer(text)]
+    return starts[line] + column
 
 
 def open_document(client: LanguageClient, uri: str, text: str, version: int = 1) -> None:
