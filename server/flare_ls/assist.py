@@ -988,15 +988,26 @@ def _variant_hover(path: tuple[str | int, ...], fs: FieldShape, value: str) -> s
     return None
 
 
-def hover(text: str, line: int, column: int, parsed: ParsedText | None = None) -> tuple[str, int, int] | None:
+def hover(
+    text: str,
+    line: int,
+    column: int,
+    parsed: ParsedText | None = None,
+    *,
+    lines: list[str] | None = None,
+    tree: bool = True,
+) -> tuple[str, int, int] | None:
     """Markdown for the key or value under the cursor, with the code-point columns it covers.
 
-    From the parsed tree when the text parses; from the lines around the cursor while it does not.
-    ``parsed``: the text's parse, when the caller has it already."""
-    from_tree = _hover_in_tree(parsed if parsed is not None else parse(text), line, column)
-    if from_tree is not False:
-        return from_tree  # type: ignore[return-value]
-    lines = split_lines(text)
+    From the parsed tree when the text parses; from the lines around the cursor while it does not, or
+    when ``tree`` is False (the language server, while the newest text is not parsed yet). ``parsed``
+    and ``lines``: the text's parse and lines, when the caller has them already."""
+    if tree:
+        from_tree = _hover_in_tree(parsed if parsed is not None else parse(text), line, column)
+        if from_tree is not False:
+            return from_tree  # type: ignore[return-value]
+    if lines is None:
+        lines = split_lines(text)
     if line >= len(lines):
         return None
     content = lines[line]

@@ -6,7 +6,7 @@ from lsprotocol import types
 
 from ..parsing.yamltree import parse
 from ..ranges import folding_ranges, selection_ranges
-from .server import FlareServer, guarded
+from .server import FlareServer, guarded, tree_of
 
 KINDS = {"comment": types.FoldingRangeKind.Comment, "region": types.FoldingRangeKind.Region}
 
@@ -14,14 +14,14 @@ KINDS = {"comment": types.FoldingRangeKind.Comment, "region": types.FoldingRange
 def register(server: FlareServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
     @guarded([])
-    def folding_range(ls: FlareServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
+    async def folding_range(ls: FlareServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
         uri = params.text_document.uri
-        current = ls.text_of(uri)
+        current = await ls.current(uri)
         if current is None:
             return []
-        text, _ = current
+        text, analysis = current
         convert = ls.converter(uri, text)
-        folds = folding_ranges(text, ls.parsed(uri, text) or parse(text))
+        folds = folding_ranges(text, tree_of(text, analysis) or parse(text))
         # A client that folds whole lines only ignores columns; one that folds inside lines gets them.
         lines_only = _line_folding_only(ls)
         out = []
@@ -41,16 +41,16 @@ def register(server: FlareServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_SELECTION_RANGE)
     @guarded([])
-    def selection_range(ls: FlareServer, params: types.SelectionRangeParams) -> list[types.SelectionRange]:
+    async def selection_range(ls: FlareServer, params: types.SelectionRangeParams) -> list[types.SelectionRange]:
         uri = params.text_document.uri
-        current = ls.text_of(uri)
+        current = await ls.current(uri)
         if current is None:
             return []
-        text, _ = current
+        text, analysis = current
         convert = ls.converter(uri, text)
         positions = [convert.from_client(p) for p in params.positions]
         out = []
-        for chain, pos in zip(selection_ranges(text, positions, ls.parsed(uri, text)), positions, strict=True):
+        for chain, pos in zip(selection_ranges(text, positions, tree_of(text, analysis)), positions, strict=True):
             parent: types.SelectionRange | None = None
             for start, end in reversed(chain):  # outermost first: each range's parent is the one around it
                 parent = types.SelectionRange(range=convert.range_to_client(start, end), parent=parent)

@@ -4,10 +4,17 @@ Analysis is fast (well under a millisecond for a 100-line manifest), so a docume
 :data:`BIG_TEXT` characters is analysed on the server's event loop; a bigger one in a thread
 (``worker.py``), so the loop keeps answering while it runs, and a newer version stops the older one.
 An edit schedules one analysis of its document unless one is already scheduled, and that analysis
-reads the document as it is when it runs. Several edits that arrive together are analysed once; a
-result is always for the newest text, so nothing stale is ever published; and there is no fixed delay
-when the author pauses. An analysis that fails publishes one FL900 finding instead, so the previous
-version's findings never stay on screen.
+reads the document as it is when it runs: it runs once the message loop has read every message already
+received, so several edits that arrive together are analysed once. A result is always for the newest
+text, so nothing stale is ever published; and there is no fixed delay when the author pauses. An
+analysis that fails publishes one FL900 finding instead, so the previous version's findings never stay
+on screen. Diagnostics equal to those last published, at places no edit since has moved, are not sent
+again.
+
+An analysis replaced by a newer one is released (``yamltree.release``): its tree's parent links make
+cycles that only a full collection would otherwise find, and the server's collector settings
+(``cli._tune_garbage_collector``) make full collections rare, so without it every version of a big
+document stayed in memory until one ran.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcContentModified, JsonRpcException
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__, sql
@@ -34,14 +41,16 @@ from ..config import ConfigError, ConfigLoader
 from ..fileview import ProjectFiles, project_files
 from ..findings import Finding, Fix, Severity, TextEdit
 from ..names import Name, names
-from ..parsing.yamltree import ParsedText, Pos, parse, split_lines
+from ..parsing.yamltree import ParsedText, Pos, parse, release, split_lines
 from ..references import FileView
 from ..rules.schema import INTERNAL_ERROR
 from . import transport
 from .convert import Converter, diagnostic
+from .documents import Document, Edit, forward
 from .memory import Trimmer
 from .protocol import FlareProtocol
 from .settings import Settings, parse_settings
+from .testhooks import Counters
 from .worker import Superseded, Worker
 from .workspace import WorkspaceManifests, file_path
 
@@ -50,6 +59,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 PARENT_POLL_SECONDS = 2.0
 #: Documents of at least this many characters are analysed off the message loop (about 1,500 lines).
 BIG_TEXT = 64 * 1024
+#: How long a scheduled analysis lets the message loop read what the client has already sent (an
+#: editor writes each keystroke on its own; a burst arrives as several reads).
+INPUT_WAIT_SECONDS = 0.05
+INPUT_POLL_SECONDS = 0.0005
 
 
 @dataclass
@@ -70,6 +83,18 @@ class Analysis:
     holds: dict[Fix, bool] = field(default_factory=dict)
     #: The edits of "fix all" (one round of ``--fix``), computed at the first code action asking.
     fix_all: tuple[TextEdit, ...] | None = None
+    #: The document's revision (changes applied, ``Document.revision``) the text is of.
+    revision: int = -1
+
+
+@dataclass
+class Published:
+    """What the client was last sent for a document: at which revision, the diagnostics, and the
+    ranges of their findings in core positions (to tell whether edits since have moved them)."""
+
+    revision: int
+    diagnostics: list[types.Diagnostic]
+    ranges: list[tuple[Pos, Pos]]
 
 
 class FlareServer(LanguageServer):
@@ -89,12 +114,19 @@ class FlareServer(LanguageServer):
         #: waits for it, since not every client can be asked to pull again afterwards.
         self.settings_ready = asyncio.Event()
         self.scheduled: set[str] = set()
+        self.publishing: set[asyncio.Future[None]] = set()
+        #: Whether bytes the client sent are not yet read (set by the transport that knows; stdio does).
+        self.input_pending: Callable[[], bool] = lambda: False
         self.worker = Worker()
         #: Project configuration files (flare-ls.toml, ...), found as ``flare-ls --check`` finds them.
         self.project_configs = ConfigLoader()
         #: Problems with project configuration files already shown to the user (each is shown once).
         self.config_problems: set[str] = set()
         self.trimmer = Trimmer()
+        #: What each open document's client was last sent (push clients): an unchanged result is not sent.
+        self.published: dict[str, Published] = {}
+        #: Counts for the end-to-end tests and the benchmark (``testhooks.py``).
+        self.counters = Counters()
         #: The workspace folders' manifests, indexed for the rules across files (``workspace.py``).
         self.manifests = WorkspaceManifests(self)
 
@@ -116,39 +148,62 @@ class FlareServer(LanguageServer):
         return bool(item and item.snippet_support)
 
     # -- documents --------------------------------------------------------------------------------
+    def document(self, uri: str) -> Document | None:
+        doc = self.workspace.text_documents.get(uri)
+        return doc if isinstance(doc, Document) else None
+
     def text_of(self, uri: str) -> tuple[str, int | None] | None:
         doc = self.workspace.text_documents.get(uri)
         if doc is None:
             return None
         return doc.source, doc.version
 
-    def _analysis_of(self, uri: str, text: str, *, compute: bool) -> Analysis | None:
-        """The analysis of exactly ``text`` (computed now when ``compute``, else only if already done);
-        None when the text starts with a byte-order mark: the analysis parsed it without, so its lines
-        and columns differ."""
-        analysis = self.analysis(uri) if compute else self.analyses.get(uri)
+    def ready(self, uri: str, text: str) -> Analysis | None:
+        """The analysis of exactly ``text`` if it is done (never computed here); None when the text
+        starts with a byte-order mark: the analysis parsed it without, so its lines and columns differ."""
+        analysis = self.analyses.get(uri)
         if analysis is None or analysis.text != text or text.startswith("\ufeff"):
             return None
         return analysis
 
+    def lines_of(self, uri: str, text: str) -> list[str]:
+        """The lines of ``text``: its analysis's, else the open document's (split once per revision,
+        not per request), else split now."""
+        analysis = self.ready(uri, text)
+        if analysis is not None:
+            return analysis.lines
+        doc = self.document(uri)
+        if doc is not None and doc.source is text:
+            return doc.snapshot()[1]
+        return split_lines(text)
+
     def converter(self, uri: str, text: str) -> Converter:
-        """Positions for ``text``, on the lines its analysis already split when there is one."""
-        analysis = self._analysis_of(uri, text, compute=False)
-        return Converter(analysis.lines if analysis is not None else split_lines(text), self.encoding)
+        """Positions for ``text``, on the lines its analysis or its document already split."""
+        return Converter(self.lines_of(uri, text), self.encoding)
 
-    def parsed(self, uri: str, text: str) -> ParsedText | None:
-        """The parse of the document's current version, shared with diagnostics."""
-        analysis = self._analysis_of(uri, text, compute=True)
-        return analysis.parsed if analysis is not None else None
+    def edits_since(self, uri: str, analysis: Analysis) -> list[Edit] | None:
+        """The changes made to the open document since ``analysis``'s text, when all are known and the
+        text has no byte-order mark (whose analysis counts its first line's columns without it)."""
+        doc = self.document(uri)
+        if doc is None or analysis.revision < 0 or analysis.text.startswith("\ufeff"):
+            return None
+        return doc.edits_since(analysis.revision)
 
-    def names(self, uri: str, text: str, lines: list[str]) -> list[Name]:
-        """The names of the document's current version, computed once per version."""
-        analysis = self._analysis_of(uri, text, compute=True)
-        if analysis is None:
-            return names(text, None, lines)
+    @staticmethod
+    def names_of(analysis: Analysis) -> list[Name]:
+        """The names of an analysed version, computed at the first request that needs them."""
         if analysis.names is None:
-            analysis.names = names(text, analysis.parsed, lines)
+            analysis.names = names(analysis.text, analysis.parsed, analysis.lines)
         return analysis.names
+
+    def earlier(self, uri: str) -> tuple[Analysis, list[Edit]] | None:
+        """The last analysis of the document, of a version before the current one, and the edits made
+        since (None when there is none, or the edits are not all known)."""
+        analysis = self.analyses.get(uri)
+        if analysis is None:
+            return None
+        edits = self.edits_since(uri, analysis)
+        return None if edits is None else (analysis, edits)
 
     def at(self, uri: str, position: types.Position) -> tuple[str, Converter, Pos] | None:
         """The text of an open document, its converter, and a client position in core terms."""
@@ -161,17 +216,33 @@ class FlareServer(LanguageServer):
 
     def analysis(self, uri: str) -> Analysis | None:
         """The findings for the document's current version (analysed now if not yet)."""
-        current = self.text_of(uri)
-        if current is None:
+        doc = self.document(uri)
+        if doc is None:
             return None
-        text, version = current
+        text, lines = doc.snapshot()
         config = self.config_for(uri)
-        cached = self._cached(uri, text, version, config)
+        cached = self._cached(uri, text, doc.version, config)
         if cached is not None:
             return cached
-        result = _compute(text, version, config, self.files_for(uri))
-        self.analyses[uri] = result
+        result = self._compute(text, lines, doc.version, doc.revision, config, self.files_for(uri))
+        self._store(uri, result)
         return result
+
+    def _compute(
+        self, text: str, lines: list[str], version: int | None, revision: int, config: Config, files: FileView | None
+    ) -> Analysis:
+        result = _compute(text, lines, version, revision, config, files)
+        self.counters.analyses += 1
+        return result
+
+    def _store(self, uri: str, result: Analysis) -> None:
+        """Keep ``result`` as the document's analysis; release the one it replaces (see the module
+        docstring) and index the new text's workspace facts from its parse."""
+        previous = self.analyses.get(uri)
+        self.analyses[uri] = result
+        if previous is not None and previous is not result:
+            _release(previous)
+        self.manifests.analysed(uri, result)
 
     def _cached(self, uri: str, text: str, version: int | None, config: Config) -> Analysis | None:
         """The analysis already done of exactly this version, text and configuration, if any."""
@@ -186,18 +257,45 @@ class FlareServer(LanguageServer):
         current = self.text_of(uri)
         if current is None or len(current[0]) < BIG_TEXT:
             return self.analysis(uri)
-        text, version = current
+        doc = self.document(uri)
+        if doc is None:
+            return None
+        text, lines = doc.snapshot()
+        version, revision = doc.version, doc.revision
         config = self.config_for(uri)
         cached = self._cached(uri, text, version, config)
         if cached is not None:
             return cached
         token = (version, id(text), config)
         files = self.files_for(uri)
-        result = await self.worker.run(uri, token, lambda: _compute(text, version, config, files), prepare=sql.load)
-        if self.text_of(uri) != (text, version):
+
+        def compute() -> Analysis:
+            self.counters.wait_if_held()
+            return self._compute(text, lines, version, revision, config, files)
+
+        result = await self.worker.run(uri, token, compute, prepare=sql.load)
+        if self.document(uri) is not doc or doc.revision != revision:
             raise Superseded()
-        self.analyses[uri] = result
+        self._store(uri, result)
         return result
+
+    async def current(self, uri: str) -> tuple[str, Analysis | None] | None:
+        """For a request that needs the analysis: the open document's text and that text's analysis
+        (for its tree, see :func:`tree_of`). A small document is analysed now; a big one's analysis is
+        joined in its thread, never started a second time. Raises ContentModified when an edit arrives
+        meanwhile: the request was about a text that is gone, and editors drop such answers."""
+        current = self.text_of(uri)
+        if current is None:
+            return None
+        text = current[0]
+        try:
+            analysis = await self.current_analysis(uri)
+        except Superseded:
+            analysis = None
+        now = self.text_of(uri)
+        if now is None or now[0] is not text:
+            raise JsonRpcContentModified(f"{uri} changed while the request was answered")
+        return text, analysis if analysis is not None and analysis.text == text else None
 
     def files_for(self, uri: str) -> ProjectFiles | None:
         """The files beside a ``file:`` document, for the rules about paths it refers to (FL505),
@@ -234,10 +332,21 @@ class FlareServer(LanguageServer):
         if self.pulls_diagnostics or uri in self.scheduled:
             return
         self.scheduled.add(uri)
-        asyncio.ensure_future(self._publish(uri))
+        task = asyncio.ensure_future(self._publish(uri))
+        self.publishing.add(task)  # held: the loop keeps only a weak reference to a task
+        task.add_done_callback(self.publishing.discard)
+
+    async def read_sent_input(self) -> None:
+        """Wait until the message loop has read what the client already sent (at most a moment): edits
+        that arrived together are then analysed once, as one version."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + INPUT_WAIT_SECONDS
+        while self.input_pending() and loop.time() < deadline:
+            await asyncio.sleep(INPUT_POLL_SECONDS)
 
     async def _publish(self, uri: str) -> None:
-        self.scheduled.discard(uri)
+        await self.read_sent_input()
+        self.scheduled.discard(uri)  # only now: the edits read meanwhile join this analysis
         current = self.text_of(uri)
         try:
             result = await self.current_analysis(uri)
@@ -245,7 +354,12 @@ class FlareServer(LanguageServer):
                 return
             version = result.version
             convert = self.converter(uri, result.text)
-            diagnostics = [diagnostic(f, convert, version) for f in self.with_workspace(uri, result)]
+            findings = self.with_workspace(uri, result)
+            diagnostics = [diagnostic(f, convert) for f in findings]
+            if self._unchanged(uri, result, diagnostics):
+                self.counters.unchanged += 1
+                return
+            self.published[uri] = Published(result.revision, diagnostics, [(f.start, f.end) for f in findings])
         except Superseded:
             return  # a newer version is being analysed, and will be published
         except Exception as exc:  # noqa: BLE001 - a failing analysis must not take the server down
@@ -253,25 +367,47 @@ class FlareServer(LanguageServer):
             if current is None or self.text_of(uri) != current:
                 return
             version = current[1]
-            diagnostics = [self.failure(exc, version)]
+            diagnostics = [self.failure(exc)]
+            self.published.pop(uri, None)
+        self.counters.published += 1
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
+
+    def _unchanged(self, uri: str, result: Analysis, diagnostics: list[types.Diagnostic]) -> bool:
+        """Whether the client shows ``diagnostics`` already: they equal the last ones sent, and no edit
+        since has touched or moved any of their findings (editors carry diagnostics through edits, so a
+        range an edit moved may sit elsewhere on the client's side). The version a publication carries
+        is optional in LSP; clients keep the last diagnostics until new ones come."""
+        last = self.published.get(uri)
+        if last is None or last.diagnostics != diagnostics:
+            return False
+        doc = self.document(uri)
+        if doc is None or result.revision != doc.revision or result.text.startswith("\ufeff"):
+            return False
+        edits = doc.edits_since(last.revision)
+        if edits is None or any(forward(start, end, edits) != (start, end) for start, end in last.ranges):
+            return False
+        last.revision = result.revision
+        return True
 
     def with_workspace(self, uri: str, result: Analysis) -> list[Finding]:
         """The document's own findings and its workspace findings (FL501-FL504), in order."""
         across = self.manifests.findings_for(uri, result.text)
         return sorted([*result.findings, *across], key=Finding.sort_key) if across else result.findings
 
-    def failure(self, exc: BaseException, version: int | None) -> types.Diagnostic:
+    def failure(self, exc: BaseException) -> types.Diagnostic:
         """An FL900 diagnostic saying the analysis failed (published in place of its findings)."""
         message = f"flare-ls failed on this document ({type(exc).__name__}: {exc}); please report it"
         finding = Finding(INTERNAL_ERROR, message, (0, 0), (0, 0), Severity.ERROR)
-        return diagnostic(finding, Converter([""], self.encoding), version)
+        return diagnostic(finding, Converter([""], self.encoding))
 
     def forget(self, uri: str) -> None:
         """Drop what the server holds for a closed document (pygls has removed it already)."""
-        self.analyses.pop(uri, None)
+        closed = self.analyses.pop(uri, None)
+        if closed is not None:
+            _release(closed)
+        self.published.pop(uri, None)
         self.worker.stop(uri)
         self.project_configs.retain(filter(None, map(file_path, self.workspace.text_documents)))
         self.trimmer.soon()
@@ -279,6 +415,8 @@ class FlareServer(LanguageServer):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     def reanalyse_all(self) -> None:
+        for dropped in self.analyses.values():
+            _release(dropped)
         self.analyses.clear()
         if self.pulls_diagnostics:
             refresh = self.client_capabilities.workspace
@@ -325,7 +463,10 @@ class FlareServer(LanguageServer):
         fd = (stdin or sys.stdin.buffer).fileno()
 
         async def main() -> None:
-            await transport.serve(transport.FrameReader(transport.stdin_chunks(fd)), self.protocol, stop)
+            chunks = transport.stdin_chunks(fd)
+            frames = transport.FrameReader(chunks)
+            self.input_pending = lambda: bool(frames.buffer) or chunks.pending()
+            await transport.serve(frames, self.protocol, stop)
 
         try:
             asyncio.run(main())
@@ -404,16 +545,32 @@ class FlareServer(LanguageServer):
                 pass  # alive, owned by someone else
 
 
-def _compute(text: str, version: int | None, config: Config, files: FileView | None = None) -> Analysis:
-    """The analysis of one version of a document (the text may start with a byte-order mark)."""
+def _compute(
+    text: str, lines: list[str], version: int | None, revision: int, config: Config, files: FileView | None = None
+) -> Analysis:
+    """The analysis of one version of a document, given its lines (the text may start with a
+    byte-order mark)."""
     if "analysis" in INJECTED_FAULTS:
         raise RuntimeError("fault injected into the analysis")
     bom = text.startswith("\ufeff")
     body = text[1:] if bom else text
-    lines = split_lines(body)
+    if bom:
+        lines = [lines[0][1:], *lines[1:]]
     parsed = parse(body, lines)
     findings = analyze_parsed(body, lines, parsed, config, bom, files)
-    return Analysis(version, text, lines, parsed, findings, config)
+    return Analysis(version, text, lines, parsed, findings, config, revision=revision)
+
+
+def tree_of(text: str, analysis: Analysis | None) -> ParsedText | None:
+    """The analysis's tree, when its positions are the text's (not after a byte-order mark, which the
+    parse did not see)."""
+    return analysis.parsed if analysis is not None and not text.startswith("\ufeff") else None
+
+
+def _release(analysis: Analysis) -> None:
+    """Break the cycles of an analysis nothing will read again (see the module docstring)."""
+    analysis.names = None
+    release(analysis.parsed)
 
 
 #: Handler names to fail on purpose (comma-separated), so the end-to-end tests can prove that a failing
@@ -460,10 +617,22 @@ def guarded(default: Any) -> Callable[[F], F]:
 
 
 def create_server() -> FlareServer:
-    from . import actions, completion, diagnostics, formatting, hover, links, navigation, ranges, symbols, sync
+    from . import (
+        actions,
+        completion,
+        diagnostics,
+        formatting,
+        hover,
+        links,
+        navigation,
+        ranges,
+        symbols,
+        sync,
+        testhooks,
+    )
 
     server = FlareServer()
-    modules = (sync, diagnostics, completion, hover, actions, symbols, navigation, links, formatting, ranges)
+    modules = (sync, diagnostics, completion, hover, actions, symbols, navigation, links, formatting, ranges, testhooks)
     for module in modules:
         module.register(server)
     return server

@@ -47,13 +47,11 @@ def register(server: FlareServer) -> None:
     @guarded(None)
     def did_open(ls: FlareServer, params: types.DidOpenTextDocumentParams) -> None:
         ls.schedule(params.text_document.uri)
-        ls.manifests.edited(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     @guarded(None)
     def did_change(ls: FlareServer, params: types.DidChangeTextDocumentParams) -> None:
         ls.schedule(params.text_document.uri)
-        ls.manifests.edited(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     @guarded(None)
