@@ -115,6 +115,11 @@ def analyze_parsed(
             for job in view.jobs:
                 job.computes = config.computes
         found = _analyze_document(document, root, view, lines, eol, files)
+        for job in view.jobs:
+            # The memo is per analysis, and its queries point back at their job: a cycle that would keep
+            # the job's nodes for the collector's oldest generation, which the language server leaves
+            # alone while an author types (lsp/memory.py).
+            job.memo.clear()
         findings += found if parsed.repairs is None else _trusted(found, root, view, parsed.repairs)
     if parsed.errors and (flare_seen or looks_like_flare_text(text)):
         for error in parsed.errors:
