@@ -13,8 +13,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from flare_ls.analyze import analyze_parsed
-from flare_ls.lsp import transport
+from flare_ls.lsp import memory, transport
 from flare_ls.lsp.server import FlareServer, create_server
 from flare_ls.parsing.yamltree import YMap, parse, release, split_lines
 
@@ -129,3 +131,19 @@ def test_an_analysis_leaves_no_cycles_once_its_tree_is_released() -> None:
     assert jobs == 5
     assert (left["JobView"], left["Query"]) == (0, 0)
     assert sum(1 for o in gc.get_objects() if type(o) is YMap and "stackSpec" in o.entries) == 0
+
+
+async def test_full_collections_wait_for_a_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The oldest generation is collected once the server is idle after analysing, never while an
+    analysis is scheduled or running."""
+    monkeypatch.setattr(memory, "IDLE_SECONDS", 0)
+    busy = [True]
+    collector = memory.IdleCollector(lambda: busy[0])
+    collector.soon()
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert collector.collections == 0  # busy: put off again
+    busy[0] = False
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert collector.collections == 1

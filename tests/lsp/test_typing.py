@@ -15,6 +15,7 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
 import pytest
 import pytest_lsp
 from lsprotocol import types
@@ -360,3 +361,30 @@ async def test_published_versions_are_awaited_like_before(hooked: LanguageClient
     assert "FL102" not in [d.code for d in found]
     if not pulls(client):
         await until(client, lambda published: True if published_versions(client, uri) == [1, 2] else None)
+
+
+# -- start-up --------------------------------------------------------------------------------------------
+
+
+@pytest_lsp.fixture(config=server_config(HOOKS))
+async def uninitialized(lsp_client: LanguageClient):
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_initialize_is_answered_before_sql_and_settings_are_loaded(uninitialized: LanguageClient) -> None:
+    """sqlglot is loaded once initialize is answered (before any document is analysed), the pydantic
+    models of the settings only when a client sends settings: neither delays the answer."""
+    client = uninitialized
+    vscode = pytest_lsp.client_capabilities("visual-studio-code")
+    # Without workspace/configuration: the settings a didChangeConfiguration carries are the settings.
+    capabilities = attrs.evolve(vscode, workspace=attrs.evolve(vscode.workspace, configuration=False))
+    client.capabilities = capabilities  # what pytest-lsp's initialize_session would record
+    await client.initialize_async(types.InitializeParams(capabilities=capabilities, root_uri=SCRATCH.as_uri()))
+    assert (await hook(client, "stats"))["loaded"] == {"pydantic": False, "sqlglot": False}
+    client.initialized(types.InitializedParams())
+    assert (await stats(client))["loaded"] == {"pydantic": False, "sqlglot": True}
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"flare-ls": {"rules": {"ignore": ["FL306"]}}})
+    )
+    assert (await stats(client))["loaded"]["pydantic"]

@@ -13,7 +13,7 @@ again.
 
 An analysis replaced by a newer one is released (``yamltree.release``): its tree's parent links make
 cycles that only a full collection would otherwise find, and the server's collector settings
-(``cli._tune_garbage_collector``) make full collections rare, so without it every version of a big
+(``memory.tune_collector``) make full collections rare, so without it every version of a big
 document stayed in memory until one ran.
 """
 
@@ -29,7 +29,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified, JsonRpcException
@@ -47,12 +47,15 @@ from ..rules.schema import INTERNAL_ERROR
 from . import transport
 from .convert import Converter, diagnostic
 from .documents import Document, Edit, forward
-from .memory import Trimmer
+from .memory import IdleCollector, Trimmer, tune_collector
 from .protocol import FlareProtocol
-from .settings import Settings, parse_settings
+from .settings import config_of, overrides_of, parse_settings, same
 from .testhooks import Counters
 from .worker import Superseded, Worker
 from .workspace import WorkspaceManifests, file_path
+
+if TYPE_CHECKING:
+    from .settings_model import Settings
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -105,8 +108,9 @@ class FlareServer(LanguageServer):
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=FlareProtocol,
         )
-        self.settings = Settings()
-        self.config: Config = self.settings.config()
+        #: The client's settings (None: the defaults, none sent yet).
+        self.settings: Settings | None = None
+        self.config: Config = config_of(None)
         self.analyses: dict[str, Analysis] = {}
         #: Bumped when the settings change: results computed before are no longer current.
         self.generation = 0
@@ -123,6 +127,7 @@ class FlareServer(LanguageServer):
         #: Problems with project configuration files already shown to the user (each is shown once).
         self.config_problems: set[str] = set()
         self.trimmer = Trimmer()
+        self.collector = IdleCollector(lambda: bool(self.publishing or self.worker.jobs or self.scheduled))
         #: What each open document's client was last sent (push clients): an unchanged result is not sent.
         self.published: dict[str, Published] = {}
         #: Counts for the end-to-end tests and the benchmark (``testhooks.py``).
@@ -240,9 +245,10 @@ class FlareServer(LanguageServer):
         docstring) and index the new text's workspace facts from its parse."""
         previous = self.analyses.get(uri)
         self.analyses[uri] = result
-        if previous is not None and previous is not result:
+        if previous is not None and not _shares(previous, result):
             _release(previous)
         self.manifests.analysed(uri, result)
+        self.collector.soon()
 
     def _cached(self, uri: str, text: str, version: int | None, config: Config) -> Analysis | None:
         """The analysis already done of exactly this version, text and configuration, if any."""
@@ -317,7 +323,7 @@ class FlareServer(LanguageServer):
             return self.config
         if project.source is None:
             return self.config
-        return project.config_for(path, self.settings.overrides())
+        return project.config_for(path, overrides_of(self.settings))
 
     def config_problem(self, problem: str, consequence: str) -> None:
         """Show a problem with a project configuration file, once however often it is met."""
@@ -434,12 +440,24 @@ class FlareServer(LanguageServer):
             self.window_show_message(
                 types.ShowMessageParams(type=types.MessageType.Warning, message=f"flare-ls settings: {problem}")
             )
-        if settings == self.settings:
+        if same(settings, self.settings):
             return False
         self.settings = settings
-        self.config = settings.config()
+        self.config = config_of(settings)
         self.generation += 1
         return True
+
+    def warm_up(self) -> None:
+        """Load what analyses need that initialize does not: sqlglot and its dialects (about 70 ms,
+        else paid by the first manifest with SQL), then tune the collector, so that all of it is frozen
+        out of the collector's scans (``memory.tune_collector``). Run once initialize is answered, on
+        the message loop and before any thread starts: sqlglot's modules import each other, and two
+        threads importing them at once can deadlock (CPython detects it and fails the import)."""
+        try:
+            sql.load()
+        except Exception as exc:  # noqa: BLE001 - the first analysis with SQL imports it then
+            self.log_error("loading sqlglot", exc)
+        tune_collector()
 
     # -- robustness -------------------------------------------------------------------------------
     def log_error(self, what: str, exc: BaseException) -> None:
@@ -565,6 +583,12 @@ def tree_of(text: str, analysis: Analysis | None) -> ParsedText | None:
     """The analysis's tree, when its positions are the text's (not after a byte-order mark, which the
     parse did not see)."""
     return analysis.parsed if analysis is not None and not text.startswith("\ufeff") else None
+
+
+def _shares(old: Analysis, new: Analysis) -> bool:
+    """Whether the new analysis holds the old one's tree (its roots): that tree must not be released."""
+    roots = {id(document.root) for document in new.parsed.documents}
+    return old is new or any(id(document.root) in roots for document in old.parsed.documents)
 
 
 def _release(analysis: Analysis) -> None:

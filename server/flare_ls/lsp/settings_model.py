@@ -1,16 +1,5 @@
-"""Settings, typed and validated once: a bad setting is reported to the user and its default used.
-
-They come from ``initializationOptions`` and from ``workspace/configuration`` (section ``flare-ls``):
-
-    {"rules": {"select": ["FL1", ...] | null, "ignore": ["FL306", "long-job-name"],
-               "severity": {"FL306": "error", "literal-credential": "info"}}}
-
-Rules are named by id or by name; an id prefix (``FL2``) selects a whole area.
-
-For a document that is a file, these apply on top of the project's configuration file
-(:mod:`flare_ls.config`): each of ``select`` and ``ignore`` that the editor sets replaces the project's,
-and ``severity`` entries win rule by rule (docs/configuration.md).
-"""
+"""The editor settings as pydantic models (see ``settings.py``): imported only once a client sends
+settings, since building them costs more than a tenth of a second of start-up."""
 
 from __future__ import annotations
 
@@ -65,16 +54,12 @@ def _unknown_rules(settings: Settings) -> list[str]:
     return [name for name in named if not is_known_rule(name)]
 
 
-def parse_settings(raw: object) -> tuple[Settings, list[str]]:
-    """The settings in ``raw`` (defaults where absent) and what was wrong with them, in words."""
-    if raw is None or raw == {}:
-        return Settings(), []
-    if isinstance(raw, dict) and "flare-ls" in raw and len(raw) == 1:
-        raw = raw["flare-ls"]  # initializationOptions may nest the section
+def validate(raw: object) -> tuple[Settings | None, list[str]]:
+    """The settings in ``raw`` and what was wrong with them, in words (None when they are invalid)."""
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as exc:
         problems = [f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()]
-        return Settings(), problems + ["using the default settings"]
+        return None, problems + ["using the default settings"]
     unknown = _unknown_rules(settings)
     return settings, [f"unknown rule {name!r} (ignored)" for name in unknown]

@@ -22,6 +22,8 @@ def register(server: FlareServer) -> None:
     @server.feature(types.INITIALIZED)
     @guarded(None)
     def initialized(ls: FlareServer, params: types.InitializedParams) -> None:
+        # First in the loop's queue, so that it is done before the index's threads start.
+        asyncio.get_running_loop().call_soon(ls.warm_up)
         if ls.process_id:
             asyncio.ensure_future(ls.watch_parent(ls.process_id))
         caps = ls.client_capabilities.workspace

@@ -6,8 +6,9 @@ collector, and answers two requests no editor sends:
 - ``flare-ls/test/stats`` (params ``{"reset": bool, "settle": bool, "key": str}``): the analyses
   computed, the diagnostics published and those not sent again because nothing changed, the YAML
   mappings alive that hold ``key`` (one per such mapping of each open document, unless old versions are
-  kept), and per collector generation the collections, the longest pause and their total in ms (``reset``
-  starts the pauses afresh; ``settle`` answers once every scheduled analysis and publication is done);
+  kept), whether pydantic and sqlglot are loaded yet, and per collector generation the collections, the
+  longest pause and their total in ms (``reset`` starts the pauses afresh; ``settle`` answers once every
+  scheduled analysis and publication is done);
 - ``flare-ls/test/hold`` (params ``{"hold": bool}``): while held, an analysis run in a thread (a big
   document, ``server.BIG_TEXT``) waits before it starts, so a test can ask something while it is sure the
   newest version is not analysed yet, then let it go;
@@ -23,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import sys
 import threading
 import time
 from typing import TYPE_CHECKING, Any
@@ -109,7 +111,8 @@ def register(server: FlareServer) -> None:
                 await asyncio.gather(*list(ls.publishing), return_exceptions=True)
             await asyncio.sleep(0)  # the workspace recheck that a publication may have scheduled
         key = _param(params, "key")
-        return {**ls.counters.report(_flag(params, "reset")), "maps": live_maps(key) if key else None}
+        loaded = {name: name in sys.modules for name in ("pydantic", "sqlglot")}
+        return {**ls.counters.report(_flag(params, "reset")), "maps": live_maps(key) if key else None, "loaded": loaded}
 
     @server.feature(HOLD)
     def hold(ls: FlareServer, params: Any) -> None:
