@@ -134,6 +134,10 @@ def _enclosing(lines: list[str], line: int, column: int, dash_owner: bool = Fals
     allow_equal = dash_owner
     for number in range(line - 1, -1, -1):
         text = lines[number]
+        # A line indented past the block sought is never part of the path: skipped without reading it
+        # (most lines above the cursor in a big manifest: the jobs before its own).
+        if text.startswith(" ", target) and text[: target + 1].isspace():
+            continue
         if not _is_content(text):
             continue
         indent = indent_of(text)
@@ -748,16 +752,23 @@ def indent_step(lines: list[str]) -> int:
 
 
 def complete(
-    text: str, line: int, column: int, snippets: bool = True, tree: Callable[[], ParsedText | None] = lambda: None
+    text: str,
+    line: int,
+    column: int,
+    snippets: bool = True,
+    tree: Callable[[], ParsedText | None] = lambda: None,
+    lines: list[str] | None = None,
 ) -> Completion | None:
     """Proposals at a zero-based (line, code-point column) of ``text``. ``tree`` gives the parse of
-    ``text`` when the caller keeps one; it is asked only where names are proposed.
+    ``text`` when the caller keeps one; it is asked only where names are proposed. ``lines``: the text's
+    lines, when the caller has them.
 
     Each proposal is written to replace exactly the word it completes, so that applying it leaves
     YAML that reads (``test_completion_edits.py`` applies every one): inside quotes, escaped for them
     and closing them; before a colon already written, the key's name alone; a value that needs
     quotes, quoted."""
-    lines = split_lines(text)
+    if lines is None:
+        lines = split_lines(text)
     place = locate(lines, line, column)
     if place is None:
         return _flow_completion(lines, line, column)
@@ -914,7 +925,7 @@ def _streaming_job(lines: list[str], place: Place) -> bool:
 # -- hover ----------------------------------------------------------------------------------------
 
 
-def _node_at(node: YNode, pos: Pos) -> tuple[str, YScalar] | None:
+def node_at(node: YNode, pos: Pos) -> tuple[str, YScalar] | None:
     """The key or value scalar under ``pos``: ("key", key node) or ("value", value node). A loop
     down the tree, not recursion: YAML nests deeper than Python's recursion limit."""
     current: YNode | None = node
@@ -953,7 +964,7 @@ def _hover_in_tree(parsed: ParsedText, line: int, column: int) -> tuple[str, int
     for document in parsed.documents:
         if document.root is None or not document.root.start <= (line, column) <= document.root.end:
             continue
-        found = _node_at(document.root, (line, column))
+        found = node_at(document.root, (line, column))
         if found is None:
             return None
         what, node = found

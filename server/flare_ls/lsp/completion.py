@@ -47,7 +47,12 @@ def register(server: FlareServer) -> None:
                 is_incomplete=False, items=[_view_item(name, detail, edit_range) for name, detail in choices]
             )
         result = complete(
-            text, line, column, snippets=ls.snippets, tree=lambda: _tree(ls, uri, text, (line, column))[0]
+            text,
+            line,
+            column,
+            snippets=ls.snippets,
+            tree=lambda: _tree(ls, uri, text, (line, column))[0],
+            lines=convert.lines,
         )
         if result is None:
             return None

@@ -26,6 +26,7 @@ from dataclasses import replace
 from lsprotocol import types
 
 from ..assist import hover as hover_text
+from ..assist import node_at
 from ..findings import Finding
 from ..names import describe, name_at, related
 from ..parsing.yamltree import Pos, YMap
@@ -56,15 +57,31 @@ def register(server: FlareServer) -> None:
         return _meanwhile(ls, uri, text, convert, at)
 
 
+#: The keys whose values are SQL that reads views (``queries.py``): only there is a name in SQL hovered.
+SQL_KEYS = frozenset({"sql", "query", "deleteWhere"})
+
+
+def _in_sql(analysis: Analysis, at: Pos) -> bool:
+    """Whether ``at`` is in an SQL value of the analysis's tree (the document's names, which cost tens of
+    milliseconds in a big manifest, are read only then)."""
+    for document in analysis.parsed.documents:
+        root = document.root
+        if root is not None and root.start <= at <= root.end:
+            found = node_at(root, at)
+            return found is not None and found[0] == "value" and found[1].key in SQL_KEYS
+    return False
+
+
 def _from_analysis(ls: FlareServer, uri: str, analysis: Analysis, convert: Converter, at: Pos) -> types.Hover | None:
     """The current version's analysis answers: its tree, its names, its findings."""
     line, column = at
-    every = ls.names_of(analysis)
-    here = name_at(every, at)
-    if here is not None and here.in_sql:
-        defs, _ = related(every, here)
-        if defs:
-            return _markdown(describe(defs[0]), convert.range_to_client(here.start, here.end))
+    if _in_sql(analysis, at):
+        every = ls.names_of(analysis)
+        here = name_at(every, at)
+        if here is not None and here.in_sql:
+            defs, _ = related(every, here)
+            if defs:
+                return _markdown(describe(defs[0]), convert.range_to_client(here.start, here.end))
     shown = hover_text(analysis.text, line, column, analysis.parsed)
     return _answer(shown, [f for f in analysis.findings if _covers(f.start, f.end, at)], convert, line)
 
@@ -78,7 +95,7 @@ def _meanwhile(ls: FlareServer, uri: str, text: str, convert: Converter, at: Pos
         return _answer(shown, [], convert, line)
     analysis, edits = earlier
     then, exact = back(at, edits)
-    if exact:
+    if exact and _in_sql(analysis, then):
         every = ls.names_of(analysis)
         here = name_at(every, then)
         if here is not None and here.in_sql:
