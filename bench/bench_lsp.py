@@ -524,6 +524,7 @@ class Session:
             )
         before = client.intermediate
         bursts = max(2, count // 4)
+        bursts += bursts % 2  # bursts alternately type and delete: an even number leaves the value whole
         results.measure(f"burst of {BURST}->diagnostics, {label} lines", lambda: burst(client, doc, bursts))
         if self.server.flare and f"burst of {BURST}->diagnostics, {label} lines" in results.samples:
             results.notes.append(
@@ -564,7 +565,7 @@ class Session:
         """RSS over ``count`` keystrokes, each awaited, as an author types; collector pauses meanwhile."""
         assert self.client is not None
         client = self.client
-        client.stats(reset=True)
+        before = client.stats(reset=True) or {}
         every = max(1, count // 6)
         try:
             for n in range(1, count + 1):
@@ -578,7 +579,11 @@ class Session:
         except BenchError as exc:
             self.results.failures["typing"] = str(exc)
             print(f"  {self.server.name}: typing: gave up: {exc}", flush=True)
-        self.results.gc = client.stats()
+        after = client.stats()
+        if after is not None:  # counts since the typing started (the collector's pauses were reset then)
+            for count in ("analyses", "published", "unchanged"):
+                after[count] = after.get(count, 0) - before.get(count, 0)
+        self.results.gc = after
 
     def end(self) -> None:
         if self.client is None:
@@ -782,7 +787,7 @@ def report(every: list[Results], labels: list[str], counts: dict[str, int], typi
     width = 44
     print()
     print(
-        "p50 / p95 / p99 in ms"
+        f"{'p50 / p95 / p99 in ms':<{width}}"
         + "".join(f"{r.name:>26}" for r in every)
         + ("   yls-no-delay/flare-ls" if nodelay else "")
     )
@@ -984,7 +989,10 @@ def main() -> None:
             session.start()
         for label in SIZES:
             for session in sessions:
-                session.size(label, paths[label], typing if label == "20,000" else 0)
+                try:
+                    session.size(label, paths[label], typing if label == "20,000" else 0)
+                except Exception as exc:  # noqa: BLE001 - a bug in one measurement must not lose the run
+                    session.fail(BenchError(f"{label} lines: {type(exc).__name__}: {exc}"))
         for session in sessions:
             session.end()
             session.results.rss = measure_memory(session.server, workdir, paths["100"].read_text(encoding="utf-8"))
