@@ -278,3 +278,19 @@ def test_the_same_text_again_reuses_everything() -> None:
     version = analyze_version(text, previous=analyze_version(text))
     assert (version.how, version.computed) == ("same", 0)
     assert version.findings == analyze(text)
+
+
+def test_what_the_next_version_keeps_is_what_its_jobs_are() -> None:
+    """Typing on a line of a dag job itself parses that job again as a new node: what the previous
+    version kept for the old node goes, instead of one more entry at every keystroke."""
+    text = _with_mistakes(600)
+    version = analyze_version(text)
+    jobs = len(version.memo.jobs)
+    at = text.index("title: Stream job", len(text) // 2) + len("title: Stream job")
+    for n in range(20):
+        new = text[:at] + "x" + text[at:] if n % 2 == 0 else text
+        version = analyze_version(new, previous=version)
+        assert version.how == "spliced" and version.dropped is not None
+        assert version.dropped.parent is not None  # the caller releases it (yamltree.release_node)
+    sizes = {len(part) for part in (version.memo.views, version.memo.facts, version.memo.walks, version.memo.jobs)}
+    assert sizes == {jobs}

@@ -100,6 +100,16 @@ class Memo:
 _NAMES_A_LINE = re.compile(r"\bline \d")
 
 
+def _within(node: YNode, top: YNode) -> bool:
+    """Whether ``node`` is ``top`` or below it (a dag job is a few parents below its document's root)."""
+    at: YNode | None = node
+    while at is not None:
+        if at is top:
+            return True
+        at = at.parent
+    return False
+
+
 class Reuse:
     """An analysis's link to the previous version's (:class:`Memo`): the results of every dag job
     whose subtree the edit left alone are used again, moved by the lines the edit added or removed,
@@ -129,8 +139,15 @@ class Reuse:
             self._dirty = {id(node) for node in self.splice.ancestors}
         if self.previous is not None:
             dirty = self._dirty
-            self.memo.views = {item: v for item, v in self.previous.views.items() if id(item) not in dirty}
-            self.memo.facts = {item: f for item, f in self.previous.facts.items() if id(item) not in dirty}
+            replaced = self.splice.old if self.splice is not None else None
+
+            def current(item: YNode) -> bool:
+                # Not an ancestor of the edit, and not in the block it replaced (a job whose own lines
+                # were parsed again is a new node: its old entries would stay, one per keystroke).
+                return id(item) not in dirty and (replaced is None or not _within(item, replaced))
+
+            self.memo.views = {item: v for item, v in self.previous.views.items() if current(item)}
+            self.memo.facts = {item: f for item, f in self.previous.facts.items() if current(item)}
 
     def views(self) -> tuple[dict[YMap, JobView | None], dict[YMap, dict[str, Any]]]:
         """The jobs' views and facts (``views.job_fact``) known to be current, to which ``build_view``
@@ -305,6 +322,11 @@ def analyze_parsed(
             for job in view.jobs:
                 job.computes = config.computes
         found = _analyze_document(document, root, view, lines, eol, files, reuse)
+        for job in view.jobs:
+            # The memo is per analysis, and its queries point back at their job: a cycle that would keep
+            # the job's nodes for the collector's oldest generation, which the language server leaves
+            # alone while an author types (lsp/memory.py).
+            job.memo.clear()
         findings += found if parsed.repairs is None else _trusted(found, root, view, parsed.repairs)
     if parsed.errors and (flare_seen or looks_like_flare_text(text)):
         for error in parsed.errors:

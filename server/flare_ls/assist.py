@@ -144,6 +144,10 @@ def _enclosing(lines: list[str], line: int, column: int, dash_owner: bool = Fals
     allow_equal = dash_owner
     for number in range(line - 1, -1, -1):
         text = lines[number]
+        # A line indented past the block sought is never part of the path: skipped without reading it
+        # (most lines above the cursor in a big manifest: the jobs before its own).
+        if text.startswith(" ", target) and text[: target + 1].isspace():
+            continue
         if not _is_content(text):
             continue
         indent = indent_of(text)
@@ -758,16 +762,23 @@ def indent_step(lines: list[str]) -> int:
 
 
 def complete(
-    text: str, line: int, column: int, snippets: bool = True, tree: Callable[[], ParsedText | None] = lambda: None
+    text: str,
+    line: int,
+    column: int,
+    snippets: bool = True,
+    tree: Callable[[], ParsedText | None] = lambda: None,
+    lines: list[str] | None = None,
 ) -> Completion | None:
     """Proposals at a zero-based (line, code-point column) of ``text``. ``tree`` gives the parse of
-    ``text`` when the caller keeps one; it is asked only where names are proposed.
+    ``text`` when the caller keeps one; it is asked only where names are proposed. ``lines``: the text's
+    lines, when the caller has them.
 
     Each proposal is written to replace exactly the word it completes, so that applying it leaves
     YAML that reads (``test_completion_edits.py`` applies every one): inside quotes, escaped for them
     and closing them; before a colon already written, the key's name alone; a value that needs
     quotes, quoted."""
-    lines = split_lines(text)
+    if lines is None:
+        lines = split_lines(text)
     place = locate(lines, line, column)
     if place is None:
         return _flow_completion(lines, line, column)
@@ -924,7 +935,7 @@ def _streaming_job(lines: list[str], place: Place) -> bool:
 # -- hover ----------------------------------------------------------------------------------------
 
 
-def _node_at(node: YNode, pos: Pos) -> tuple[str, YScalar] | None:
+def node_at(node: YNode, pos: Pos) -> tuple[str, YScalar] | None:
     """The key or value scalar under ``pos``: ("key", key node) or ("value", value node). A loop
     down the tree, not recursion: YAML nests deeper than Python's recursion limit."""
     current: YNode | None = node
@@ -957,7 +968,7 @@ def _hover_in_tree(parsed: ParsedText, line: int, column: int) -> tuple[str, int
     for document in parsed.documents:
         if document.root is None or not document.root.start <= (line, column) <= document.root.end:
             continue
-        found = _node_at(document.root, (line, column))
+        found = node_at(document.root, (line, column))
         if found is None:
             return None
         what, node = found
@@ -992,15 +1003,26 @@ def _variant_hover(path: tuple[str | int, ...], fs: FieldShape, value: str) -> s
     return None
 
 
-def hover(text: str, line: int, column: int, parsed: ParsedText | None = None) -> tuple[str, int, int] | None:
+def hover(
+    text: str,
+    line: int,
+    column: int,
+    parsed: ParsedText | None = None,
+    *,
+    lines: list[str] | None = None,
+    tree: bool = True,
+) -> tuple[str, int, int] | None:
     """Markdown for the key or value under the cursor, with the code-point columns it covers.
 
-    From the parsed tree when the text parses; from the lines around the cursor while it does not.
-    ``parsed``: the text's parse, when the caller has it already."""
-    from_tree = _hover_in_tree(parsed if parsed is not None else parse(text), line, column)
-    if from_tree is not False:
-        return from_tree  # type: ignore[return-value]
-    lines = split_lines(text)
+    From the parsed tree when the text parses; from the lines around the cursor while it does not, or
+    when ``tree`` is False (the language server, while the newest text is not parsed yet). ``parsed``
+    and ``lines``: the text's parse and lines, when the caller has them already."""
+    if tree:
+        from_tree = _hover_in_tree(parsed if parsed is not None else parse(text), line, column)
+        if from_tree is not False:
+            return from_tree  # type: ignore[return-value]
+    if lines is None:
+        lines = split_lines(text)
     if line >= len(lines):
         return None
     content = lines[line]

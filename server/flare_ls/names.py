@@ -121,13 +121,14 @@ def rename_problem(name: Name, new: str) -> str | None:
     return None
 
 
-def describe(definition: Name) -> str:
+def describe(definition: Name, line: int | None = None) -> str:
     """Markdown for a view, shown when hovering its name in SQL: what the input reads (dataset,
-    format, whether it streams), or which step computes it."""
+    format, whether it streams), or which step computes it. ``line`` (zero-based): where the definition
+    is now, when the text has changed since its names were read."""
     item = definition.node.parent
     if not isinstance(item, YMap):
         return f"view `{definition.text}`"
-    role, line = view_role(definition.node), definition.start[0] + 1
+    role, line = view_role(definition.node), (definition.start[0] if line is None else line) + 1
     if role == "context":
         return f"**incremental context** `{definition.text}` (line {line}): the rows of this run's increment"
     if role == "input":

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from .analyze import Config, Memo, Reuse, analyze_parsed
 from .findings import Finding
 from .parsing.incremental import line_edit, reparse
-from .parsing.yamltree import ParsedText, parse, split_lines
+from .parsing.yamltree import ParsedText, YNode, parse, split_lines
 from .references import FileView
 
 
@@ -42,12 +42,20 @@ class Version:
     computed: int = 0
     #: Read as a job file (``analyze(..., job_file=True)``).
     job_file: bool = False
+    #: The previous version's block this one's splice replaced: in no tree any more, for the caller to
+    #: release (``yamltree.release_node``) once nothing reads the previous version.
+    dropped: YNode | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _taken: bool = field(default=False, repr=False, compare=False)
 
     @property
     def body(self) -> str:
         return self.text[1:] if self.text.startswith("\ufeff") else self.text
+
+    @property
+    def taken(self) -> bool:
+        """Whether the tree was claimed for a next version (it may be changed already)."""
+        return self._taken
 
     def take(self) -> bool:
         """Claim this version's tree for building the next one on: True once, False ever after (the
@@ -66,21 +74,28 @@ def analyze_version(
     files: FileView | None = None,
     previous: Version | None = None,
     job_file: bool = False,
+    *,
+    claimed: bool = False,
+    lines: list[str] | None = None,
 ) -> Version:
     """The analysis of ``text`` (which may start with a byte-order mark), built on ``previous`` when it
     can be: the findings are :func:`analyze.analyze`'s for the same arguments. ``job_file``: a workflow
-    names this text as a dag job's ``file:`` (a version read otherwise is not built on)."""
+    names this text as a dag job's ``file:`` (a version read otherwise is not built on). ``claimed``:
+    the caller has taken ``previous`` already (:meth:`Version.take`). ``lines``: the lines of the text
+    after any byte-order mark, when the caller has them split (used when the text is parsed whole)."""
+    given = lines
     bom = text.startswith("\ufeff")
     body = text[1:] if bom else text
     reuse = Reuse()
     how = "whole"
-    lines: list[str] | None = None
+    lines = None
     parsed: ParsedText | None = None
+    dropped: YNode | None = None
     if (
         previous is not None
         and previous.text.startswith("\ufeff") == bom
         and previous.job_file == job_file
-        and previous.take()
+        and (claimed or previous.take())
     ):
         edit = line_edit(previous.body, previous.lines, body)
         if edit is None:
@@ -90,11 +105,11 @@ def analyze_version(
             splice = reparse(previous.parsed, previous.lines, edit)
             lines = edit.lines
             if splice is not None:
-                parsed, how = splice.parsed, "spliced"
+                parsed, how, dropped = splice.parsed, "spliced", splice.old
                 reuse = Reuse(previous.memo, splice)
     if lines is None:
-        lines = split_lines(body)
+        lines = given if given is not None else split_lines(body)
     if parsed is None:
         parsed = parse(body, lines)
     findings = analyze_parsed(body, lines, parsed, config, bom, files, job_file=job_file, reuse=reuse)
-    return Version(text, lines, parsed, findings, config, reuse.memo, how, len(reuse.computed), job_file)
+    return Version(text, lines, parsed, findings, config, reuse.memo, how, len(reuse.computed), job_file, dropped)

@@ -7,10 +7,12 @@ diagnostics) and of Neovim 0.11 (which pulls them and prefers UTF-8 positions).
 from __future__ import annotations
 
 import asyncio
+import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest_lsp
 from lsprotocol import types
@@ -105,6 +107,20 @@ def units(client: LanguageClient, text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+#: Line endings as LSP counts them (nothing else ends a line: not U+2028, NEL or a form feed).
+LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def lines_of(text: str) -> list[str]:
+    return LINE_END.split(text)
+
+
+def offset(text: str, line: int, column: int) -> int:
+    """The index in ``text`` of a (line, code-point column) position."""
+    starts = [0] + [m.end() for m in LINE_END.finditer(text)]
+    return starts[line] + column
+
+
 def open_document(client: LanguageClient, uri: str, text: str, version: int = 1) -> None:
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
@@ -148,3 +164,38 @@ async def diagnostics(client: LanguageClient, uri: str, version: int) -> list[ty
             (list(p.diagnostics) for p in reversed(published) if p.uri == uri and p.version == version), None
         ),
     )
+
+
+# -- a server with its test hooks (lsp/testhooks.py) ----------------------------------------------------
+
+HOOKS = {**os.environ, "FLARE_LS_TEST_HOOKS": "1"}
+
+
+@pytest_lsp.fixture(config=server_config(HOOKS), params=CLIENTS)
+async def hooked(lsp_client: LanguageClient, request):
+    """A client of a server with its test hooks: it counts its analyses and publications, can hold the
+    analysis of a big document, and says what text it holds."""
+    await initialize(
+        lsp_client,
+        types.InitializeParams(
+            capabilities=pytest_lsp.client_capabilities(request.param), root_uri=SCRATCH.as_uri(), process_id=None
+        ),
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def hook(client: LanguageClient, method: str, **params: Any) -> Any:
+    return plain(await client.protocol.send_request_async(f"flare-ls/test/{method}", params))
+
+
+def plain(value: Any) -> Any:
+    """An answer as JSON data (pygls turns the objects of a method it has no types for into tuples)."""
+    if hasattr(value, "_asdict"):
+        return {key: plain(item) for key, item in value._asdict().items()}
+    return value
+
+
+async def stats(client: LanguageClient, **params: Any) -> dict[str, Any]:
+    """The server's counters once everything it scheduled is done."""
+    return await hook(client, "stats", settle=True, **params)

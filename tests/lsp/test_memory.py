@@ -7,12 +7,18 @@ sends, so the objects that hold per-document state can be looked at afterwards.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from flare_ls.lsp import transport
+import pytest
+
+from flare_ls.analyze import analyze_parsed
+from flare_ls.lsp import memory, transport
 from flare_ls.lsp.server import FlareServer, create_server
+from flare_ls.parsing.yamltree import YMap, parse, release, split_lines
 
 MANIFEST = """\
 version: v1
@@ -103,3 +109,41 @@ def test_closing_documents_leaves_no_state_behind(tmp_path: Path) -> None:
     # Project configuration discovery is cached per folder: only for folders of open documents.
     assert not server.project_configs._dirs
     assert not server.project_configs._files
+
+
+def test_an_analysis_leaves_no_cycles_once_its_tree_is_released() -> None:
+    """With the collector off, nothing of an analysis stays alive once its tree is released: the server
+    leaves full collections to pauses in the typing (lsp/memory.py), so a cycle would hold the job's
+    nodes until then. (Its per-job memos held their queries, which held their job.)"""
+    text = "".join(MANIFEST.format(n=n) if n == 0 else MANIFEST.format(n=n).split("  dag:\n", 1)[1] for n in range(5))
+    gc.collect()
+    gc.disable()
+    try:
+        lines = split_lines(text)
+        parsed = parse(text, lines)
+        assert len(analyze_parsed(text, lines, parsed)) > 0
+        jobs = sum(1 for o in gc.get_objects() if type(o) is YMap and "stackSpec" in o.entries)
+        release(parsed)
+        del parsed
+        left = Counter(type(o).__name__ for o in gc.get_objects())
+    finally:
+        gc.enable()
+    assert jobs == 5
+    assert (left["JobView"], left["Query"]) == (0, 0)
+    assert sum(1 for o in gc.get_objects() if type(o) is YMap and "stackSpec" in o.entries) == 0
+
+
+async def test_full_collections_wait_for_a_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The oldest generation is collected once the server is idle after analysing, never while an
+    analysis is scheduled or running."""
+    monkeypatch.setattr(memory, "IDLE_SECONDS", 0)
+    busy = [True]
+    collector = memory.IdleCollector(lambda: busy[0])
+    collector.soon()
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert collector.collections == 0  # busy: put off again
+    busy[0] = False
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert collector.collections == 1

@@ -427,35 +427,14 @@ def looks_like_flare(path: Path) -> bool:
     return True if start is None else looks_like_flare_text(start)  # unreadable: say so rather than guess
 
 
-def _tune_garbage_collector() -> None:
-    """Keep collector pauses out of keystroke latency.
-
-    Analysing a 2,000-line manifest allocates tens of thousands of short-lived nodes; with Python's
-    default thresholds that triggers full collections that rescan every long-lived object (the
-    compiled schema, pygls, pydantic) and took 60-80 ms every sixth keystroke. Freezing what exists after
-    start-up takes those objects out of every scan, and a larger first threshold lets a whole analysis
-    finish between collections.
-    """
-    import gc
-
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
-
-
 def serve(args: Namespace) -> int:
     import logging
 
     from ..lsp.server import create_server
 
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="flare-ls: %(message)s")
+    # sqlglot and the collector's settings wait until initialize is answered (FlareServer.warm_up).
     server = create_server()
-    # Load sqlglot and its Spark dialect now rather than on the first manifest with SQL (a 60-70 ms
-    # pause there), and before the collector freezes what exists, so its many objects are frozen too.
-    from ..sql import analyze_sql
-
-    analyze_sql("SELECT 1")
-    _tune_garbage_collector()
     try:
         if args.tcp:
             server.start_tcp(args.host, args.port)

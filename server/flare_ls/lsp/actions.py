@@ -10,9 +10,10 @@ from lsprotocol import types
 from ..analyze import fix_holds
 from ..findings import Fix
 from ..fixing import fix_round
+from ..parsing.yamltree import ParsedText
 from ..suppressions import disable_fix
 from .convert import SOURCE, Converter, fix_from_data
-from .server import Analysis, FlareServer, guarded
+from .server import Analysis, FlareServer, guarded, tree_of
 
 FIX_ALL = types.CodeActionKind.SourceFixAll
 
@@ -23,42 +24,37 @@ def register(server: FlareServer) -> None:
         types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=False),
     )
     @guarded([])
-    def code_action(ls: FlareServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-        doc = ls.open_document(params.text_document.uri)
-        if doc is None:
+    async def code_action(ls: FlareServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        uri = params.text_document.uri
+        current = await ls.current(uri)
+        if current is None:
             return []
-        uri, text, version, convert = doc.uri, doc.text, doc.version, doc.convert
+        text, analysis = current
+        convert = ls.converter(uri, text)
         wanted = params.context.only
         actions: list[types.CodeAction] = []
         if not wanted or any(k.startswith(types.CodeActionKind.QuickFix) for k in wanted):
             for diag in params.context.diagnostics:
                 if diag.source != SOURCE or not isinstance(diag.code, str):
                     continue
-                data = diag.data if isinstance(diag.data, dict) else {}
-                fix = fix_from_data(data) if data.get("version") == version else None
-                if fix is not None and _holds(ls, uri, text, diag.code, fix):
+                # A fix from any version is offered when the current analysis has a finding with that
+                # very fix (same edits at the same places): it is then right for the current text.
+                fix = fix_from_data(diag.data)
+                if fix is not None and analysis is not None and _holds(analysis, diag.code, fix):
                     actions.append(_quick_fix(uri, fix, diag, convert))
-                actions.append(_disable(ls, uri, text, diag, convert))
+                actions.append(_disable(uri, tree_of(text, analysis), diag, convert))
         if not wanted or any(FIX_ALL.startswith(k) or k.startswith(FIX_ALL) for k in wanted):
-            fix_all = _fix_all(ls, uri, text, convert)
+            fix_all = _fix_all(uri, analysis, convert) if analysis is not None else None
             if fix_all is not None:
                 actions.append(fix_all)
         return actions
 
 
-def _current(ls: FlareServer, uri: str, text: str) -> Analysis | None:
-    result = ls.analysis(uri)
-    return result if result is not None and result.text == text else None
-
-
-def _holds(ls: FlareServer, uri: str, text: str, code: str, fix: Fix) -> bool:
+def _holds(result: Analysis, code: str, fix: Fix) -> bool:
     """Whether the fix a diagnostic carries holds on the current text (judged once per version)."""
-    result = _current(ls, uri, text)
-    if result is None:
-        return False
     if fix not in result.holds:
         finding = next((f for f in result.findings if f.code == code and f.fix == fix), None)
-        result.holds[fix] = finding is not None and fix_holds(text, finding, result.config, result.findings)
+        result.holds[fix] = finding is not None and fix_holds(result.text, finding, result.config, result.findings)
     return result.holds[fix]
 
 
@@ -72,9 +68,8 @@ def _quick_fix(uri: str, fix: Fix, diag: types.Diagnostic, convert: Converter) -
     )
 
 
-def _disable(ls: FlareServer, uri: str, text: str, diag: types.Diagnostic, convert: Converter) -> types.CodeAction:
+def _disable(uri: str, parsed: ParsedText | None, diag: types.Diagnostic, convert: Converter) -> types.CodeAction:
     """A suppression comment for the finding: on its line, or on the key line of the value it is in."""
-    parsed = ls.parsed(uri, text)
     roots = [document.root for document in parsed.documents] if parsed is not None else []
     fix = disable_fix(convert.lines, convert.from_client(diag.range.start)[0], str(diag.code), roots)
     return types.CodeAction(
@@ -85,13 +80,10 @@ def _disable(ls: FlareServer, uri: str, text: str, diag: types.Diagnostic, conve
     )
 
 
-def _fix_all(ls: FlareServer, uri: str, text: str, convert: Converter) -> types.CodeAction | None:
+def _fix_all(uri: str, result: Analysis, convert: Converter) -> types.CodeAction | None:
     """Every safe fix of the document that holds, as one round of ``flare-ls --fix`` takes them."""
-    result = _current(ls, uri, text)
-    if result is None:
-        return None
     if result.fix_all is None:
-        chosen, _, _ = fix_round(text, result.findings, result.config, unsafe=False)
+        chosen, _, _ = fix_round(result.text, result.findings, result.config, unsafe=False)
         result.fix_all = tuple(edit for fix in chosen for edit in fix)
     edits = result.fix_all
     if not edits:

@@ -1,4 +1,11 @@
-"""Completion: keys, values, snippets and names, from the schema model (``assist.complete``)."""
+"""Completion: keys, values, snippets and names, from the schema model (``assist.complete``).
+
+Completion reads the current text's lines and never waits for an analysis. Only names (views after
+``FROM``, inputs and steps, dag jobs) need a tree: the current version's when it is analysed; right after
+an edit, the previous version's when the cursor's line has not moved since (an author typing on one
+line) and the next version's analysis has not started changing that tree in place (``Analysis.intact``),
+so the names are those of a moment ago; else a parse of the current text, without the analysis.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +14,10 @@ import re
 from lsprotocol import types
 
 from ..assist import Item, complete
-from ..parsing.yamltree import Pos, YMap
+from ..parsing.yamltree import ParsedText, Pos, YMap, parse
 from ..queries import query_at, view_role
 from ..views import streams
+from .documents import back
 from .server import FlareServer, guarded
 
 KINDS = {
@@ -39,7 +47,14 @@ def register(server: FlareServer) -> None:
             return types.CompletionList(
                 is_incomplete=False, items=[_view_item(name, detail, edit_range) for name, detail in choices]
             )
-        result = complete(text, line, column, snippets=ls.snippets, tree=lambda: ls.parsed(uri, text))
+        result = complete(
+            text,
+            line,
+            column,
+            snippets=ls.snippets,
+            tree=lambda: _tree(ls, uri, text, (line, column))[0],
+            lines=convert.lines,
+        )
         if result is None:
             return None
         edit_range = convert.range_to_client((result.line, result.start), (result.line, result.end))
@@ -89,9 +104,9 @@ def _view_completion(
         typed = partial.group(1) or ""
     else:
         typed = match.group(1) or ""
-    # Only now, with the cursor after FROM or JOIN, is the parse needed (it is the analysis's, shared).
-    parsed = ls.parsed(uri, text)
-    query = query_at(parsed, pos) if parsed is not None else None
+    # Only now, with the cursor after FROM or JOIN, is a tree needed.
+    parsed, at = _tree(ls, uri, text, pos)
+    query = query_at(parsed, at)
     if query is None or not query.reads_views:
         return None
     items = []
@@ -105,6 +120,20 @@ def _view_completion(
         else:
             items.append((node.value, f"step (line {node.start[0] + 1})"))
     return column - len(typed), items
+
+
+def _tree(ls: FlareServer, uri: str, text: str, pos: Pos) -> tuple[ParsedText, Pos]:
+    """A tree to read names from, and where ``pos`` is in it (see the module docstring)."""
+    analysis = ls.ready(uri, text)
+    if analysis is not None:
+        return analysis.parsed, pos
+    earlier = ls.earlier(uri)
+    if earlier is not None:
+        analysis, edits = earlier
+        then, _ = back(pos, edits)
+        if then[0] == pos[0] and analysis.intact and analysis.parsed.error is None:
+            return analysis.parsed, then
+    return parse(text, ls.lines_of(uri, text)), pos
 
 
 def _view_item(name: str, detail: str, edit_range: types.Range) -> types.CompletionItem:

@@ -84,10 +84,11 @@ def fix_from_data(data: object) -> Fix | None:
         return None
 
 
-def diagnostic(finding: Finding, convert: Converter, version: int | None) -> types.Diagnostic:
-    data: dict[str, object] = {"version": version}
-    if finding.fix is not None:
-        data["fix"] = fix_data(finding.fix)
+def diagnostic(finding: Finding, convert: Converter) -> types.Diagnostic:
+    """The finding as an LSP diagnostic; its fix rides in ``data`` (a code action offers it when the
+    current analysis has a finding with that very fix, whatever version the diagnostic came with: an
+    unchanged diagnostic is not published again for each version)."""
+    data = {"fix": fix_data(finding.fix)} if finding.fix is not None else None
     tags = [TAGS[t] for t in finding.tags if t in TAGS]
     return types.Diagnostic(
         range=convert.range_to_client(finding.start, finding.end),

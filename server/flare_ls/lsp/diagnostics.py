@@ -33,9 +33,9 @@ def register(server: FlareServer) -> None:
             await asyncio.wait_for(ls.manifests.ready.wait(), INDEX_WAIT_SECONDS)
         except TimeoutError:
             pass
+        await ls.read_sent_input()
         uri = params.text_document.uri
         while True:
-            current = ls.text_of(uri)
             try:
                 result = await ls.current_analysis(uri)
                 break
@@ -43,8 +43,7 @@ def register(server: FlareServer) -> None:
                 continue  # the document changed meanwhile: answer for the newest version
             except Exception as exc:  # noqa: BLE001 - answered with FL900, never with stale findings
                 ls.log_error(f"analysis of {uri}", exc)
-                version = current[1] if current else None
-                return types.RelatedFullDocumentDiagnosticReport(items=[ls.failure(exc, version)])
+                return types.RelatedFullDocumentDiagnosticReport(items=[ls.failure(exc)])
         if result is None:
             return _EMPTY
         findings = ls.with_workspace(uri, result)
@@ -52,7 +51,7 @@ def register(server: FlareServer) -> None:
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         convert = ls.converter(uri, result.text)
-        items = [diagnostic(f, convert, result.version) for f in findings]
+        items = [diagnostic(f, convert) for f in findings]
         return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)
@@ -81,7 +80,7 @@ def register(server: FlareServer) -> None:
             if result is None:
                 continue
             convert = ls.converter(uri, result.text)
-            items = [diagnostic(f, convert, result.version) for f in ls.with_workspace(uri, result)]
+            items = [diagnostic(f, convert) for f in ls.with_workspace(uri, result)]
             result_id = f"{ls.generation}:{result.version}:{manifests.revision}"
             reports.append(
                 types.WorkspaceFullDocumentDiagnosticReport(

@@ -111,7 +111,8 @@ async def _lineage(ls: FlareServer, params: Any, last: _LastGraph) -> dict[str, 
         last.manifests, last.graph = drawn, build_graph(drawn)
     graph = last.graph
 
-    problem = (ls.parsed(uri, text) or parse(text)).error
+    analysed = ls.ready(uri, text)
+    problem = (analysed.parsed if analysed is not None else parse(text)).error
     if problem is not None:
         where = f"line {problem.start[0] + 1}: {problem.message}"
         notes.insert(0, f"{name} is not valid YAML ({where}), the picture shows what could be read")

@@ -10,30 +10,33 @@ from lsprotocol import types
 from ..parsing.yamltree import Pos, YMap
 from ..references import Reference, references
 from ..views import build_view
-from .server import FlareServer, guarded
+from .server import FlareServer, guarded, tree_of
 
 
 def register(server: FlareServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK, types.DocumentLinkOptions(resolve_provider=False))
     @guarded(None)
-    def document_link(ls: FlareServer, params: types.DocumentLinkParams) -> list[types.DocumentLink] | None:
-        doc = ls.open_document(params.text_document.uri)
-        if doc is None:
+    async def document_link(ls: FlareServer, params: types.DocumentLinkParams) -> list[types.DocumentLink] | None:
+        uri = params.text_document.uri
+        current = ls.text_of(uri)
+        if current is None:
             return None
+        found = await linked(ls, uri)
+        convert = ls.converter(uri, current[0])
         return [
-            types.DocumentLink(range=doc.convert.range_to_client(ref.node.start, ref.node.end), target=target)
-            for ref, target in linked(ls, doc.uri)
+            types.DocumentLink(range=convert.range_to_client(ref.node.start, ref.node.end), target=target)
+            for ref, target in found
         ]
 
 
-def linked(ls: FlareServer, uri: str) -> list[tuple[Reference, str]]:
+async def linked(ls: FlareServer, uri: str) -> list[tuple[Reference, str]]:
     """Each path of the document whose target is a file of the project, with that file's URI: a path
     that names nothing (FL505 says so) or is not judged (a placeholder, outside the project) has no link."""
     files = ls.files_for(uri)
-    current = ls.text_of(uri)
-    if files is None or current is None:
+    if files is None:
         return []
-    parsed = ls.parsed(uri, current[0])
+    current = await ls.current(uri)
+    parsed = tree_of(*current) if current is not None else None
     if parsed is None:
         return []
     found: list[tuple[Reference, str]] = []
@@ -49,9 +52,9 @@ def linked(ls: FlareServer, uri: str) -> list[tuple[Reference, str]]:
     return found
 
 
-def target_at(ls: FlareServer, uri: str, pos: Pos) -> str | None:
+async def target_at(ls: FlareServer, uri: str, pos: Pos) -> str | None:
     """The URI of the file named by the path under ``pos``, if it is one."""
-    for ref, target in linked(ls, uri):
+    for ref, target in await linked(ls, uri):
         if ref.node.start <= pos <= ref.node.end:
             return target
     return None

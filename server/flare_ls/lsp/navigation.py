@@ -10,25 +10,25 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from ..findings import TextEdit
 from ..fixes import escape_for, replace_scalar
-from ..names import Name, name_at, related, rename_problem
+from ..names import Name, name_at, names, related, rename_problem
 from .convert import Converter
 from .links import target_at
-from .server import FlareServer, guarded
+from .server import FlareServer, guarded, tree_of
 
 
 def register(server: FlareServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     @guarded(None)
-    def definition(ls: FlareServer, params: types.DefinitionParams) -> list[types.Location] | None:
-        found = _under_cursor(ls, params.text_document.uri, params.position)
+    async def definition(ls: FlareServer, params: types.DefinitionParams) -> list[types.Location] | None:
+        found = await _under_cursor(ls, params.text_document.uri, params.position)
         if found is not None:
             return _locations(params.text_document.uri, found.convert, found.defs) or None
-        return _referenced_file(ls, params.text_document.uri, params.position)
+        return await _referenced_file(ls, params.text_document.uri, params.position)
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     @guarded(None)
-    def references(ls: FlareServer, params: types.ReferenceParams) -> list[types.Location] | None:
-        found = _under_cursor(ls, params.text_document.uri, params.position)
+    async def references(ls: FlareServer, params: types.ReferenceParams) -> list[types.Location] | None:
+        found = await _under_cursor(ls, params.text_document.uri, params.position)
         if found is None:
             return None
         chosen = (found.defs if params.context.include_declaration else []) + found.uses
@@ -36,10 +36,10 @@ def register(server: FlareServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
     @guarded(None)
-    def document_highlight(
+    async def document_highlight(
         ls: FlareServer, params: types.DocumentHighlightParams
     ) -> list[types.DocumentHighlight] | None:
-        found = _under_cursor(ls, params.text_document.uri, params.position)
+        found = await _under_cursor(ls, params.text_document.uri, params.position)
         if found is None:
             return None
         write, read = types.DocumentHighlightKind.Write, types.DocumentHighlightKind.Read
@@ -52,8 +52,10 @@ def register(server: FlareServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
     @guarded(None)
-    def prepare_rename(ls: FlareServer, params: types.PrepareRenameParams) -> types.PrepareRenamePlaceholder | None:
-        found = _under_cursor(ls, params.text_document.uri, params.position)
+    async def prepare_rename(
+        ls: FlareServer, params: types.PrepareRenameParams
+    ) -> types.PrepareRenamePlaceholder | None:
+        found = await _under_cursor(ls, params.text_document.uri, params.position)
         if found is None:
             return None
         here = found.here
@@ -63,9 +65,9 @@ def register(server: FlareServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
     @guarded(None)
-    def rename(ls: FlareServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+    async def rename(ls: FlareServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
         uri = params.text_document.uri
-        found = _under_cursor(ls, uri, params.position)
+        found = await _under_cursor(ls, uri, params.position)
         if found is None:
             return None
         new = params.new_name.strip()
@@ -111,12 +113,14 @@ class _Found:
     uses: list[Name]
 
 
-def _under_cursor(ls: FlareServer, uri: str, position: types.Position) -> _Found | None:
+async def _under_cursor(ls: FlareServer, uri: str, position: types.Position) -> _Found | None:
+    current = await ls.current(uri)
     found = ls.at(uri, position)
-    if found is None:
+    if found is None or current is None:
         return None
     text, convert, pos = found
-    every = ls.names(uri, text, convert.lines)
+    analysis = current[1] if tree_of(*current) is not None else None
+    every = ls.names_of(analysis) if analysis is not None else names(text, None, convert.lines)
     here = name_at(every, pos)
     if here is None:
         return None
@@ -124,12 +128,12 @@ def _under_cursor(ls: FlareServer, uri: str, position: types.Position) -> _Found
     return _Found(convert, here, defs, uses)
 
 
-def _referenced_file(ls: FlareServer, uri: str, position: types.Position) -> list[types.Location] | None:
+async def _referenced_file(ls: FlareServer, uri: str, position: types.Position) -> list[types.Location] | None:
     """On a ``file:``, ``sqlFile`` or ``Ref://`` path: the start of the file it names."""
     current = ls.at(uri, position)
     if current is None:
         return None
-    target = target_at(ls, uri, current[2])
+    target = await target_at(ls, uri, current[2])
     if target is None:
         return None
     start = types.Position(line=0, character=0)

@@ -5,11 +5,14 @@
 - pygls keeps the future of every notification whose handler is one of its own generators (didOpen,
   didChange, didClose, ...) in ``_request_futures`` and never removes it: about one future per
   notification for the life of the session. Here a future is removed when it is done.
+- The workspace pygls makes at ``initialize`` holds our documents (``documents.py``), which apply an
+  incremental change to the lines it spans instead of rewriting the whole text.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Generator
 from concurrent.futures import Future
 from typing import Any
 
@@ -17,6 +20,9 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidRequest
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import RPCRequest
+from pygls.protocol.language_server import lsp_method
+
+from .documents import FlareWorkspace
 
 log = logging.getLogger(__name__)
 
@@ -38,3 +44,23 @@ class FlareProtocol(LanguageServerProtocol):
     def _forget_future(self, msg_id: Any, future: Future[Any]) -> None:
         if self._request_futures.get(msg_id) is future:
             del self._request_futures[msg_id]
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(self, params: types.InitializeParams) -> Generator[Any, Any, types.InitializeResult]:
+        """pygls's initialize, with its workspace swapped for ours before any document can arrive."""
+        steps = super().lsp_initialize(params)
+        try:
+            step = next(steps)  # the workspace is made; pygls now runs the server's own handler
+        except StopIteration as done:
+            self._use_our_workspace()
+            return done.value
+        self._use_our_workspace()
+        while True:
+            answer = yield step
+            try:
+                step = steps.send(answer)
+            except StopIteration as done:
+                return done.value
+
+    def _use_our_workspace(self) -> None:
+        self._workspace = FlareWorkspace.replacing(self.workspace, self._server._text_document_sync_kind)

@@ -6,7 +6,7 @@ from lsprotocol import types
 
 from ..parsing.yamltree import parse
 from ..ranges import folding_ranges, selection_ranges
-from .server import FlareServer, guarded
+from .server import FlareServer, guarded, tree_of
 
 KINDS = {"comment": types.FoldingRangeKind.Comment, "region": types.FoldingRangeKind.Region}
 
@@ -14,12 +14,14 @@ KINDS = {"comment": types.FoldingRangeKind.Comment, "region": types.FoldingRange
 def register(server: FlareServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
     @guarded([])
-    def folding_range(ls: FlareServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
-        doc = ls.open_document(params.text_document.uri)
-        if doc is None:
+    async def folding_range(ls: FlareServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
+        uri = params.text_document.uri
+        current = await ls.current(uri)
+        if current is None:
             return []
-        convert = doc.convert
-        folds = folding_ranges(doc.text, ls.parsed(doc.uri, doc.text) or parse(doc.text))
+        text, analysis = current
+        convert = ls.converter(uri, text)
+        folds = folding_ranges(text, tree_of(text, analysis) or parse(text))
         # A client that folds whole lines only ignores columns; one that folds inside lines gets them.
         lines_only = _line_folding_only(ls)
         out = []
@@ -39,15 +41,16 @@ def register(server: FlareServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_SELECTION_RANGE)
     @guarded([])
-    def selection_range(ls: FlareServer, params: types.SelectionRangeParams) -> list[types.SelectionRange]:
-        doc = ls.open_document(params.text_document.uri)
-        if doc is None:
+    async def selection_range(ls: FlareServer, params: types.SelectionRangeParams) -> list[types.SelectionRange]:
+        uri = params.text_document.uri
+        current = await ls.current(uri)
+        if current is None:
             return []
-        convert = doc.convert
+        text, analysis = current
+        convert = ls.converter(uri, text)
         positions = [convert.from_client(p) for p in params.positions]
         out = []
-        chains = selection_ranges(doc.text, positions, ls.parsed(doc.uri, doc.text))
-        for chain, pos in zip(chains, positions, strict=True):
+        for chain, pos in zip(selection_ranges(text, positions, tree_of(text, analysis)), positions, strict=True):
             parent: types.SelectionRange | None = None
             for start, end in reversed(chain):  # outermost first: each range's parent is the one around it
                 parent = types.SelectionRange(range=convert.range_to_client(start, end), parent=parent)

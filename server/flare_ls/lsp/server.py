@@ -4,10 +4,23 @@ Analysis is fast (well under a millisecond for a 100-line manifest), so a docume
 :data:`BIG_TEXT` characters is analysed on the server's event loop; a bigger one in a thread
 (``worker.py``), so the loop keeps answering while it runs, and a newer version stops the older one.
 An edit schedules one analysis of its document unless one is already scheduled, and that analysis
-reads the document as it is when it runs. Several edits that arrive together are analysed once; a
-result is always for the newest text, so nothing stale is ever published; and there is no fixed delay
-when the author pauses. An analysis that fails publishes one FL900 finding instead, so the previous
-version's findings never stay on screen.
+reads the document as it is when it runs: it runs once the message loop has read every message already
+received, so several edits that arrive together are analysed once. A result is always for the newest
+text, so nothing stale is ever published; and there is no fixed delay when the author pauses. An
+analysis that fails publishes one FL900 finding instead, so the previous version's findings never stay
+on screen. Diagnostics equal to those last published, at places no edit since has moved, are not sent
+again.
+
+Each version's analysis is built on the previous one's (``versions.analyze_version``): the edit's block
+is parsed again and spliced into the previous tree, which changes in place, and only the jobs it touched
+are analysed again. The previous analysis is claimed for that on the message loop, so a request answered
+meanwhile knows whether its tree is still its text's (``Analysis.intact``).
+
+What a newer analysis no longer holds is released (``yamltree.release``): the whole previous tree when
+the text was parsed whole, else the block the edit replaced. A tree's parent links make cycles that
+only a full collection would otherwise find, and the server's collector settings
+(``memory.tune_collector``) make full collections rare, so without it every version of a big document
+stayed in memory until one ran.
 """
 
 from __future__ import annotations
@@ -22,10 +35,10 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcContentModified, JsonRpcException
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__, sql
@@ -34,23 +47,32 @@ from ..config import ConfigError, ConfigLoader
 from ..fileview import ProjectFiles, project_files
 from ..findings import Finding, Fix, Severity, TextEdit
 from ..names import Name, names
-from ..parsing.yamltree import ParsedText, Pos, split_lines
+from ..parsing.yamltree import ParsedText, Pos, release, release_node, split_lines
 from ..references import FileView
 from ..rules.schema import INTERNAL_ERROR
 from ..versions import Version, analyze_version
 from . import transport
 from .convert import Converter, diagnostic
-from .memory import Trimmer
+from .documents import Document, Edit, forward
+from .memory import IdleCollector, Trimmer, tune_collector
 from .protocol import FlareProtocol
-from .settings import Settings, parse_settings
+from .settings import config_of, overrides_of, parse_settings, same
+from .testhooks import Counters
 from .worker import Superseded, Worker
 from .workspace import WorkspaceManifests, file_path
+
+if TYPE_CHECKING:
+    from .settings_model import Settings
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
 PARENT_POLL_SECONDS = 2.0
 #: Documents of at least this many characters are analysed off the message loop (about 1,500 lines).
 BIG_TEXT = 64 * 1024
+#: How long a scheduled analysis lets the message loop read what the client has already sent (an
+#: editor writes each keystroke on its own; a burst arrives as several reads).
+INPUT_WAIT_SECONDS = 0.05
+INPUT_POLL_SECONDS = 0.0005
 
 
 @dataclass
@@ -73,19 +95,28 @@ class Analysis:
     holds: dict[Fix, bool] = field(default_factory=dict)
     #: The edits of "fix all" (one round of ``--fix``), computed at the first code action asking.
     fix_all: tuple[TextEdit, ...] | None = None
+    #: The document's revision (changes applied, ``Document.revision``) the text is of.
+    revision: int = -1
     #: What the analysis of the next version builds on (``versions.py``); its tree is this one's until
-    #: then, changed in place after.
+    #: then, changed in place after (see :meth:`FlareServer.earlier`).
     state: Version | None = None
 
+    @property
+    def intact(self) -> bool:
+        """Whether its tree is still its text's: no analysis of a later version has claimed it to change
+        in place (claims are made on the message loop, so a request there can trust the answer while it
+        runs)."""
+        return self.state is None or not self.state.taken
 
-@dataclass(frozen=True)
-class OpenDocument:
-    """One version of an open document, as a request handler needs it."""
 
-    uri: str
-    text: str
-    version: int | None
-    convert: Converter
+@dataclass
+class Published:
+    """What the client was last sent for a document: at which revision, the diagnostics, and the
+    ranges of their findings in core positions (to tell whether edits since have moved them)."""
+
+    revision: int
+    diagnostics: list[types.Diagnostic]
+    ranges: list[tuple[Pos, Pos]]
 
 
 class FlareServer(LanguageServer):
@@ -96,8 +127,9 @@ class FlareServer(LanguageServer):
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=FlareProtocol,
         )
-        self.settings = Settings()
-        self.config: Config = self.settings.config()
+        #: The client's settings (None: the defaults, none sent yet).
+        self.settings: Settings | None = None
+        self.config: Config = config_of(None)
         self.analyses: dict[str, Analysis] = {}
         #: Bumped when the settings change: results computed before are no longer current.
         self.generation = 0
@@ -105,12 +137,20 @@ class FlareServer(LanguageServer):
         #: waits for it, since not every client can be asked to pull again afterwards.
         self.settings_ready = asyncio.Event()
         self.scheduled: set[str] = set()
+        self.publishing: set[asyncio.Future[None]] = set()
+        #: Whether bytes the client sent are not yet read (set by the transport that knows; stdio does).
+        self.input_pending: Callable[[], bool] = lambda: False
         self.worker = Worker()
         #: Project configuration files (flare-ls.toml, ...), found as ``flare-ls --check`` finds them.
         self.project_configs = ConfigLoader()
         #: Problems with project configuration files already shown to the user (each is shown once).
         self.config_problems: set[str] = set()
         self.trimmer = Trimmer()
+        self.collector = IdleCollector(lambda: bool(self.publishing or self.worker.jobs or self.scheduled))
+        #: What each open document's client was last sent (push clients): an unchanged result is not sent.
+        self.published: dict[str, Published] = {}
+        #: Counts for the end-to-end tests and the benchmark (``testhooks.py``).
+        self.counters = Counters()
         #: The workspace folders' manifests, indexed for the rules across files (``workspace.py``).
         self.manifests = WorkspaceManifests(self)
 
@@ -132,53 +172,63 @@ class FlareServer(LanguageServer):
         return bool(item and item.snippet_support)
 
     # -- documents --------------------------------------------------------------------------------
+    def document(self, uri: str) -> Document | None:
+        doc = self.workspace.text_documents.get(uri)
+        return doc if isinstance(doc, Document) else None
+
     def text_of(self, uri: str) -> tuple[str, int | None] | None:
         doc = self.workspace.text_documents.get(uri)
         if doc is None:
             return None
         return doc.source, doc.version
 
-    def open_document(self, uri: str) -> OpenDocument | None:
-        """The document's current text and version with its position converter; None when it is not open."""
-        current = self.text_of(uri)
-        if current is None:
-            return None
-        text, version = current
-        return OpenDocument(uri, text, version, self.converter(uri, text))
-
-    def _analysis_of(self, uri: str, text: str, *, compute: bool) -> Analysis | None:
-        """The analysis of exactly ``text`` (computed now when ``compute``, else only if already done);
-        None when the text starts with a byte-order mark: the analysis parsed it without, so its lines
-        and columns differ."""
-        analysis = self.analysis(uri) if compute else self.analyses.get(uri)
-        if analysis is None or analysis.text != text or text.startswith("\ufeff"):
+    def ready(self, uri: str, text: str) -> Analysis | None:
+        """The analysis of exactly ``text`` if it is done (never computed here); None when the text
+        starts with a byte-order mark: the analysis parsed it without, so its lines and columns differ."""
+        analysis = self.analyses.get(uri)
+        if analysis is None or analysis.text != text or text.startswith("\ufeff") or not analysis.intact:
             return None
         return analysis
 
-    def findings_if_analysed(self, uri: str, text: str) -> list[Finding]:
-        """The findings of exactly ``text`` when its analysis is already done (a hover never waits for
-        one); else none."""
-        analysis = self._analysis_of(uri, text, compute=False)
-        return analysis.findings if analysis is not None else []
+    def lines_of(self, uri: str, text: str) -> list[str]:
+        """The lines of ``text``: its analysis's, else the open document's (split once per revision,
+        not per request), else split now."""
+        analysis = self.ready(uri, text)
+        if analysis is not None:
+            return analysis.lines
+        doc = self.document(uri)
+        if doc is not None and doc.source is text:
+            return doc.snapshot()[1]
+        return split_lines(text)
 
     def converter(self, uri: str, text: str) -> Converter:
-        """Positions for ``text``, on the lines its analysis already split when there is one."""
-        analysis = self._analysis_of(uri, text, compute=False)
-        return Converter(analysis.lines if analysis is not None else split_lines(text), self.encoding)
+        """Positions for ``text``, on the lines its analysis or its document already split."""
+        return Converter(self.lines_of(uri, text), self.encoding)
 
-    def parsed(self, uri: str, text: str) -> ParsedText | None:
-        """The parse of the document's current version, shared with diagnostics."""
-        analysis = self._analysis_of(uri, text, compute=True)
-        return analysis.parsed if analysis is not None else None
+    def edits_since(self, uri: str, analysis: Analysis) -> list[Edit] | None:
+        """The changes made to the open document since ``analysis``'s text, when all are known and the
+        text has no byte-order mark (whose analysis counts its first line's columns without it)."""
+        doc = self.document(uri)
+        if doc is None or analysis.revision < 0 or analysis.text.startswith("\ufeff"):
+            return None
+        return doc.edits_since(analysis.revision)
 
-    def names(self, uri: str, text: str, lines: list[str]) -> list[Name]:
-        """The names of the document's current version, computed once per version."""
-        analysis = self._analysis_of(uri, text, compute=True)
-        if analysis is None:
-            return names(text, None, lines)
+    @staticmethod
+    def names_of(analysis: Analysis) -> list[Name]:
+        """The names of an analysed version, computed at the first request that needs them."""
         if analysis.names is None:
-            analysis.names = names(text, analysis.parsed, lines)
+            analysis.names = names(analysis.text, analysis.parsed, analysis.lines)
         return analysis.names
+
+    def earlier(self, uri: str) -> tuple[Analysis, list[Edit]] | None:
+        """The last analysis of the document, of a version before the current one, and the edits made
+        since (None when there is none, or the edits are not all known). Its findings and lines are its
+        own; its tree is only while it is :attr:`Analysis.intact`."""
+        analysis = self.analyses.get(uri)
+        if analysis is None:
+            return None
+        edits = self.edits_since(uri, analysis)
+        return None if edits is None else (analysis, edits)
 
     def at(self, uri: str, position: types.Position) -> tuple[str, Converter, Pos] | None:
         """The text of an open document, its converter, and a client position in core terms."""
@@ -191,21 +241,60 @@ class FlareServer(LanguageServer):
 
     def analysis(self, uri: str) -> Analysis | None:
         """The findings for the document's current version (analysed now if not yet)."""
-        current = self.text_of(uri)
-        if current is None:
+        doc = self.document(uri)
+        if doc is None:
             return None
-        text, version = current
-        config = self.config_for(uri)
-        cached = self._cached(uri, text, version, config)
+        text, lines = doc.snapshot()
+        config, job_file = self.config_for(uri), self.manifests.names_job_file(uri)
+        cached = self._cached(uri, text, doc.version, config, job_file)
         if cached is not None:
             return cached
-        result = _compute(
-            text, version, config, self.files_for(uri), self.analyses.get(uri), self.manifests.names_job_file(uri)
-        )
-        self.analyses[uri] = result
+        base = self._claim(uri)
+        result = self._compute(text, lines, doc.version, doc.revision, config, self.files_for(uri), base, job_file)
+        self._store(uri, result)
         return result
 
-    def _cached(self, uri: str, text: str, version: int | None, config: Config) -> Analysis | None:
+    def _claim(self, uri: str) -> Version | None:
+        """The document's last analysis, claimed for the next one to build on (``versions.Version.take``),
+        if nothing has claimed it yet. Claimed here, on the message loop, so that a request answered
+        meanwhile knows the tree may be changing (:attr:`Analysis.intact`)."""
+        previous = self.analyses.get(uri)
+        state = previous.state if previous is not None else None
+        return state if state is not None and state.take() else None
+
+    def _compute(
+        self,
+        text: str,
+        lines: list[str],
+        version: int | None,
+        revision: int,
+        config: Config,
+        files: FileView | None,
+        base: Version | None,
+        job_file: bool,
+    ) -> Analysis:
+        result = _compute(text, lines, version, revision, config, files, base, job_file)
+        self.counters.analyses += 1
+        return result
+
+    def _store(self, uri: str, result: Analysis) -> None:
+        """Keep ``result`` as the document's analysis; release what it no longer holds of the one it
+        replaces (see the module docstring) and index the new text's workspace facts from its parse."""
+        previous = self.analyses.get(uri)
+        self.analyses[uri] = result
+        if previous is not None and previous is not result:
+            if _shares(previous, result):
+                previous.names = None  # the tree is the new version's now, changed in place
+            else:
+                _release(previous)
+        state = result.state
+        if state is not None and state.dropped is not None:
+            release_node(state.dropped)  # the block the edit replaced: in no tree any more
+            state.dropped = None
+        self.manifests.analysed(uri, result)
+        self.collector.soon()
+
+    def _cached(self, uri: str, text: str, version: int | None, config: Config, job_file: bool) -> Analysis | None:
         """The analysis already done of exactly this version, text and configuration, if any."""
         cached = self.analyses.get(uri)
         if (
@@ -213,7 +302,8 @@ class FlareServer(LanguageServer):
             and cached.version == version
             and cached.text == text
             and cached.config == config
-            and cached.job_file == self.manifests.names_job_file(uri)
+            and cached.job_file == job_file
+            and cached.intact
         ):
             return cached
         return None
@@ -224,21 +314,47 @@ class FlareServer(LanguageServer):
         current = self.text_of(uri)
         if current is None or len(current[0]) < BIG_TEXT:
             return self.analysis(uri)
-        text, version = current
-        config = self.config_for(uri)
-        cached = self._cached(uri, text, version, config)
+        doc = self.document(uri)
+        if doc is None:
+            return None
+        text, lines = doc.snapshot()
+        version, revision = doc.version, doc.revision
+        config, job_file = self.config_for(uri), self.manifests.names_job_file(uri)
+        cached = self._cached(uri, text, version, config, job_file)
         if cached is not None:
             return cached
-        token = (version, id(text), config)
-        files, job_file = self.files_for(uri), self.manifests.names_job_file(uri)
-        previous = self.analyses.get(uri)
-        result = await self.worker.run(
-            uri, token, lambda: _compute(text, version, config, files, previous, job_file), prepare=sql.load
-        )
-        if self.text_of(uri) != (text, version):
+        token = (version, id(text), config, job_file)
+        files = self.files_for(uri)
+        # Claimed only by the request that starts the job: one that joins it must not claim again.
+        base = None if self.worker.running(uri, token) else self._claim(uri)
+
+        def compute() -> Analysis:
+            self.counters.wait_if_held()
+            return self._compute(text, lines, version, revision, config, files, base, job_file)
+
+        result = await self.worker.run(uri, token, compute, prepare=sql.load)
+        if self.document(uri) is not doc or doc.revision != revision:
             raise Superseded()
-        self.analyses[uri] = result
+        self._store(uri, result)
         return result
+
+    async def current(self, uri: str) -> tuple[str, Analysis | None] | None:
+        """For a request that needs the analysis: the open document's text and that text's analysis
+        (for its tree, see :func:`tree_of`). A small document is analysed now; a big one's analysis is
+        joined in its thread, never started a second time. Raises ContentModified when an edit arrives
+        meanwhile: the request was about a text that is gone, and editors drop such answers."""
+        current = self.text_of(uri)
+        if current is None:
+            return None
+        text = current[0]
+        try:
+            analysis = await self.current_analysis(uri)
+        except Superseded:
+            analysis = None
+        now = self.text_of(uri)
+        if now is None or now[0] is not text:
+            raise JsonRpcContentModified(f"{uri} changed while the request was answered")
+        return text, analysis if analysis is not None and analysis.text == text else None
 
     def files_for(self, uri: str) -> ProjectFiles | None:
         """The files beside a ``file:`` document, for the rules about paths it refers to (FL505),
@@ -260,7 +376,7 @@ class FlareServer(LanguageServer):
             return self.config
         if project.source is None:
             return self.config
-        return project.config_for(path, self.settings.overrides())
+        return project.config_for(path, overrides_of(self.settings))
 
     def config_problem(self, problem: str, consequence: str) -> None:
         """Show a problem with a project configuration file, once however often it is met."""
@@ -275,10 +391,21 @@ class FlareServer(LanguageServer):
         if self.pulls_diagnostics or uri in self.scheduled:
             return
         self.scheduled.add(uri)
-        asyncio.ensure_future(self._publish(uri))
+        task = asyncio.ensure_future(self._publish(uri))
+        self.publishing.add(task)  # held: the loop keeps only a weak reference to a task
+        task.add_done_callback(self.publishing.discard)
+
+    async def read_sent_input(self) -> None:
+        """Wait until the message loop has read what the client already sent (at most a moment): edits
+        that arrived together are then analysed once, as one version."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + INPUT_WAIT_SECONDS
+        while self.input_pending() and loop.time() < deadline:
+            await asyncio.sleep(INPUT_POLL_SECONDS)
 
     async def _publish(self, uri: str) -> None:
-        self.scheduled.discard(uri)
+        await self.read_sent_input()
+        self.scheduled.discard(uri)  # only now: the edits read meanwhile join this analysis
         current = self.text_of(uri)
         try:
             result = await self.current_analysis(uri)
@@ -286,7 +413,12 @@ class FlareServer(LanguageServer):
                 return
             version = result.version
             convert = self.converter(uri, result.text)
-            diagnostics = [diagnostic(f, convert, version) for f in self.with_workspace(uri, result)]
+            findings = self.with_workspace(uri, result)
+            diagnostics = [diagnostic(f, convert) for f in findings]
+            if self._unchanged(uri, result, diagnostics):
+                self.counters.unchanged += 1
+                return
+            self.published[uri] = Published(result.revision, diagnostics, [(f.start, f.end) for f in findings])
         except Superseded:
             return  # a newer version is being analysed, and will be published
         except Exception as exc:  # noqa: BLE001 - a failing analysis must not take the server down
@@ -294,32 +426,57 @@ class FlareServer(LanguageServer):
             if current is None or self.text_of(uri) != current:
                 return
             version = current[1]
-            diagnostics = [self.failure(exc, version)]
+            diagnostics = [self.failure(exc)]
+            self.published.pop(uri, None)
+        self.counters.published += 1
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
+
+    def _unchanged(self, uri: str, result: Analysis, diagnostics: list[types.Diagnostic]) -> bool:
+        """Whether the client shows ``diagnostics`` already: they equal the last ones sent, and no edit
+        since has touched or moved any of their findings (editors carry diagnostics through edits, so a
+        range an edit moved may sit elsewhere on the client's side). The version a publication carries
+        is optional in LSP; clients keep the last diagnostics until new ones come."""
+        last = self.published.get(uri)
+        if last is None or last.diagnostics != diagnostics:
+            return False
+        doc = self.document(uri)
+        if doc is None or result.revision != doc.revision or result.text.startswith("\ufeff"):
+            return False
+        edits = doc.edits_since(last.revision)
+        if edits is None or any(forward(start, end, edits) != (start, end) for start, end in last.ranges):
+            return False
+        last.revision = result.revision
+        return True
 
     def with_workspace(self, uri: str, result: Analysis) -> list[Finding]:
         """The document's own findings and its workspace findings (FL501-FL504), in order."""
         across = self.manifests.findings_for(uri, result.text)
         return sorted([*result.findings, *across], key=Finding.sort_key) if across else result.findings
 
-    def failure(self, exc: BaseException, version: int | None) -> types.Diagnostic:
+    def failure(self, exc: BaseException) -> types.Diagnostic:
         """An FL900 diagnostic saying the analysis failed (published in place of its findings)."""
         message = f"flare-ls failed on this document ({type(exc).__name__}: {exc}); please report it"
         finding = Finding(INTERNAL_ERROR, message, (0, 0), (0, 0), Severity.ERROR)
-        return diagnostic(finding, Converter([""], self.encoding), version)
+        return diagnostic(finding, Converter([""], self.encoding))
 
     def forget(self, uri: str) -> None:
         """Drop what the server holds for a closed document (pygls has removed it already)."""
-        self.analyses.pop(uri, None)
-        self.worker.stop(uri)
+        self.worker.stop(uri)  # first: its result is not wanted, and it may be changing the tree
+        closed = self.analyses.pop(uri, None)
+        if closed is not None:
+            _release(closed)
+        self.published.pop(uri, None)
         self.project_configs.retain(filter(None, map(file_path, self.workspace.text_documents)))
         self.trimmer.soon()
         if not self.pulls_diagnostics:
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     def reanalyse_all(self) -> None:
+        for dropped in self.analyses.values():
+            if dropped.intact:  # else an analysis running in a thread is changing the tree for its result
+                _release(dropped)
         self.analyses.clear()
         if self.pulls_diagnostics:
             refresh = self.client_capabilities.workspace
@@ -337,12 +494,24 @@ class FlareServer(LanguageServer):
             self.window_show_message(
                 types.ShowMessageParams(type=types.MessageType.Warning, message=f"flare-ls settings: {problem}")
             )
-        if settings == self.settings:
+        if same(settings, self.settings):
             return False
         self.settings = settings
-        self.config = settings.config()
+        self.config = config_of(settings)
         self.generation += 1
         return True
+
+    def warm_up(self) -> None:
+        """Load what analyses need that initialize does not: sqlglot and its dialects (about 70 ms,
+        else paid by the first manifest with SQL), then tune the collector, so that all of it is frozen
+        out of the collector's scans (``memory.tune_collector``). Run once initialize is answered, on
+        the message loop and before any thread starts: sqlglot's modules import each other, and two
+        threads importing them at once can deadlock (CPython detects it and fails the import)."""
+        try:
+            sql.load()
+        except Exception as exc:  # noqa: BLE001 - the first analysis with SQL imports it then
+            self.log_error("loading sqlglot", exc)
+        tune_collector()
 
     # -- robustness -------------------------------------------------------------------------------
     def log_error(self, what: str, exc: BaseException) -> None:
@@ -366,7 +535,10 @@ class FlareServer(LanguageServer):
         fd = (stdin or sys.stdin.buffer).fileno()
 
         async def main() -> None:
-            await transport.serve(transport.FrameReader(transport.stdin_chunks(fd)), self.protocol, stop)
+            chunks = transport.stdin_chunks(fd)
+            frames = transport.FrameReader(chunks)
+            self.input_pending = lambda: bool(frames.buffer) or chunks.pending()
+            await transport.serve(frames, self.protocol, stop)
 
         try:
             asyncio.run(main())
@@ -447,19 +619,52 @@ class FlareServer(LanguageServer):
 
 def _compute(
     text: str,
+    lines: list[str],
     version: int | None,
+    revision: int,
     config: Config,
     files: FileView | None = None,
-    previous: Analysis | None = None,
+    base: Version | None = None,
     job_file: bool = False,
 ) -> Analysis:
-    """The analysis of one version of a document (the text may start with a byte-order mark), built on
-    the previous version's when there is one: only what the edit changed is parsed and analysed again.
-    ``job_file``: a workflow of the workspace names it as a dag job's ``file:``."""
+    """The analysis of one version of a document, given its lines (the text may start with a
+    byte-order mark), built on ``base``, the previous version's state claimed for it, when there is
+    one: only what the edit changed is parsed and analysed again. ``job_file``: a workflow of the
+    workspace names it as a dag job's ``file:``."""
     if "analysis" in INJECTED_FAULTS:
         raise RuntimeError("fault injected into the analysis")
-    state = analyze_version(text, config, files, previous.state if previous is not None else None, job_file)
-    return Analysis(version, text, state.lines, state.parsed, state.findings, config, job_file=job_file, state=state)
+    if text.startswith("\ufeff"):
+        lines = [lines[0][1:], *lines[1:]]
+    state = analyze_version(text, config, files, base, job_file, claimed=True, lines=lines)
+    return Analysis(
+        version,
+        text,
+        state.lines,
+        state.parsed,
+        state.findings,
+        config,
+        job_file=job_file,
+        revision=revision,
+        state=state,
+    )
+
+
+def tree_of(text: str, analysis: Analysis | None) -> ParsedText | None:
+    """The analysis's tree, when its positions are the text's (not after a byte-order mark, which the
+    parse did not see)."""
+    return analysis.parsed if analysis is not None and not text.startswith("\ufeff") else None
+
+
+def _shares(old: Analysis, new: Analysis) -> bool:
+    """Whether the new analysis holds the old one's tree (its roots): that tree must not be released."""
+    roots = {id(document.root) for document in new.parsed.documents}
+    return old is new or any(id(document.root) in roots for document in old.parsed.documents)
+
+
+def _release(analysis: Analysis) -> None:
+    """Break the cycles of an analysis nothing will read again (see the module docstring)."""
+    analysis.names = None
+    release(analysis.parsed)
 
 
 #: Handler names to fail on purpose (comma-separated), so the end-to-end tests can prove that a failing
@@ -506,10 +711,36 @@ def guarded(default: Any) -> Callable[[F], F]:
 
 
 def create_server() -> FlareServer:
-    from . import actions, completion, diagnostics, formatting, hover, lineage, links, navigation, ranges, symbols, sync
+    from . import (
+        actions,
+        completion,
+        diagnostics,
+        formatting,
+        hover,
+        lineage,
+        links,
+        navigation,
+        ranges,
+        symbols,
+        sync,
+        testhooks,
+    )
 
     server = FlareServer()
-    modules = (sync, diagnostics, completion, hover, actions, symbols, navigation, links, formatting, ranges, lineage)
+    modules = (
+        sync,
+        diagnostics,
+        completion,
+        hover,
+        actions,
+        symbols,
+        navigation,
+        links,
+        formatting,
+        ranges,
+        lineage,
+        testhooks,
+    )
     for module in modules:
         module.register(server)
     return server

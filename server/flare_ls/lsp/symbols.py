@@ -10,7 +10,7 @@ from ..parsing.yamltree import YMap, YNode, parse, split_lines
 from ..views import build_view, mapping_items
 from ..workspace import ManifestIndex, Place
 from .convert import Converter
-from .server import FlareServer, guarded
+from .server import FlareServer, guarded, tree_of
 
 Kind = types.SymbolKind
 #: At most this many workspace symbols in one answer (a short query in a big repository matches most).
@@ -20,14 +20,14 @@ MAX_WORKSPACE_SYMBOLS = 1000
 def register(server: FlareServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     @guarded([])
-    def document_symbol(ls: FlareServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
-        current = ls.text_of(params.text_document.uri)
+    async def document_symbol(ls: FlareServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
+        current = await ls.current(params.text_document.uri)
         if current is None:
             return []
-        text, _ = current
+        text, analysis = current
         convert = ls.converter(params.text_document.uri, text)
         out = []
-        parsed = ls.parsed(params.text_document.uri, text) or parse(text)
+        parsed = tree_of(text, analysis) or parse(text)
         for document in parsed.documents:
             root = document.root
             if not isinstance(root, YMap) or not isinstance(root.get("workflow"), YMap):

@@ -22,6 +22,8 @@ def register(server: FlareServer) -> None:
     @server.feature(types.INITIALIZED)
     @guarded(None)
     def initialized(ls: FlareServer, params: types.InitializedParams) -> None:
+        # First in the loop's queue, so that it is done before the index's threads start.
+        asyncio.get_running_loop().call_soon(ls.warm_up)
         if ls.process_id:
             asyncio.ensure_future(ls.watch_parent(ls.process_id))
         caps = ls.client_capabilities.workspace
@@ -47,13 +49,11 @@ def register(server: FlareServer) -> None:
     @guarded(None)
     def did_open(ls: FlareServer, params: types.DidOpenTextDocumentParams) -> None:
         ls.schedule(params.text_document.uri)
-        ls.manifests.edited(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     @guarded(None)
     def did_change(ls: FlareServer, params: types.DidChangeTextDocumentParams) -> None:
         ls.schedule(params.text_document.uri)
-        ls.manifests.edited(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     @guarded(None)

@@ -18,6 +18,7 @@ step for good, so the server never answers again. Here a frame is a header block
 
 from __future__ import annotations
 
+import array
 import asyncio
 import json
 import logging
@@ -205,26 +206,57 @@ async def serve(reader: FrameReader, protocol: JsonRPCProtocol, stop: threading.
         dispatch(protocol, body)
 
 
-def stdin_chunks(fd: int) -> ReadChunk:
+class StdinChunks:
     """Chunks of ``fd`` read by a daemon thread (which never holds the process open at exit), at most
-    a few chunks ahead of the message loop."""
-    import os
+    a few chunks ahead of the message loop; called, the next chunk."""
 
-    loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=4)
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.loop = asyncio.get_running_loop()
+        self.queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=4)
+        #: Set while the thread holds a chunk it has read and not yet handed to the loop.
+        self.carrying = False
+        threading.Thread(target=self._pump, name="flare-ls-stdin", daemon=True).start()
 
-    def pump() -> None:
+    def _pump(self) -> None:
+        import os
+
         while True:
             try:
-                chunk = os.read(fd, CHUNK)
+                chunk = os.read(self.fd, CHUNK)
             except OSError:
                 chunk = b""
+            self.carrying = True
             try:
-                asyncio.run_coroutine_threadsafe(queue.put(chunk), loop).result()
+                asyncio.run_coroutine_threadsafe(self.queue.put(chunk), self.loop).result()
             except RuntimeError:  # the loop is closed
                 return
+            finally:
+                self.carrying = False
             if not chunk:
                 return
 
-    threading.Thread(target=pump, name="flare-ls-stdin", daemon=True).start()
-    return queue.get
+    async def __call__(self) -> bytes:
+        return await self.queue.get()
+
+    def pending(self) -> bool:
+        """Whether bytes the client has sent are not yet read by the message loop: in the queue, in the
+        thread's hands, or still in the pipe."""
+        return not self.queue.empty() or self.carrying or _unread(self.fd) > 0
+
+
+def _unread(fd: int) -> int:
+    """Bytes waiting in a pipe or socket (0 where the system cannot say)."""
+    try:
+        import fcntl
+        import termios
+
+        count = array.array("i", [0])
+        fcntl.ioctl(fd, termios.FIONREAD, count, True)
+        return count[0]
+    except (ImportError, OSError):
+        return 0
+
+
+def stdin_chunks(fd: int) -> StdinChunks:
+    return StdinChunks(fd)

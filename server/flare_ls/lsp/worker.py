@@ -128,6 +128,11 @@ class Worker:
                 if self.jobs.get(key) is job:
                     del self.jobs[key]
 
+    def running(self, key: Hashable, token: Hashable) -> bool:
+        """Whether a job for ``key`` computing ``token`` runs already (:meth:`run` would join it)."""
+        job = self.jobs.get(key)
+        return job is not None and job.token == token and not job.future.done()
+
     def stop(self, key: Hashable) -> None:
         """Stop ``key``'s job, if any (its document was closed)."""
         job = self.jobs.pop(key, None)

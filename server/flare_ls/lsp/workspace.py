@@ -3,8 +3,9 @@
 At ``initialized`` the manifests of the workspace folders are found as ``flare-ls check`` finds them
 (``include``/``exclude``, ``.gitignore``, ``max-file-size``) and indexed (``flare_ls.workspace``) in
 threads, with ``$/progress`` when the client shows it, so requests are answered meanwhile. The index
-then follows the editor: an open document's text replaces the file's on disk, a closed one is read back,
-and watched files (``workspace/didChangeWatchedFiles``) update it. The workspace rules (FL501-FL504) run
+then follows the editor: an open document's text replaces the file's on disk (read from the parse of its
+analysis when that is done, so an edit costs no second parse), a closed one is read back, and watched
+files (``workspace/didChangeWatchedFiles``) update it. The workspace rules (FL501-FL504) run
 over it, with each file's settings and suppressions, and their findings join each file's own.
 
 When an edit changes another file's workspace findings, that file's diagnostics are published again
@@ -32,11 +33,11 @@ from ..config import CONFIG_NAMES, ConfigError, ConfigLoader
 from ..files import DEFAULT_MAX_FILE_SIZE, read_manifest
 from ..findings import Finding
 from ..parsing.yamltree import split_lines
-from ..workspace import ManifestIndex, WorkspaceIndex, index_text
+from ..workspace import ManifestIndex, WorkspaceIndex, index_parsed, index_text
 from .convert import Converter, diagnostic
 
 if TYPE_CHECKING:
-    from .server import FlareServer
+    from .server import Analysis, FlareServer
 
 #: Files read and indexed per thread hop: small enough to report progress and let requests through.
 CHUNK = 64
@@ -233,17 +234,28 @@ class WorkspaceManifests:
             return None
         self.paths[key] = path  # type: ignore[assignment]
         self.texts[key] = current[0]
-        self.index.update(key, current[0])
+        analysis = self.ls.ready(uri, current[0])
+        if analysis is not None:
+            self.index.add(index_parsed(key, analysis.parsed))
+        else:
+            self.index.update(key, current[0])
         return key
 
-    def edited(self, uri: str) -> None:
-        """didOpen / didChange: the document's text replaces the file's."""
+    def analysed(self, uri: str, analysis: Analysis) -> None:
+        """An open document's version is analysed: its text replaces the file's, indexed from the
+        analysis's parse. (Not at didChange: a burst of edits would parse the text once per edit, on
+        the message loop, before the analysis could even start.)"""
         if not self.ready.is_set():
             return  # the build takes the open documents' texts when it is done
-        key = self._take_open(uri)
-        if key is not None:
-            self.touched.add(key)
-            self._mark_dirty()
+        path = file_path(uri)
+        key = self.key_of(path) if path is not None else None
+        if key is None or path is None or self.texts.get(key) is analysis.text:
+            return
+        self.paths[key] = path
+        self.texts[key] = analysis.text
+        self.index.add(index_parsed(key, analysis.parsed, analysis.text.startswith("\ufeff")))
+        self.touched.add(key)
+        self._mark_dirty()
 
     def closed(self, uri: str) -> None:
         """didClose: the file on disk is what the workspace holds again."""
@@ -360,7 +372,7 @@ class WorkspaceManifests:
                 continue
             text = self.texts.get(key, "")
             convert = Converter(split_lines(text), self.ls.encoding)
-            items = [diagnostic(f, convert, None) for f in self.found.get(key, [])]
+            items = [diagnostic(f, convert) for f in self.found.get(key, [])]
             uri = self.paths[key].as_uri() if key in self.paths else _uri_of_key(self.roots, key)
             self.ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=items))
 
@@ -399,7 +411,7 @@ class WorkspaceManifests:
             own = cached[2] if cached is not None and cached[0] == self.texts[key] else []
             convert = Converter(split_lines(self.texts[key]), self.ls.encoding)
             every = sorted([*own, *self.found.get(key, [])], key=Finding.sort_key)
-            items = [diagnostic(f, convert, None) for f in every]
+            items = [diagnostic(f, convert) for f in every]
             reports.append(
                 types.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=None, items=items, result_id=ids[key])
             )

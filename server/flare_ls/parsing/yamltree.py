@@ -314,6 +314,43 @@ def child_at(node: YNode, pos: Pos) -> tuple[YNode, bool] | None:
     return None
 
 
+def release(parsed: ParsedText) -> None:
+    """Break the cycles of a tree nothing will read again, so that it is freed as soon as it is dropped.
+
+    Every node points at its parent and every container at its children: a tree is one big reference
+    cycle, which only the cyclic garbage collector frees, and only once its generation is collected.
+    Here each node's ``parent`` is cleared and each container emptied. A subtree another tree has taken
+    over (its root's ``parent`` set to a node of that tree) is left as it is, and so are the places an
+    alias repeats a node: only a node's own place is cleared. The tree is unusable afterwards."""
+    _release([document.root for document in parsed.documents if document.root is not None])
+
+
+def release_node(node: YNode) -> None:
+    """:func:`release` for a subtree nothing will read again (a block an incremental parse replaced,
+    ``parsing/incremental.py``); its own parent link is cleared too."""
+    node.parent = None
+    _release([node])
+
+
+def _release(stack: list[YNode]) -> None:
+    while stack:
+        node = stack.pop()
+        if isinstance(node, YMap):
+            for key, value in node.entries.values():
+                if key.parent is node:
+                    key.parent = None
+                if value.parent is node:
+                    value.parent = None
+                    stack.append(value)
+            node.entries = {}
+        elif isinstance(node, YSeq):
+            for item in node.items:
+                if item.parent is node:
+                    item.parent = None
+                    stack.append(item)
+            node.items = []
+
+
 def _restore(documents: list[YDocument]) -> None:
     """Put NEL, LS and PS back into the scalars libyaml read (keys included)."""
     for node in walk(*(document.root for document in documents)):

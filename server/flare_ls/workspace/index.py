@@ -276,7 +276,8 @@ def index_text(file: str, text: str) -> ManifestIndex:
 
 def index_parsed(file: str, parsed: ParsedText, shift: bool = False) -> ManifestIndex:
     """:func:`index_text` for a text already parsed (after its BOM, ``shift``: there was one), as the
-    analysis parsed it: ``flare-ls check`` indexes each file from the tree its analysis read."""
+    analysis parsed it: ``flare-ls check`` indexes each file from the tree its analysis read, the language
+    server an open document from its analysis's parse."""
     reader = _Reader(file, shift)
     workflows: list[WorkflowEntry] = []
     job: JobEntry | None = None
