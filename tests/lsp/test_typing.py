@@ -293,6 +293,43 @@ async def test_incremental_changes_give_the_text_a_full_sync_gives(hooked: Langu
     ]
 
 
+async def test_diagnostics_kept_from_the_last_publication_count_the_line_as_it_is_now(hooked: LanguageClient) -> None:
+    """A finding left alone by an edit is not converted again while its line is the same; an edit on
+    its line after it, or before it (with characters two UTF-16 units wide), gives the columns a fresh
+    document of the same text gets."""
+    client = hooked
+    uri = uri_for("converted.yaml")
+    text = KAFKA
+    open_document(client, uri, text)
+    await diagnostics(client, uri, 1)
+    line = lines_of(text)[TYPO_LINE]
+    column = line.index("Continous")
+    edits = [
+        ((TYPO_LINE, len(line)), (TYPO_LINE, len(line)), "  # 😀 after"),  # after the finding
+        ((TYPO_LINE, column - 1), (TYPO_LINE, column - 1), "😀"),  # before it: it moves
+        ((TYPO_LINE + 3, 0), (TYPO_LINE + 3, 0), "# é\n"),  # below it: it stays
+    ]
+    for version, (start, end, piece) in enumerate(edits, start=2):
+        lines = lines_of(text)
+        change(
+            client,
+            uri,
+            version,
+            (start[0], units(client, lines[start[0]][: start[1]])),
+            (end[0], units(client, lines[end[0]][: end[1]])),
+            piece,
+        )
+        text = text[: offset(text, *start)] + piece + text[offset(text, *end) :]
+        await stats(client)
+        if pulls(client):
+            shown = await diagnostics(client, uri, version)
+        else:
+            shown = [p for p in client.published if p.uri == uri][-1].diagnostics  # type: ignore[attr-defined]
+        fresh = uri_for(f"converted-fresh-{version}.yaml")
+        open_document(client, fresh, text)
+        assert [(d.code, d.range) for d in shown] == [(d.code, d.range) for d in await diagnostics(client, fresh, 1)]
+
+
 # -- memory ----------------------------------------------------------------------------------------------
 
 

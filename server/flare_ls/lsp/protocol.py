@@ -5,6 +5,8 @@
 - pygls keeps the future of every notification whose handler is one of its own generators (didOpen,
   didChange, didClose, ...) in ``_request_futures`` and never removes it: about one future per
   notification for the life of the session. Here a future is removed when it is done.
+- Diagnostics are published as JSON data converted once per finding (``FlareServer._as_data``),
+  not as lsprotocol objects that pygls would unstructure field by field at every publication.
 - The workspace pygls makes at ``initialize`` holds our documents (``documents.py``), which apply an
   incremental change to the lines it spans instead of rewriting the whole text.
 """
@@ -34,6 +36,16 @@ class FlareProtocol(LanguageServerProtocol):
             self._send_response(message.id, error=error.to_response_error())
             return
         super().handle_message(message)
+
+    def notify_data(self, method: str, params: dict[str, Any]) -> None:
+        """Send a notification whose params are JSON data already: ``json`` serialises it in C, where
+        pygls would unstructure lsprotocol objects field by field first."""
+        self._send_data({"jsonrpc": self.VERSION, "method": method, "params": params})
+
+    def unstructure(self, value: Any) -> dict[str, Any]:
+        """An lsprotocol object as the JSON data pygls would send for it."""
+        data: dict[str, Any] = self._converter.unstructure(value)
+        return data
 
     def _execute_handler(self, msg_id: Any, handler: Any, callback: Any, args: Any = None, kwargs: Any = None) -> None:
         super()._execute_handler(msg_id, handler, callback, args, kwargs)

@@ -53,7 +53,7 @@ from ..rules.schema import INTERNAL_ERROR
 from ..versions import Version, analyze_version
 from . import transport
 from .convert import Converter, diagnostic
-from .documents import Document, Edit, forward
+from .documents import Document, Edit
 from .memory import IdleCollector, Trimmer, tune_collector
 from .protocol import FlareProtocol
 from .settings import config_of, overrides_of, parse_settings, same
@@ -111,12 +111,17 @@ class Analysis:
 
 @dataclass
 class Published:
-    """What the client was last sent for a document: at which revision, the diagnostics, and the
-    ranges of their findings in core positions (to tell whether edits since have moved them)."""
+    """What the client was last sent for a document: at which revision, the findings its diagnostics
+    were made of, and their ranges in core positions (to tell whether edits since have moved them)."""
 
     revision: int
-    diagnostics: list[types.Diagnostic]
+    findings: list[Finding]
     ranges: list[tuple[Pos, Pos]]
+
+
+#: A finding as a diagnostic of one text: the finding and the text of its first and last lines (the
+#: columns the client counts depend on them).
+_Converted = tuple[Finding, str | None, str | None]
 
 
 class FlareServer(LanguageServer):
@@ -149,10 +154,20 @@ class FlareServer(LanguageServer):
         self.collector = IdleCollector(lambda: bool(self.publishing or self.worker.jobs or self.scheduled))
         #: What each open document's client was last sent (push clients): an unchanged result is not sent.
         self.published: dict[str, Published] = {}
+        #: The diagnostics last published for each document, as JSON data, by what they were made of:
+        #: the findings an edit left alone are not converted and serialised again.
+        self.converted: dict[str, dict[_Converted, dict[str, Any]]] = {}
         #: Counts for the end-to-end tests and the benchmark (``testhooks.py``).
         self.counters = Counters()
         #: The workspace folders' manifests, indexed for the rules across files (``workspace.py``).
         self.manifests = WorkspaceManifests(self)
+
+    @property
+    def wire(self) -> FlareProtocol:
+        """The protocol, as ours (``protocol.py``)."""
+        protocol = self.protocol
+        assert isinstance(protocol, FlareProtocol)
+        return protocol
 
     # -- client facts -----------------------------------------------------------------------------
     @property
@@ -411,41 +426,64 @@ class FlareServer(LanguageServer):
             result = await self.current_analysis(uri)
             if result is None:
                 return
-            version = result.version
-            convert = self.converter(uri, result.text)
             findings = self.with_workspace(uri, result)
-            diagnostics = [diagnostic(f, convert) for f in findings]
-            if self._unchanged(uri, result, diagnostics):
+            if self._unchanged(uri, result, findings):
                 self.counters.unchanged += 1
                 return
-            self.published[uri] = Published(result.revision, diagnostics, [(f.start, f.end) for f in findings])
+            data = self._as_data(uri, findings, self.converter(uri, result.text))
+            self.published[uri] = Published(result.revision, findings, [(f.start, f.end) for f in findings])
         except Superseded:
             return  # a newer version is being analysed, and will be published
         except Exception as exc:  # noqa: BLE001 - a failing analysis must not take the server down
             self.log_error(f"analysis of {uri}", exc)
             if current is None or self.text_of(uri) != current:
                 return
-            version = current[1]
-            diagnostics = [self.failure(exc)]
             self.published.pop(uri, None)
+            self.converted.pop(uri, None)
+            self.counters.published += 1
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[self.failure(exc)], version=current[1])
+            )
+            return
         self.counters.published += 1
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
-        )
+        params: dict[str, Any] = {"uri": uri, "diagnostics": data}
+        if result.version is not None:
+            params["version"] = result.version
+        self.wire.notify_data(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
 
-    def _unchanged(self, uri: str, result: Analysis, diagnostics: list[types.Diagnostic]) -> bool:
-        """Whether the client shows ``diagnostics`` already: they equal the last ones sent, and no edit
-        since has touched or moved any of their findings (editors carry diagnostics through edits, so a
-        range an edit moved may sit elsewhere on the client's side). The version a publication carries
-        is optional in LSP; clients keep the last diagnostics until new ones come."""
+    def _as_data(self, uri: str, findings: list[Finding], convert: Converter) -> list[dict[str, Any]]:
+        """The findings as the diagnostics' JSON data, each converted once for as long as its lines are
+        the same (a big manifest's hundreds of diagnostics cost milliseconds to convert and serialise
+        as lsprotocol objects, at every keystroke)."""
+        last = self.converted.get(uri, {})
+        now: dict[_Converted, dict[str, Any]] = {}
+        lines = convert.lines
+        data = []
+        for finding in findings:
+            start, end = finding.start[0], finding.end[0]
+            key = (finding, lines[start] if start < len(lines) else None, lines[end] if end < len(lines) else None)
+            item = last.get(key)
+            if item is None:
+                item = self.wire.unstructure(diagnostic(finding, convert))
+            now[key] = item
+            data.append(item)
+        self.converted[uri] = now
+        return data
+
+    def _unchanged(self, uri: str, result: Analysis, findings: list[Finding]) -> bool:
+        """Whether the client shows the diagnostics of ``findings`` already: the findings equal those
+        last sent, and no edit since has touched or moved any of them (editors carry diagnostics
+        through edits, so a range an edit moved may sit elsewhere on the client's side; an edit after a
+        finding on its line leaves its columns as the client counts them). The version a publication
+        carries is optional in LSP; clients keep the last diagnostics until new ones come."""
         last = self.published.get(uri)
-        if last is None or last.diagnostics != diagnostics:
+        if last is None or last.findings != findings:
             return False
         doc = self.document(uri)
         if doc is None or result.revision != doc.revision or result.text.startswith("\ufeff"):
             return False
         edits = doc.edits_since(last.revision)
-        if edits is None or any(forward(start, end, edits) != (start, end) for start, end in last.ranges):
+        if edits is None or not all(_kept(start, end, edits) for start, end in last.ranges):
             return False
         last.revision = result.revision
         return True
@@ -468,6 +506,7 @@ class FlareServer(LanguageServer):
         if closed is not None:
             _release(closed)
         self.published.pop(uri, None)
+        self.converted.pop(uri, None)
         self.project_configs.retain(filter(None, map(file_path, self.workspace.text_documents)))
         self.trimmer.soon()
         if not self.pulls_diagnostics:
@@ -647,6 +686,19 @@ def _compute(
         revision=revision,
         state=state,
     )
+
+
+def _kept(start: Pos, end: Pos, edits: list[Edit]) -> bool:
+    """Whether a diagnostic at ``start``-``end`` sits where it did, in the client's units, after
+    ``edits``: each is after it, or on lines before it and adding or removing none. (An edit before
+    it on its first line may leave its columns in code points and change them in UTF-16.)"""
+    for edit in edits:
+        if end < edit.start:
+            continue
+        if edit.end[0] < start[0] and edit.new_end[0] == edit.end[0]:
+            continue
+        return False
+    return True
 
 
 def tree_of(text: str, analysis: Analysis | None) -> ParsedText | None:

@@ -274,18 +274,29 @@ def index_text(file: str, text: str) -> ManifestIndex:
     return index_parsed(file, parse(text, split_lines(text)), shift)
 
 
-def index_parsed(file: str, parsed: ParsedText, shift: bool = False) -> ManifestIndex:
+def index_parsed(
+    file: str,
+    parsed: ParsedText,
+    shift: bool = False,
+    *,
+    known: dict[YMap, JobView | None] | None = None,
+    memo: JobEntries | None = None,
+    lines: list[str] | None = None,
+) -> ManifestIndex:
     """:func:`index_text` for a text already parsed (after its BOM, ``shift``: there was one), as the
     analysis parsed it: ``flare-ls check`` indexes each file from the tree its analysis read, the language
-    server an open document from its analysis's parse."""
-    reader = _Reader(file, shift)
+    server an open document from its analysis's parse. ``known``: the jobs' views the analysis built
+    (``views.build_view``); ``memo``: the entries of the file's previous version, to reuse for the dag
+    jobs whose ``lines`` are unchanged (the language server indexes every version of an open document)."""
+    reader = _Reader(file, shift, memo if lines is not None else None, lines)
     workflows: list[WorkflowEntry] = []
     job: JobEntry | None = None
     for document in parsed.documents:
         root = document.root
         if not isinstance(root, YMap):
             continue
-        view = build_view(root)
+        view = build_view(root, known)
+        reader.reusable = reader.memo is not None and not shift and not document.shares
         if not view.flare:
             continue
         if view.job_file:
@@ -293,15 +304,62 @@ def index_parsed(file: str, parsed: ParsedText, shift: bool = False) -> Manifest
                 job = reader.job(view.jobs[0].item, view.jobs[0])
             continue
         workflows.append(reader.workflow(view, root, document.index))
+    if memo is not None:
+        memo.flip()
     return ManifestIndex(file, tuple(workflows), job)
+
+
+class JobEntries:
+    """One file's dag job entries by what they were read from: the job's lines, its column and path
+    in the manifest, and whether it is a Flare job. An entry is a function of those alone (the tree
+    holds no alias or anchor: anything else is not reused), so a job whose lines are the same is the
+    same entry, moved by the lines added or removed above it. Only the last version's are kept."""
+
+    def __init__(self) -> None:
+        #: By key: the job's first line and its entry.
+        self._last: dict[tuple[object, ...], tuple[int, JobEntry]] = {}
+        self._now: dict[tuple[object, ...], tuple[int, JobEntry]] = {}
+
+    def get(self, key: tuple[object, ...]) -> tuple[int, JobEntry] | None:
+        return self._last.get(key)
+
+    def put(self, key: tuple[object, ...], first: int, entry: JobEntry) -> None:
+        self._now[key] = (first, entry)
+
+    def flip(self) -> None:
+        """One version is indexed: its entries are the ones the next reuses."""
+        self._last, self._now = self._now, {}
+
+
+def _moved(entry: JobEntry, delta: int) -> JobEntry:
+    """The entry of the same job ``delta`` lines further down."""
+
+    def place(p: Place) -> Place:
+        return Place(p.file, (p.start[0] + delta, p.start[1]), (p.end[0] + delta, p.end[1]), p.yaml_path)
+
+    return JobEntry(
+        entry.name,
+        place(entry.place),
+        entry.flare,
+        tuple(replace(use, place=place(use.place)) for use in entry.inputs),
+        tuple(replace(use, place=place(use.place)) for use in entry.outputs),
+        tuple(replace(c, place=place(c.place)) for c in entry.checkpoints),
+        tuple(replace(d, place=place(d.place)) for d in entry.dependencies),
+        tuple(replace(f, place=place(f.place)) for f in entry.files),
+        tuple(replace(step, place=place(step.place)) for step in entry.steps),
+    )
 
 
 class _Reader:
     """Turns one file's views into entries."""
 
-    def __init__(self, file: str, shift: bool) -> None:
+    def __init__(self, file: str, shift: bool, memo: JobEntries | None = None, lines: list[str] | None = None) -> None:
         self.file = file
         self.shift = shift
+        self.memo = memo
+        self.lines = lines
+        #: Whether the document's job entries may come from (and go to) ``memo``.
+        self.reusable = False
 
     def place(self, node: YNode) -> Place:
         start, end = node.start, node.end
@@ -325,6 +383,19 @@ class _Reader:
         )
 
     def job(self, item: YMap, view: JobView | None) -> JobEntry:
+        if not self.reusable or self.memo is None or self.lines is None:
+            return self._job(item, view)
+        first, last = item.start[0], item.end[0]
+        key = (item.path, item.start[1], view is not None, tuple(self.lines[first : last + 1]))
+        known = self.memo.get(key)
+        if known is None:
+            entry = self._job(item, view)
+        else:
+            entry = known[1] if known[0] == first else _moved(known[1], first - known[0])
+        self.memo.put(key, first, entry)
+        return entry
+
+    def _job(self, item: YMap, view: JobView | None) -> JobEntry:
         name = named(item)
         deps = value_of(item, "dependencies")
         dep_nodes: Iterable[YNode] = deps.items if isinstance(deps, YSeq) else [deps] if deps is not None else []
