@@ -68,6 +68,73 @@ class Version:
             return True
 
 
+@dataclass
+class Prepared:
+    """A version's text read for its analysis, before the analysis: its lines, and its tree when it
+    was built on the previous version's (None: the text is to be parsed whole)."""
+
+    text: str
+    job_file: bool
+    lines: list[str]
+    parsed: ParsedText | None
+    reuse: Reuse
+    how: str
+    dropped: YNode | None = None
+
+    @property
+    def cheap(self) -> bool:
+        """Built on the previous version's tree: what is left to do is in proportion to the edit (the
+        jobs it touched), not to the text."""
+        return self.parsed is not None
+
+
+def prepare_version(
+    text: str,
+    previous: Version | None = None,
+    job_file: bool = False,
+    *,
+    claimed: bool = False,
+    lines: list[str] | None = None,
+) -> Prepared:
+    """The first part of :func:`analyze_version`: the text's lines, and the block the edit falls in
+    parsed again and spliced into ``previous``'s tree (changed in place) when that can be done."""
+    bom = text.startswith("\ufeff")
+    body = text[1:] if bom else text
+    if (
+        previous is not None
+        and previous.text.startswith("\ufeff") == bom
+        and previous.job_file == job_file
+        and (claimed or previous.take())
+    ):
+        edit = line_edit(previous.body, previous.lines, body)
+        if edit is None:
+            return Prepared(
+                text, job_file, previous.lines, previous.parsed, Reuse(previous.memo, unchanged=True), "same"
+            )
+        splice = reparse(previous.parsed, previous.lines, edit)
+        if splice is not None:
+            return Prepared(
+                text, job_file, edit.lines, splice.parsed, Reuse(previous.memo, splice), "spliced", splice.old
+            )
+        lines = edit.lines
+    return Prepared(text, job_file, lines if lines is not None else split_lines(body), None, Reuse(), "whole")
+
+
+def finish_version(prepared: Prepared, config: Config | None = None, files: FileView | None = None) -> Version:
+    """The second part of :func:`analyze_version`: the text parsed whole if it was not built on the
+    previous version, and analysed (only the jobs the edit touched, when it was)."""
+    text, lines, reuse = prepared.text, prepared.lines, prepared.reuse
+    bom = text.startswith("\ufeff")
+    body = text[1:] if bom else text
+    parsed = prepared.parsed if prepared.parsed is not None else parse(body, lines)
+    job_file = prepared.job_file
+    findings = analyze_parsed(body, lines, parsed, config, bom, files, job_file=job_file, reuse=reuse)
+    computed = len(reuse.computed)
+    return Version(
+        text, lines, parsed, findings, config, reuse.memo, prepared.how, computed, job_file, prepared.dropped
+    )
+
+
 def analyze_version(
     text: str,
     config: Config | None = None,
@@ -82,34 +149,8 @@ def analyze_version(
     can be: the findings are :func:`analyze.analyze`'s for the same arguments. ``job_file``: a workflow
     names this text as a dag job's ``file:`` (a version read otherwise is not built on). ``claimed``:
     the caller has taken ``previous`` already (:meth:`Version.take`). ``lines``: the lines of the text
-    after any byte-order mark, when the caller has them split (used when the text is parsed whole)."""
-    given = lines
-    bom = text.startswith("\ufeff")
-    body = text[1:] if bom else text
-    reuse = Reuse()
-    how = "whole"
-    lines = None
-    parsed: ParsedText | None = None
-    dropped: YNode | None = None
-    if (
-        previous is not None
-        and previous.text.startswith("\ufeff") == bom
-        and previous.job_file == job_file
-        and (claimed or previous.take())
-    ):
-        edit = line_edit(previous.body, previous.lines, body)
-        if edit is None:
-            lines, parsed, how = previous.lines, previous.parsed, "same"
-            reuse = Reuse(previous.memo, unchanged=True)
-        else:
-            splice = reparse(previous.parsed, previous.lines, edit)
-            lines = edit.lines
-            if splice is not None:
-                parsed, how, dropped = splice.parsed, "spliced", splice.old
-                reuse = Reuse(previous.memo, splice)
-    if lines is None:
-        lines = given if given is not None else split_lines(body)
-    if parsed is None:
-        parsed = parse(body, lines)
-    findings = analyze_parsed(body, lines, parsed, config, bom, files, job_file=job_file, reuse=reuse)
-    return Version(text, lines, parsed, findings, config, reuse.memo, how, len(reuse.computed), job_file, dropped)
+    after any byte-order mark, when the caller has them split (used when the text is parsed whole).
+    In two parts, :func:`prepare_version` and :func:`finish_version`, for a caller that does the second
+    elsewhere when the first could not build on the previous version (the language server: in a
+    thread, since a whole analysis of a big manifest takes a while)."""
+    return finish_version(prepare_version(text, previous, job_file, claimed=claimed, lines=lines), config, files)

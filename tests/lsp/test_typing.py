@@ -142,6 +142,29 @@ async def test_edits_that_arrive_together_are_analysed_once(hooked: LanguageClie
         assert published_versions(client, uri) == [1, 11]
 
 
+async def test_a_keystroke_in_a_big_document_is_analysed_in_proportion_to_the_edit(hooked: LanguageClient) -> None:
+    """A big document is opened in a thread (a whole analysis takes a while); a keystroke built on the
+    previous version costs what it touched and is analysed at once, without a thread; an edit that
+    cannot be spliced (a document marker) goes to the thread again. Each gives the whole analysis's
+    findings."""
+    client = hooked
+    uri = uri_for("big-keystroke.yaml")
+    text = manifest(BIG_TEXT + 1000)
+    open_document(client, uri, text)
+    await diagnostics(client, uri, 1)
+    before = await stats(client)
+    line = next(i for i, t in enumerate(lines_of(text)) if t.strip() == "logLevel: INFO" and i > 200)
+    end = len(lines_of(text)[line])
+    change(client, uri, 2, (line, end - 4), (line, end), "INFOO")
+    found = await diagnostics(client, uri, 2)
+    assert sorted(d.code for d in found) == ["FL101", "FL102"]
+    after = await stats(client)
+    assert (after["analyses"], after["threaded"]) == (before["analyses"] + 1, before["threaded"])
+    change(client, uri, 3, (line, 0), (line, 0), "---\n")
+    await diagnostics(client, uri, 3)
+    assert (await stats(client))["threaded"] == before["threaded"] + 1
+
+
 # -- requests right after an edit ----------------------------------------------------------------------
 
 

@@ -50,7 +50,7 @@ from ..names import Name, names
 from ..parsing.yamltree import ParsedText, Pos, release, release_node, split_lines
 from ..references import FileView
 from ..rules.schema import INTERNAL_ERROR
-from ..versions import Version, analyze_version
+from ..versions import Prepared, Version, finish_version, prepare_version
 from . import transport
 from .convert import Converter, diagnostic
 from .documents import Document, Edit
@@ -288,7 +288,12 @@ class FlareServer(LanguageServer):
         base: Version | None,
         job_file: bool,
     ) -> Analysis:
-        result = _compute(text, lines, version, revision, config, files, base, job_file)
+        return self._finish(_prepare(text, lines, base, job_file), version, revision, config, files)
+
+    def _finish(
+        self, prepared: Prepared, version: int | None, revision: int, config: Config, files: FileView | None
+    ) -> Analysis:
+        result = _finish(prepared, version, revision, config, files)
         self.counters.analyses += 1
         return result
 
@@ -342,9 +347,20 @@ class FlareServer(LanguageServer):
         files = self.files_for(uri)
         # Claimed only by the request that starts the job: one that joins it must not claim again.
         base = None if self.worker.running(uri, token) else self._claim(uri)
+        prepared = _prepare(text, lines, base, job_file) if base is not None and not self.counters.holding else None
+        if prepared is not None and prepared.cheap:
+            # Built on the previous version's tree: what is left costs what the edit touched, less than
+            # handing it to a thread would, so it is done here. The thread is for a whole analysis.
+            self.worker.stop(uri)
+            result = self._finish(prepared, version, revision, config, files)
+            self._store(uri, result)
+            return result
 
         def compute() -> Analysis:
             self.counters.wait_if_held()
+            self.counters.threaded += 1
+            if prepared is not None:
+                return self._finish(prepared, version, revision, config, files)
             return self._compute(text, lines, version, revision, config, files, base, job_file)
 
         result = await self.worker.run(uri, token, compute, prepare=sql.load)
@@ -656,6 +672,37 @@ class FlareServer(LanguageServer):
                 pass  # alive, owned by someone else
 
 
+def _prepare(text: str, lines: list[str], base: Version | None, job_file: bool) -> Prepared:
+    """One version of a document read for its analysis, given its lines (the text may start with a
+    byte-order mark), built on ``base``, the previous version's state claimed for it, when there is one
+    and the edit allows (``versions.prepare_version``). ``job_file``: a workflow of the workspace names
+    it as a dag job's ``file:``."""
+    if text.startswith("\ufeff"):
+        lines = [lines[0][1:], *lines[1:]]
+    return prepare_version(text, base, job_file, claimed=True, lines=lines)
+
+
+def _finish(
+    prepared: Prepared, version: int | None, revision: int, config: Config, files: FileView | None = None
+) -> Analysis:
+    """The analysis of a version read by :func:`_prepare`: only what the edit changed is parsed and
+    analysed again when it was built on the previous version."""
+    if "analysis" in INJECTED_FAULTS:
+        raise RuntimeError("fault injected into the analysis")
+    state = finish_version(prepared, config, files)
+    return Analysis(
+        version,
+        prepared.text,
+        state.lines,
+        state.parsed,
+        state.findings,
+        config,
+        job_file=prepared.job_file,
+        revision=revision,
+        state=state,
+    )
+
+
 def _compute(
     text: str,
     lines: list[str],
@@ -666,26 +713,8 @@ def _compute(
     base: Version | None = None,
     job_file: bool = False,
 ) -> Analysis:
-    """The analysis of one version of a document, given its lines (the text may start with a
-    byte-order mark), built on ``base``, the previous version's state claimed for it, when there is
-    one: only what the edit changed is parsed and analysed again. ``job_file``: a workflow of the
-    workspace names it as a dag job's ``file:``."""
-    if "analysis" in INJECTED_FAULTS:
-        raise RuntimeError("fault injected into the analysis")
-    if text.startswith("\ufeff"):
-        lines = [lines[0][1:], *lines[1:]]
-    state = analyze_version(text, config, files, base, job_file, claimed=True, lines=lines)
-    return Analysis(
-        version,
-        text,
-        state.lines,
-        state.parsed,
-        state.findings,
-        config,
-        job_file=job_file,
-        revision=revision,
-        state=state,
-    )
+    """:func:`_prepare` and :func:`_finish` at once."""
+    return _finish(_prepare(text, lines, base, job_file), version, revision, config, files)
 
 
 def _kept(start: Pos, end: Pos, edits: list[Edit]) -> bool:

@@ -43,6 +43,8 @@ class Counters:
 
     def __init__(self) -> None:
         self.analyses = 0
+        #: Of them, those run in a thread (a big document's whole analysis).
+        self.threaded = 0
         self.published = 0
         self.unchanged = 0
         self._released = threading.Event()
@@ -56,6 +58,11 @@ class Counters:
             self._released.clear()
         else:
             self._released.set()
+
+    @property
+    def holding(self) -> bool:
+        """Whether a test holds analyses (the language server then runs a big document's in a thread)."""
+        return not self._released.is_set()
 
     def wait_if_held(self) -> None:
         """Called by an analysis in a thread before it starts: waits while a test holds analyses."""
@@ -80,7 +87,13 @@ class Counters:
         }
         if reset:
             self._pauses = {}
-        return {"analyses": self.analyses, "published": self.published, "unchanged": self.unchanged, "gc": pauses}
+        return {
+            "analyses": self.analyses,
+            "threaded": self.threaded,
+            "published": self.published,
+            "unchanged": self.unchanged,
+            "gc": pauses,
+        }
 
 
 def live_maps(key: str) -> int:
