@@ -1,8 +1,10 @@
 """The flare-ls language server: documents, settings, and when analysis runs.
 
 Analysis is fast (well under a millisecond for a 100-line manifest), so a document under
-:data:`BIG_TEXT` characters is analysed on the server's event loop; a bigger one in a thread
-(``worker.py``), so the loop keeps answering while it runs, and a newer version stops the older one.
+:data:`BIG_TEXT` characters is analysed on the server's event loop, and so is a bigger one's version
+built on the previous version (it costs what the edit touched); a bigger one parsed whole is analysed
+in a thread (``worker.py``), so the loop keeps answering while it runs, and a newer version stops the
+older one.
 An edit schedules one analysis of its document unless one is already scheduled, and that analysis
 reads the document as it is when it runs: it runs once the message loop has read every message already
 received, so several edits that arrive together are analysed once. A result is always for the newest
