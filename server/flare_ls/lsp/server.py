@@ -111,19 +111,20 @@ class Analysis:
         return self.state is None or not self.state.taken
 
 
-@dataclass
-class Published:
-    """What the client was last sent for a document: at which revision, the findings its diagnostics
-    were made of, and their ranges in core positions (to tell whether edits since have moved them)."""
-
-    revision: int
-    findings: list[Finding]
-    ranges: list[tuple[Pos, Pos]]
-
-
 #: A finding as a diagnostic of one text: the finding and the text of its first and last lines (the
 #: columns the client counts depend on them).
 _Converted = tuple[Finding, str | None, str | None]
+
+
+@dataclass
+class Published:
+    """What the client was last sent for a document: at which revision, the findings its diagnostics
+    were made of (their positions tell whether edits since have moved them), and each diagnostic as
+    JSON data by what it was made of, for the next publication to reuse."""
+
+    revision: int
+    findings: list[Finding]
+    data: dict[_Converted, dict[str, Any]]
 
 
 class FlareServer(LanguageServer):
@@ -154,11 +155,9 @@ class FlareServer(LanguageServer):
         self.config_problems: set[str] = set()
         self.trimmer = Trimmer()
         self.collector = IdleCollector(lambda: bool(self.publishing or self.worker.jobs or self.scheduled))
-        #: What each open document's client was last sent (push clients): an unchanged result is not sent.
+        #: What each open document's client was last sent (push clients): an unchanged result is not
+        #: sent, and the findings an edit left alone are not converted and serialised again.
         self.published: dict[str, Published] = {}
-        #: The diagnostics last published for each document, as JSON data, by what they were made of:
-        #: the findings an edit left alone are not converted and serialised again.
-        self.converted: dict[str, dict[_Converted, dict[str, Any]]] = {}
         #: Counts for the end-to-end tests and the benchmark (``testhooks.py``).
         self.counters = Counters()
         #: The workspace folders' manifests, indexed for the rules across files (``workspace.py``).
@@ -448,8 +447,9 @@ class FlareServer(LanguageServer):
             if self._unchanged(uri, result, findings):
                 self.counters.unchanged += 1
                 return
-            data = self._as_data(uri, findings, self.converter(uri, result.text))
-            self.published[uri] = Published(result.revision, findings, [(f.start, f.end) for f in findings])
+            last = self.published.get(uri)
+            converted = _as_data(findings, self.converter(uri, result.text), last.data if last else {}, self.wire)
+            self.published[uri] = Published(result.revision, findings, converted)
         except Superseded:
             return  # a newer version is being analysed, and will be published
         except Exception as exc:  # noqa: BLE001 - a failing analysis must not take the server down
@@ -457,36 +457,16 @@ class FlareServer(LanguageServer):
             if current is None or self.text_of(uri) != current:
                 return
             self.published.pop(uri, None)
-            self.converted.pop(uri, None)
             self.counters.published += 1
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[self.failure(exc)], version=current[1])
             )
             return
         self.counters.published += 1
-        params: dict[str, Any] = {"uri": uri, "diagnostics": data}
+        params: dict[str, Any] = {"uri": uri, "diagnostics": list(converted.values())}
         if result.version is not None:
             params["version"] = result.version
         self.wire.notify_data(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
-
-    def _as_data(self, uri: str, findings: list[Finding], convert: Converter) -> list[dict[str, Any]]:
-        """The findings as the diagnostics' JSON data, each converted once for as long as its lines are
-        the same (a big manifest's hundreds of diagnostics cost milliseconds to convert and serialise
-        as lsprotocol objects, at every keystroke)."""
-        last = self.converted.get(uri, {})
-        now: dict[_Converted, dict[str, Any]] = {}
-        lines = convert.lines
-        data = []
-        for finding in findings:
-            start, end = finding.start[0], finding.end[0]
-            key = (finding, lines[start] if start < len(lines) else None, lines[end] if end < len(lines) else None)
-            item = last.get(key)
-            if item is None:
-                item = self.wire.unstructure(diagnostic(finding, convert))
-            now[key] = item
-            data.append(item)
-        self.converted[uri] = now
-        return data
 
     def _unchanged(self, uri: str, result: Analysis, findings: list[Finding]) -> bool:
         """Whether the client shows the diagnostics of ``findings`` already: the findings equal those
@@ -501,7 +481,7 @@ class FlareServer(LanguageServer):
         if doc is None or result.revision != doc.revision or result.text.startswith("\ufeff"):
             return False
         edits = doc.edits_since(last.revision)
-        if edits is None or not all(_kept(start, end, edits) for start, end in last.ranges):
+        if edits is None or not all(_kept(f.start, f.end, edits) for f in last.findings):
             return False
         last.revision = result.revision
         return True
@@ -524,7 +504,6 @@ class FlareServer(LanguageServer):
         if closed is not None:
             _release(closed)
         self.published.pop(uri, None)
-        self.converted.pop(uri, None)
         self.project_configs.retain(filter(None, map(file_path, self.workspace.text_documents)))
         self.trimmer.soon()
         if not self.pulls_diagnostics:
@@ -717,6 +696,22 @@ def _compute(
 ) -> Analysis:
     """:func:`_prepare` and :func:`_finish` at once."""
     return _finish(_prepare(text, lines, base, job_file), version, revision, config, files)
+
+
+def _as_data(
+    findings: list[Finding], convert: Converter, last: dict[_Converted, dict[str, Any]], wire: FlareProtocol
+) -> dict[_Converted, dict[str, Any]]:
+    """The findings' diagnostics as JSON data, in order, by what each was made of: taken from ``last``
+    (the previous publication's) while a finding and its lines are the same (a big manifest's hundreds of
+    diagnostics cost milliseconds to convert and serialise as lsprotocol objects, at every keystroke)."""
+    lines = convert.lines
+    now: dict[_Converted, dict[str, Any]] = {}
+    for finding in findings:
+        start, end = finding.start[0], finding.end[0]
+        key = (finding, lines[start] if start < len(lines) else None, lines[end] if end < len(lines) else None)
+        item = last.get(key)
+        now[key] = item if item is not None else wire.unstructure(diagnostic(finding, convert))
+    return now
 
 
 def _kept(start: Pos, end: Pos, edits: list[Edit]) -> bool:
