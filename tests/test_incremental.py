@@ -332,3 +332,20 @@ def test_an_index_entry_reuses_the_jobs_an_edit_left_alone() -> None:
     assert after.jobs[edited] is not before.jobs[edited]
     for old, moved in zip(before.jobs[edited + 1 :], after.jobs[edited + 1 :], strict=True):
         assert moved.place.start == (old.place.start[0] + 1, old.place.start[1])
+
+
+def test_a_bounded_splice_leaves_the_tree_for_an_unbounded_one() -> None:
+    """The language server splices on its message loop only blocks of a few lines; a bigger one leaves
+    the previous tree as it was, so the analysis's thread can splice it without the bound."""
+    text = _with_mistakes(300)
+    at = text.index("            logLevel: INFO\n", len(text) // 2)
+    new = text[:at] + "            logLevel: WARN\n" + text[at + len("            logLevel: INFO\n") :]
+    lines = split_lines(text)
+    parsed = parse(text, lines)
+    before = shape(parsed)
+    edit = line_edit(text, lines, new)
+    assert edit is not None
+    assert reparse(parsed, lines, edit, max_lines=2) is None
+    assert shape(parsed) == before
+    spliced = reparse(parsed, lines, edit)
+    assert spliced is not None and shape(spliced.parsed) == shape(parse(new))

@@ -95,9 +95,12 @@ def prepare_version(
     *,
     claimed: bool = False,
     lines: list[str] | None = None,
+    max_lines: int | None = None,
 ) -> Prepared:
     """The first part of :func:`analyze_version`: the text's lines, and the block the edit falls in
-    parsed again and spliced into ``previous``'s tree (changed in place) when that can be done."""
+    parsed again and spliced into ``previous``'s tree (changed in place) when that can be done, with
+    a block of at most ``max_lines`` lines when given (else ``previous`` is left as it was, and may be
+    prepared again without the bound, ``claimed``)."""
     bom = text.startswith("\ufeff")
     body = text[1:] if bom else text
     if (
@@ -111,7 +114,7 @@ def prepare_version(
             return Prepared(
                 text, job_file, previous.lines, previous.parsed, Reuse(previous.memo, unchanged=True), "same"
             )
-        splice = reparse(previous.parsed, previous.lines, edit)
+        splice = reparse(previous.parsed, previous.lines, edit, max_lines)
         if splice is not None:
             return Prepared(
                 text, job_file, edit.lines, splice.parsed, Reuse(previous.memo, splice), "spliced", splice.old

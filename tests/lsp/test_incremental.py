@@ -10,7 +10,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from flare_ls.analyze import analyze
-from flare_ls.lsp.server import _compute
+from flare_ls.lsp.server import _finish, _prepare
 from flare_ls.parsing.yamltree import split_lines
 
 from .conftest import diagnostics, open_document, pulls, stats, uri_for
@@ -89,14 +89,14 @@ def test_each_version_is_analysed_from_the_previous_one() -> None:
     from flare_ls.analyze import Config
 
     config = Config()
-    analysis = _compute(TEXT, split_lines(TEXT), 1, 1, config)
+    analysis = _finish(_prepare(TEXT, split_lines(TEXT), None, False), 1, 1, config)
     assert analysis.state is not None and analysis.state.how == "whole"
     text = TEXT
     hows = []
     for version, edit in enumerate(_edits(TEXT), start=2):
         text = _apply(text, edit)
         assert analysis.state is not None and analysis.state.take()  # as the server claims it
-        analysis = _compute(text, split_lines(text), version, version, config, None, analysis.state)
+        analysis = _finish(_prepare(text, split_lines(text), analysis.state, False), version, version, config)
         assert analysis.findings == analyze(text)
         assert analysis.state is not None
         hows.append(analysis.state.how)

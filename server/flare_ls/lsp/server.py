@@ -71,6 +71,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 PARENT_POLL_SECONDS = 2.0
 #: Documents of at least this many characters are analysed off the message loop (about 1,500 lines).
 BIG_TEXT = 64 * 1024
+#: The largest block a big document's edit is spliced with on the message loop (a few milliseconds of
+#: parsing); a bigger one is parsed in the analysis's thread.
+LOOP_SPLICE_LINES = 1000
 #: How long a scheduled analysis lets the message loop read what the client has already sent (an
 #: editor writes each keystroke on its own; a burst arrives as several reads).
 INPUT_WAIT_SECONDS = 0.05
@@ -255,21 +258,6 @@ class FlareServer(LanguageServer):
         convert = self.converter(uri, text)
         return text, convert, convert.from_client(position)
 
-    def analysis(self, uri: str) -> Analysis | None:
-        """The findings for the document's current version (analysed now if not yet)."""
-        doc = self.document(uri)
-        if doc is None:
-            return None
-        text, lines = doc.snapshot()
-        config, job_file = self.config_for(uri), self.manifests.names_job_file(uri)
-        cached = self._cached(uri, text, doc.version, config, job_file)
-        if cached is not None:
-            return cached
-        base = self._claim(uri)
-        result = self._compute(text, lines, doc.version, doc.revision, config, self.files_for(uri), base, job_file)
-        self._store(uri, result)
-        return result
-
     def _claim(self, uri: str) -> Version | None:
         """The document's last analysis, claimed for the next one to build on (``versions.Version.take``),
         if nothing has claimed it yet. Claimed here, on the message loop, so that a request answered
@@ -277,19 +265,6 @@ class FlareServer(LanguageServer):
         previous = self.analyses.get(uri)
         state = previous.state if previous is not None else None
         return state if state is not None and state.take() else None
-
-    def _compute(
-        self,
-        text: str,
-        lines: list[str],
-        version: int | None,
-        revision: int,
-        config: Config,
-        files: FileView | None,
-        base: Version | None,
-        job_file: bool,
-    ) -> Analysis:
-        return self._finish(_prepare(text, lines, base, job_file), version, revision, config, files)
 
     def _finish(
         self, prepared: Prepared, version: int | None, revision: int, config: Config, files: FileView | None
@@ -330,11 +305,10 @@ class FlareServer(LanguageServer):
         return None
 
     async def current_analysis(self, uri: str) -> Analysis | None:
-        """:meth:`analysis`, in a thread for a big document; raises :class:`Superseded` when a newer
-        version stopped it (the caller asking for that version gets the result)."""
-        current = self.text_of(uri)
-        if current is None or len(current[0]) < BIG_TEXT:
-            return self.analysis(uri)
+        """The analysis of the document's current version, done now if not yet: on the message loop
+        when it is cheap (a small document, or an edit spliced into the previous version's tree), else
+        in a thread (``worker.py``); raises :class:`Superseded` when a newer version stopped it (the
+        caller asking for that version gets the result)."""
         doc = self.document(uri)
         if doc is None:
             return None
@@ -344,15 +318,15 @@ class FlareServer(LanguageServer):
         cached = self._cached(uri, text, version, config, job_file)
         if cached is not None:
             return cached
-        token = (version, id(text), config, job_file)
         files = self.files_for(uri)
+        token = (version, id(text), config, job_file)
         # Claimed only by the request that starts the job: one that joins it must not claim again.
         base = None if self.worker.running(uri, token) else self._claim(uri)
-        prepared = _prepare(text, lines, base, job_file) if base is not None and not self.counters.holding else None
-        if prepared is not None and prepared.cheap:
-            # Built on the previous version's tree: what is left costs what the edit touched, less than
-            # handing it to a thread would, so it is done here. The thread is for a whole analysis.
-            self.worker.stop(uri)
+        small = len(text) < BIG_TEXT
+        # On the loop, a big document's splice tries only blocks that parse in a moment.
+        prepared = _prepare(text, lines, base, job_file, None if small else LOOP_SPLICE_LINES)
+        if small or (prepared.cheap and not self.counters.holding):
+            self.worker.stop(uri)  # an older version's job, if any: its result is not wanted
             result = self._finish(prepared, version, revision, config, files)
             self._store(uri, result)
             return result
@@ -360,9 +334,10 @@ class FlareServer(LanguageServer):
         def compute() -> Analysis:
             self.counters.wait_if_held()
             self.counters.threaded += 1
-            if prepared is not None:
-                return self._finish(prepared, version, revision, config, files)
-            return self._compute(text, lines, version, revision, config, files, base, job_file)
+            again = prepared
+            if base is not None and not again.cheap:  # the tree is untouched: the bigger blocks now
+                again = _prepare(text, lines, base, job_file)
+            return self._finish(again, version, revision, config, files)
 
         result = await self.worker.run(uri, token, compute, prepare=sql.load)
         if self.document(uri) is not doc or doc.revision != revision:
@@ -653,14 +628,16 @@ class FlareServer(LanguageServer):
                 pass  # alive, owned by someone else
 
 
-def _prepare(text: str, lines: list[str], base: Version | None, job_file: bool) -> Prepared:
+def _prepare(
+    text: str, lines: list[str], base: Version | None, job_file: bool, max_lines: int | None = None
+) -> Prepared:
     """One version of a document read for its analysis, given its lines (the text may start with a
     byte-order mark), built on ``base``, the previous version's state claimed for it, when there is one
-    and the edit allows (``versions.prepare_version``). ``job_file``: a workflow of the workspace names
-    it as a dag job's ``file:``."""
+    and the edit allows (``versions.prepare_version``, with blocks of at most ``max_lines``).
+    ``job_file``: a workflow of the workspace names it as a dag job's ``file:``."""
     if text.startswith("\ufeff"):
         lines = [lines[0][1:], *lines[1:]]
-    return prepare_version(text, base, job_file, claimed=True, lines=lines)
+    return prepare_version(text, base, job_file, claimed=True, lines=lines, max_lines=max_lines)
 
 
 def _finish(
@@ -682,20 +659,6 @@ def _finish(
         revision=revision,
         state=state,
     )
-
-
-def _compute(
-    text: str,
-    lines: list[str],
-    version: int | None,
-    revision: int,
-    config: Config,
-    files: FileView | None = None,
-    base: Version | None = None,
-    job_file: bool = False,
-) -> Analysis:
-    """:func:`_prepare` and :func:`_finish` at once."""
-    return _finish(_prepare(text, lines, base, job_file), version, revision, config, files)
 
 
 def _as_data(

@@ -153,10 +153,11 @@ def _common_suffix(a: str, b: str, limit: int) -> int:
     return limit
 
 
-def reparse(parsed: ParsedText, old_lines: list[str], edit: LineEdit) -> Splice | None:
+def reparse(parsed: ParsedText, old_lines: list[str], edit: LineEdit, max_lines: int | None = None) -> Splice | None:
     """``parsed`` (the tree of ``old_lines``) changed in place to be the tree of ``edit.lines``, by
     parsing again only the block the edit falls in; None when that cannot be done safely (``parsed`` is
-    then untouched, and the caller parses the whole text)."""
+    then untouched, and the caller parses the whole text). ``max_lines``: no block of more lines is
+    tried (None when that happens, the tree untouched: the caller may try again without the bound)."""
     if parsed.errors or parsed.repairs is not None:
         return None
     documents = parsed.documents
@@ -170,7 +171,7 @@ def reparse(parsed: ParsedText, old_lines: list[str], edit: LineEdit) -> Splice 
     path = _enclosing(document.root, old_lines, edit)
     # From the smallest enclosing block outwards, short of the root.
     for tries, (node, last) in enumerate(reversed(path[1:])):
-        if tries == _TRIES:
+        if tries == _TRIES or (max_lines is not None and last - node.start[0] >= max_lines):
             break
         alone = _parse_alone(node, last, old_lines, edit)
         if alone is not None:
