@@ -154,6 +154,9 @@ class FlareServer(LanguageServer):
         self.worker = Worker()
         #: Project configuration files (flare-ls.toml, ...), found as ``flare-ls --check`` finds them.
         self.project_configs = ConfigLoader()
+        #: Each open ``file:`` document's view of the files beside it (its project root is found once:
+        #: found again when the settings or a configuration file change, as ``project_configs`` is).
+        self.file_views: dict[str, ProjectFiles | None] = {}
         #: Problems with project configuration files already shown to the user (each is shown once).
         self.config_problems: set[str] = set()
         self.trimmer = Trimmer()
@@ -366,8 +369,10 @@ class FlareServer(LanguageServer):
     def files_for(self, uri: str) -> ProjectFiles | None:
         """The files beside a ``file:`` document, for the rules about paths it refers to (FL505),
         document links and go-to-definition; None for any other scheme (an ``untitled:`` buffer)."""
-        path = file_path(uri)
-        return project_files(path) if path is not None else None
+        if uri not in self.file_views:
+            path = file_path(uri)
+            self.file_views[uri] = project_files(path) if path is not None else None
+        return self.file_views[uri]
 
     def config_for(self, uri: str) -> Config:
         """The settings for one document: for a ``file:`` URI, its project configuration file (found as
@@ -479,12 +484,14 @@ class FlareServer(LanguageServer):
         if closed is not None:
             _release(closed)
         self.published.pop(uri, None)
+        self.file_views.pop(uri, None)
         self.project_configs.retain(filter(None, map(file_path, self.workspace.text_documents)))
         self.trimmer.soon()
         if not self.pulls_diagnostics:
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     def reanalyse_all(self) -> None:
+        self.file_views.clear()  # a configuration file made or removed moves a project's root
         for dropped in self.analyses.values():
             if dropped.intact:  # else an analysis running in a thread is changing the tree for its result
                 _release(dropped)
