@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import json
 import logging
 import os
 import sys
@@ -123,11 +124,11 @@ _Converted = tuple[Finding, str | None, str | None]
 class Published:
     """What the client was last sent for a document: at which revision, the findings its diagnostics
     were made of (their positions tell whether edits since have moved them), and each diagnostic as
-    JSON data by what it was made of, for the next publication to reuse."""
+    JSON text by what it was made of, for the next publication to reuse."""
 
     revision: int
     findings: list[Finding]
-    data: dict[_Converted, dict[str, Any]]
+    data: dict[_Converted, str]
 
 
 class FlareServer(LanguageServer):
@@ -443,10 +444,7 @@ class FlareServer(LanguageServer):
             )
             return
         self.counters.published += 1
-        params: dict[str, Any] = {"uri": uri, "diagnostics": list(converted.values())}
-        if result.version is not None:
-            params["version"] = result.version
-        self.wire.notify_data(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
+        self.wire.publish_diagnostics_json(uri, result.version, list(converted.values()))
 
     def _unchanged(self, uri: str, result: Analysis, findings: list[Finding]) -> bool:
         """Whether the client shows the diagnostics of ``findings`` already: the findings equal those
@@ -669,18 +667,18 @@ def _finish(
 
 
 def _as_data(
-    findings: list[Finding], convert: Converter, last: dict[_Converted, dict[str, Any]], wire: FlareProtocol
-) -> dict[_Converted, dict[str, Any]]:
-    """The findings' diagnostics as JSON data, in order, by what each was made of: taken from ``last``
+    findings: list[Finding], convert: Converter, last: dict[_Converted, str], wire: FlareProtocol
+) -> dict[_Converted, str]:
+    """The findings' diagnostics as JSON text, in order, by what each was made of: taken from ``last``
     (the previous publication's) while a finding and its lines are the same (a big manifest's hundreds of
-    diagnostics cost milliseconds to convert and serialise as lsprotocol objects, at every keystroke)."""
+    diagnostics cost milliseconds to convert and serialise, at every keystroke)."""
     lines = convert.lines
-    now: dict[_Converted, dict[str, Any]] = {}
+    now: dict[_Converted, str] = {}
     for finding in findings:
         start, end = finding.start[0], finding.end[0]
         key = (finding, lines[start] if start < len(lines) else None, lines[end] if end < len(lines) else None)
         item = last.get(key)
-        now[key] = item if item is not None else wire.unstructure(diagnostic(finding, convert))
+        now[key] = item if item is not None else json.dumps(wire.unstructure(diagnostic(finding, convert)))
     return now
 
 
