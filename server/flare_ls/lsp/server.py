@@ -117,7 +117,10 @@ class Analysis:
 
 #: A finding as a diagnostic of one text: the finding and the text of its first and last lines (the
 #: columns the client counts depend on them).
-_Converted = tuple[Finding, str | None, str | None]
+#: What a diagnostic's JSON text was made of (a finding and the texts of its first and last lines), and
+#: the text; kept by :data:`_Place`, which is cheap to hash where a finding's fields are not.
+_Converted = tuple[Finding, str | None, str | None, str]
+_Place = tuple[Pos, Pos, str, str]
 
 
 @dataclass
@@ -128,7 +131,7 @@ class Published:
 
     revision: int
     findings: list[Finding]
-    data: dict[_Converted, str]
+    data: dict[_Place, _Converted]
 
 
 class FlareServer(LanguageServer):
@@ -429,7 +432,9 @@ class FlareServer(LanguageServer):
                 self.counters.unchanged += 1
                 return
             last = self.published.get(uri)
-            converted = _as_data(findings, self.converter(uri, result.text), last.data if last else {}, self.wire)
+            texts, converted = _as_data(
+                findings, self.converter(uri, result.text), last.data if last else {}, self.wire
+            )
             self.published[uri] = Published(result.revision, findings, converted)
         except Superseded:
             return  # a newer version is being analysed, and will be published
@@ -444,7 +449,7 @@ class FlareServer(LanguageServer):
             )
             return
         self.counters.published += 1
-        self.wire.publish_diagnostics_json(uri, result.version, list(converted.values()))
+        self.wire.publish_diagnostics_json(uri, result.version, texts)
 
     def _unchanged(self, uri: str, result: Analysis, findings: list[Finding]) -> bool:
         """Whether the client shows the diagnostics of ``findings`` already: the findings equal those
@@ -667,19 +672,28 @@ def _finish(
 
 
 def _as_data(
-    findings: list[Finding], convert: Converter, last: dict[_Converted, str], wire: FlareProtocol
-) -> dict[_Converted, str]:
-    """The findings' diagnostics as JSON text, in order, by what each was made of: taken from ``last``
-    (the previous publication's) while a finding and its lines are the same (a big manifest's hundreds of
-    diagnostics cost milliseconds to convert and serialise, at every keystroke)."""
+    findings: list[Finding], convert: Converter, last: dict[_Place, _Converted], wire: FlareProtocol
+) -> tuple[list[str], dict[_Place, _Converted]]:
+    """The findings' diagnostics as JSON texts, in order, and what they were made of, for the next
+    publication: a text is taken from ``last`` (the previous publication's) while its finding and the
+    finding's lines are the same (a big manifest's hundreds of diagnostics cost milliseconds to
+    convert and serialise, at every keystroke)."""
     lines = convert.lines
-    now: dict[_Converted, str] = {}
+    texts: list[str] = []
+    now: dict[_Place, _Converted] = {}
     for finding in findings:
         start, end = finding.start[0], finding.end[0]
-        key = (finding, lines[start] if start < len(lines) else None, lines[end] if end < len(lines) else None)
-        item = last.get(key)
-        now[key] = item if item is not None else json.dumps(wire.unstructure(diagnostic(finding, convert)))
-    return now
+        first = lines[start] if start < len(lines) else None
+        final = lines[end] if end < len(lines) else None
+        place = (finding.start, finding.end, finding.rule.code, finding.message)
+        held = last.get(place)
+        if held is not None and (held[0] is finding or held[0] == finding) and held[1] == first and held[2] == final:
+            text = held[3]
+        else:
+            text = json.dumps(wire.unstructure(diagnostic(finding, convert)))
+        now[place] = (finding, first, final, text)
+        texts.append(text)
+    return texts, now
 
 
 def _kept(start: Pos, end: Pos, edits: list[Edit]) -> bool:
