@@ -400,7 +400,15 @@ def _configured(
     the suppressions that silence nothing. Suppressions are only looked for when the text mentions
     ``flare-ls:``; whether one was used is only judged when the whole text parsed, a Flare document
     was seen, and no rule crashed (otherwise findings it would silence may be missing)."""
-    kept = [f for f in findings if f.rule is INTERNAL_ERROR or config.wants(f)]
+    wanted: dict[int, bool] = {}  # by rule: a big manifest's hundreds of findings are of a few rules
+
+    def wants(rule: RuleInfo) -> bool:
+        found = wanted.get(id(rule))
+        if found is None:
+            found = wanted[id(rule)] = rule is INTERNAL_ERROR or config.wants_rule(rule)
+        return found
+
+    kept = [f for f in findings if wants(f.rule)]
     if "flare-ls:" in text:
         table = suppressions.parse(lines, roots)
         kept = table.apply(kept)
