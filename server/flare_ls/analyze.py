@@ -163,8 +163,6 @@ class Reuse:
         if splice is None or not findings:  # the common case: a job with nothing to say
             return findings
         first, last = splice.first, splice.last
-        if any(_touches(f, first, last) for f in findings):
-            return None
         moved = self._moved.get(item)
         if moved is None:  # the tree is the new version's: a job after the block starts past it
             moved = self._moved[item] = splice.delta != 0 and item.start[0] > splice.first
@@ -173,6 +171,10 @@ class Reuse:
         shift = splice.delta if moved else 0
         low, high = item.start[0] - shift, item.end[0] - shift + 1
         if any(_outside(f, low, high) for f in findings):
+            return None
+        # Every finding is within the job's lines then: only a job whose lines meet the block's can
+        # have one the edit touched.
+        if low <= last and high >= first and any(_touches(f, first, last) for f in findings):
             return None
         if not moved:
             return findings
