@@ -11,6 +11,7 @@ the analysis; a long run: ``FLARE_LS_FUZZ_EXAMPLES=2000 python -m pytest --timeo
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 
 from flare_ls.analyze import Config, analyze
 from flare_ls.parsing.incremental import line_edit, reparse
-from flare_ls.parsing.yamltree import ParsedText, YMap, YNode, YScalar, YSeq, parse, split_lines
+from flare_ls.parsing.yamltree import ParsedText, YMap, YNode, YScalar, YSeq, parse, release_node, split_lines
 from flare_ls.versions import analyze_version
 from flare_ls.workspace import index_parsed, index_text
 from golden import CORPUS
@@ -354,3 +355,24 @@ def test_a_bounded_splice_leaves_the_tree_for_an_unbounded_one() -> None:
     assert shape(parsed) == before
     spliced = reparse(parsed, lines, edit)
     assert spliced is not None and shape(spliced.parsed) == shape(parse(new))
+
+
+def test_an_edit_s_analysis_leaves_no_reference_cycle() -> None:
+    """What an analysis built on the previous version leaves behind is freed when dropped, without the
+    cyclic collector: the language server makes a version per keystroke, and its collector's full
+    collections are rare (a cycle holding the previous version's memo grew its memory by 1.7 MB per 100
+    keystrokes on a 20,000-line manifest)."""
+    text = _with_mistakes(300)
+    at = text.index("showPreviewLines: 20", len(text) // 2) + len("showPreviewLines: 2")
+    version = analyze_version(text)
+    gc.collect()
+    gc.disable()
+    try:
+        for n in range(10):
+            version = analyze_version(text[:at] + "5" + text[at:] if n % 2 == 0 else text, previous=version)
+            assert version.how == "spliced" and version.dropped is not None
+            release_node(version.dropped)  # as the server does (FlareServer._store)
+            version.dropped = None
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -471,6 +471,9 @@ def _analyze_document(
     if reuse is not None and per_job:
         walk.each_job = reuse.walker(ctx, walk)
     _guarded(ctx, root, walk.walk, (root, shape, ()))
+    # The walker holds the walk, and through the reuse the previous version's memo: a cycle, which the
+    # collector would free only in its rare full collections (the language server makes one per keystroke).
+    walk.each_job = None
     if not per_job:
         if walk.legacy:
             _report_legacy(ctx, walk.legacy, view.jobs)
