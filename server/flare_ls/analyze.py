@@ -363,7 +363,8 @@ def _trusted(findings: list[Finding], root: YMap, view: DocumentView, repairs: R
     lossy = repairs.lossy
     # A job's lines run to the next job: a blanked line after its last key may have been its own.
     starts = [item.start[0] for item in view.dag]
-    scopes = [(start, end - 1) for start, end in zip(starts, [*starts[1:], 1 << 30], strict=True)]
+    ends = [*starts[1:], 1 << 30] if starts else []  # no dag (a job file without its entry): no scope
+    scopes = [(start, end - 1) for start, end in zip(starts, ends, strict=True)]
     kept: list[Finding] = []
     for finding in findings:
         first, last = finding.start[0], finding.end[0]
