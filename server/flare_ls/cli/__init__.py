@@ -16,6 +16,7 @@ The package: ``args`` reads the command line and runs the command; this module i
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections import Counter
@@ -163,7 +164,7 @@ def _analyze_and_index(
     """``analyze(text)`` and the file's workspace index entry, both from one parse (a parse is about
     half of a manifest's analysis, more when it must recover from a syntax error). The entry is made
     here, in the worker, so that the parent neither parses again nor receives trees."""
-    from ..parsing.yamltree import parse, split_lines
+    from ..parsing.yamltree import parse, release, split_lines
     from ..workspace.index import index_parsed
 
     bom = text.startswith("\ufeff")
@@ -173,6 +174,9 @@ def _analyze_and_index(
     config = _config_for(path, config_file)
     findings = analyze_parsed(body, lines, parsed, config, bom, _files_of(path), job_file=job_file)
     entry = index_parsed(str(path), parsed, bom) if looks_like_flare_text(text) else None
+    # Nothing the results hold is part of the tree: its cycles (every node links to its parent) are
+    # broken so that it is freed now rather than by the collector's scans of everything alive.
+    release(parsed)
     return findings, entry
 
 
@@ -360,6 +364,10 @@ def _worker_start(cached: bool) -> None:
     """A worker process of the pool: it saves the SQL facts it added when the pool shuts it down."""
     from multiprocessing.util import Finalize
 
+    # What the worker inherited (the modules, the compiled schema, the configuration) lives as long as
+    # it does: kept out of the collector's full scans, which otherwise walk all of it again and again
+    # while files are checked (about a tenth of a worker's time).
+    gc.freeze()
     if cached:
         store = _facts_store()
         if store is not None:
