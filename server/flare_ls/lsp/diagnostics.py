@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 from lsprotocol import types
 
 from .convert import diagnostic
-from .server import FlareServer, guarded
+from .protocol import JsonResult
+from .server import FlareServer, as_data, guarded
 from .worker import Superseded
 
 _EMPTY = types.RelatedFullDocumentDiagnosticReport(items=[])
@@ -23,16 +25,19 @@ def register(server: FlareServer) -> None:
         types.DiagnosticOptions(identifier="flare-ls", inter_file_dependencies=True, workspace_diagnostics=True),
     )
     @guarded(_EMPTY)
-    async def pull(ls: FlareServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+    async def pull(
+        ls: FlareServer, params: types.DocumentDiagnosticParams
+    ) -> types.DocumentDiagnosticReport | JsonResult:
         await _settings(ls)
         # The first pull comes as the document opens, while the workspace is still being indexed: wait
         # for the index (a while at most), so the answer holds the findings across files and a job file
         # is read as the job its workflow names. A client without workspace/diagnostic/refresh (Neovim)
         # pulls again only at its next edit, and would not see them until then.
-        try:
-            await asyncio.wait_for(ls.manifests.ready.wait(), INDEX_WAIT_SECONDS)
-        except TimeoutError:
-            pass
+        if not ls.manifests.ready.is_set():  # asked first: a wait is a task of its own
+            try:
+                await asyncio.wait_for(ls.manifests.ready.wait(), INDEX_WAIT_SECONDS)
+            except TimeoutError:
+                pass
         await ls.read_sent_input()
         uri = params.text_document.uri
         while True:
@@ -50,9 +55,8 @@ def register(server: FlareServer) -> None:
         result_id = f"{ls.generation}:{result.version}:{ls.manifests.revision}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-        convert = ls.converter(uri, result.text)
-        items = [diagnostic(f, convert) for f in findings]
-        return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
+        texts, ls.pulled[uri] = as_data(findings, ls.converter(uri, result.text), ls.pulled.get(uri, {}), ls.wire)
+        return JsonResult(f'{{"kind":"full","resultId":{json.dumps(result_id)},"items":[{",".join(texts)}]}}')
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)
     @guarded(types.WorkspaceDiagnosticReport(items=[]))

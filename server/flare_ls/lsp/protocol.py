@@ -5,8 +5,9 @@
 - pygls keeps the future of every notification whose handler is one of its own generators (didOpen,
   didChange, didClose, ...) in ``_request_futures`` and never removes it: about one future per
   notification for the life of the session. Here a future is removed when it is done.
-- Diagnostics are published as JSON text serialised once per finding (``server._as_data``), not as
-  lsprotocol objects that pygls would unstructure and serialise field by field at every publication.
+- Diagnostics are published, and pulled, as JSON text serialised once per finding (``server.as_data``,
+  :class:`JsonResult`), not as lsprotocol objects that pygls would unstructure and serialise field by
+  field at every publication.
 - The workspace pygls makes at ``initialize`` holds our documents (``documents.py``), which apply an
   incremental change to the lines it spans instead of rewriting the whole text.
 """
@@ -19,6 +20,7 @@ import json
 import logging
 from collections.abc import Generator
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any
 
 from lsprotocol import types
@@ -30,6 +32,14 @@ from pygls.protocol.language_server import lsp_method
 from .documents import FlareWorkspace
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JsonResult:
+    """A request's result already serialised (JSON text): a handler returns it, and it is sent as it is,
+    where pygls would unstructure an lsprotocol result field by field and serialise it whole."""
+
+    text: str
 
 
 class FlareProtocol(LanguageServerProtocol):
@@ -50,6 +60,13 @@ class FlareProtocol(LanguageServerProtocol):
             + "}}"
         )
         self._send_json(body)
+
+    def _send_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
+        if error is None and isinstance(result, JsonResult):
+            self._result_types.pop(msg_id, None)
+            self._send_json(f'{{"jsonrpc":"{self.VERSION}","id":{json.dumps(msg_id)},"result":{result.text}}}')
+            return
+        super()._send_response(msg_id, result, error)
 
     def _send_json(self, body: str) -> None:
         """Write one message already serialised, framed as pygls's ``_send_data`` frames its own."""

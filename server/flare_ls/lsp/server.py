@@ -168,6 +168,9 @@ class FlareServer(LanguageServer):
         #: What each open document's client was last sent (push clients): an unchanged result is not
         #: sent, and the findings an edit left alone are not converted and serialised again.
         self.published: dict[str, Published] = {}
+        #: What each open document's diagnostics were last pulled as (pull clients), by what they were
+        #: made of, for the next pull to reuse (see :func:`as_data`).
+        self.pulled: dict[str, dict[_Place, _Converted]] = {}
         #: Counts for the end-to-end tests and the benchmark (``testhooks.py``).
         self.counters = Counters()
         #: The workspace folders' manifests, indexed for the rules across files (``workspace.py``).
@@ -432,9 +435,7 @@ class FlareServer(LanguageServer):
                 self.counters.unchanged += 1
                 return
             last = self.published.get(uri)
-            texts, converted = _as_data(
-                findings, self.converter(uri, result.text), last.data if last else {}, self.wire
-            )
+            texts, converted = as_data(findings, self.converter(uri, result.text), last.data if last else {}, self.wire)
             self.published[uri] = Published(result.revision, findings, converted)
         except Superseded:
             return  # a newer version is being analysed, and will be published
@@ -487,6 +488,7 @@ class FlareServer(LanguageServer):
         if closed is not None:
             _release(closed)
         self.published.pop(uri, None)
+        self.pulled.pop(uri, None)
         self.file_views.pop(uri, None)
         self.project_configs.retain(filter(None, map(file_path, self.workspace.text_documents)))
         self.trimmer.soon()
@@ -671,7 +673,7 @@ def _finish(
     )
 
 
-def _as_data(
+def as_data(
     findings: list[Finding], convert: Converter, last: dict[_Place, _Converted], wire: FlareProtocol
 ) -> tuple[list[str], dict[_Place, _Converted]]:
     """The findings' diagnostics as JSON texts, in order, and what they were made of, for the next
