@@ -5,13 +5,14 @@
 
 Drives each server over stdio with a small raw JSON-RPC client, on generated 100-, 2,000- and 20,000-line
 manifests that have findings, and prints p50/p95/p99 in milliseconds of: didChange -> publishDiagnostics for
-one keystroke in the middle of a job (sent as an incremental change), a burst of ten keystrokes sent in one
-write -> the diagnostics of the last, completion and hover sent right after a keystroke and when idle; then
-the time each server takes to answer ``initialize``, flare-ls's resident memory (and, with its test hooks,
-its garbage-collector pauses) over many keystrokes on the 20,000-line manifest, the memory of each server
-with 100 manifests open, and the performance goals. yaml-language-server runs twice: as shipped, and from a
-private copy with its fixed 200 ms validation delay patched to 0. A benchmark, not a test: it prints
-figures and always exits 0.
+one keystroke in the middle of a job (sent as an incremental change), the same with the diagnostics pulled
+(``textDocument/diagnostic`` after each change, as VS Code asks for them; flare-ls alone, in a column of
+its own), a burst of ten keystrokes sent in one write -> the diagnostics of the last, completion and hover
+sent right after a keystroke and when idle; then the time each server takes to answer ``initialize``,
+flare-ls's resident memory (and, with its test hooks, its garbage-collector pauses) over many keystrokes
+on the 20,000-line manifest, the memory of each server with 100 manifests open, and the performance goals.
+yaml-language-server runs twice: as shipped, and from a private copy with its fixed 200 ms validation
+delay patched to 0. A benchmark, not a test: it prints figures and always exits 0.
 """
 
 from __future__ import annotations
@@ -101,6 +102,14 @@ def manifest(lines: int) -> str:
     return "".join(parts)
 
 
+#: A client that pulls diagnostics (textDocument/diagnostic after each change), as VS Code does: flare-ls
+#: then publishes nothing, and answers each pull.
+PULL_CAPABILITIES = {
+    **CAPABILITIES,
+    "textDocument": {**CAPABILITIES["textDocument"], "diagnostic": {"dynamicRegistration": False}},
+}
+
+
 class BenchError(Exception):
     """A measurement could not finish: a timeout, an error answer or a server that went away."""
 
@@ -112,8 +121,16 @@ class LspClient:
     requests are answered at once, notifications are queued with the time they arrived.
     """
 
-    def __init__(self, name: str, argv: list[str], settings: dict[str, Any], env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        name: str,
+        argv: list[str],
+        settings: dict[str, Any],
+        env: dict[str, str] | None = None,
+        capabilities: dict[str, Any] | None = None,
+    ):
         self.name, self.settings = name, settings
+        self.capabilities = capabilities or CAPABILITIES
         self.stderr = tempfile.TemporaryFile()
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, env=env)
@@ -323,7 +340,7 @@ class LspClient:
                 "clientInfo": {"name": "flare-ls bench_lsp.py"},
                 "rootUri": root.as_uri(),
                 "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
-                "capabilities": CAPABILITIES,
+                "capabilities": self.capabilities,
             },
             timeout=60,
         )
@@ -616,6 +633,50 @@ def keystrokes(client: LspClient, doc: Doc, edits: int, seen: dict[bool, set[int
         if i >= WARMUP:
             samples.append((arrived - start) * 1000)
     return samples
+
+
+def pull_keystrokes(client: LspClient, doc: Doc, edits: int) -> list[float]:
+    """didChange, then textDocument/diagnostic at once -> its answer, which must show the new value."""
+    samples = []
+    for i in range(WARMUP + edits):
+        change = doc.keystroke()
+        start = time.perf_counter()
+        client.notify("textDocument/didChange", change)
+        _, report = client.request("textDocument/diagnostic", {"textDocument": {"uri": doc.uri}})
+        elapsed = (time.perf_counter() - start) * 1000
+        items = report.get("items") if isinstance(report, dict) else None
+        if items is None or not doc.shows_current({"diagnostics": items}):
+            raise BenchError(f"the pull after version {doc.version} does not show it")
+        if i >= WARMUP:
+            samples.append(elapsed)
+    return samples
+
+
+def pulled(server: Server, workdir: Path, paths: dict[str, Path], counts: dict[str, int]) -> Results:
+    """flare-ls driven as VS Code drives it, pulling each version's diagnostics: its own process and
+    column, after the others (a pull client is not pushed to)."""
+    results = Results(f"{server.name} (pull)")
+    client = LspClient(results.name, server.argv, server.settings, server.env, PULL_CAPABILITIES)
+    try:
+        client.initialize(workdir, server.configuration_wait)
+        for label, path in paths.items():
+            doc = Doc(path.as_uri(), path.read_text(encoding="utf-8"))
+            client.notify(
+                "textDocument/didOpen",
+                {"textDocument": {"uri": doc.uri, "languageId": "yaml", "version": doc.version, "text": doc.text}},
+            )
+            client.request("textDocument/diagnostic", {"textDocument": {"uri": doc.uri}})
+            results.measure(
+                f"didChange->pulled diagnostics, {label} lines",
+                lambda doc=doc, label=label: pull_keystrokes(client, doc, counts[label]),
+            )
+            client.notify("textDocument/didClose", {"textDocument": {"uri": doc.uri}})
+    except BenchError as exc:
+        results.failures["server"] = str(exc)
+        print(f"  gave up on {results.name}: {exc}", flush=True)
+    finally:
+        client.close()
+    return results
 
 
 def burst(client: LspClient, doc: Doc, bursts: int) -> list[float]:
@@ -996,11 +1057,14 @@ def main() -> None:
         for session in sessions:
             session.end()
             session.results.rss = measure_memory(session.server, workdir, paths["100"].read_text(encoding="utf-8"))
+        every = [s.results for s in sessions]
+        every.append(pulled(servers[0], workdir, paths, counts))
         labels = ["initialize"] + [
             f"{kind}, {size} lines"
             for size in SIZES
             for kind in (
                 "didChange->diagnostics",
+                "didChange->pulled diagnostics",
                 f"burst of {BURST}->diagnostics",
                 "completion after a keystroke",
                 "hover after a keystroke",
@@ -1008,7 +1072,7 @@ def main() -> None:
                 "hover (idle)",
             )
         ]
-        report([s.results for s in sessions], labels, counts, typing)
+        report(every, labels, counts, typing)
 
 
 if __name__ == "__main__":
