@@ -215,9 +215,11 @@ class StdinChunks:
             except OSError:
                 chunk = b""
             self.carrying = True
+            put = self.queue.put(chunk)
             try:
-                asyncio.run_coroutine_threadsafe(self.queue.put(chunk), self.loop).result()
+                asyncio.run_coroutine_threadsafe(put, self.loop).result()
             except RuntimeError:  # the loop is closed
+                put.close()  # never run: else Python warns of a coroutine never awaited, at exit
                 return
             finally:
                 self.carrying = False
