@@ -41,7 +41,10 @@ class FlareProtocol(LanguageServerProtocol):
         early = self.answered_early
         if early is not None and _answers(data, early["id"]):
             self.answered_early = None
-            self._compare_early(early, json.loads(json.dumps(data, default=self._serialize_message)))
+            try:
+                self._compare_early(early, json.loads(json.dumps(data, default=self._serialize_message)))
+            except Exception:  # noqa: BLE001 - never an error answer: the request has its answer
+                log.exception("could not compare the answer to initialize with the one sent early")
             return
         super()._send_data(data)
 
