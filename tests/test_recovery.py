@@ -75,6 +75,13 @@ def test_key_without_colon_is_said_and_the_rest_is_read() -> None:
     assert parsed.repairs.lossy == set()
 
 
+def test_a_job_file_read_through_recovery_is_analysed() -> None:
+    """A job file has no dag to scope its findings by: a repaired one is judged as one job (the rule
+    crashed on it, which the incremental analysis's property test found)."""
+    text = "stack: flare:7.0\nc\nstackSpec:\n  job:\n    streaming:\n      triggerMode: Continous\n"
+    assert {(f.code, f.start[0]) for f in analyze(text)} >= {("FL001", 1), ("FL102", 5)}
+
+
 def test_bad_indentation_blanks_the_line_and_stays_quiet_about_the_block_under_it() -> None:
     text = "a:\n  b: 1\n  c: x\n    d:\n      e: 1\n    f: 2\n  g: 3\n"
     parsed = parse(text)

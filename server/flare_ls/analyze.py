@@ -163,8 +163,6 @@ class Reuse:
         if splice is None or not findings:  # the common case: a job with nothing to say
             return findings
         first, last = splice.first, splice.last
-        if any(_touches(f, first, last) for f in findings):
-            return None
         moved = self._moved.get(item)
         if moved is None:  # the tree is the new version's: a job after the block starts past it
             moved = self._moved[item] = splice.delta != 0 and item.start[0] > splice.first
@@ -173,6 +171,10 @@ class Reuse:
         shift = splice.delta if moved else 0
         low, high = item.start[0] - shift, item.end[0] - shift + 1
         if any(_outside(f, low, high) for f in findings):
+            return None
+        # Every finding is within the job's lines then: only a job whose lines meet the block's can
+        # have one the edit touched.
+        if low <= last and high >= first and any(_touches(f, first, last) for f in findings):
             return None
         if not moved:
             return findings
@@ -361,7 +363,8 @@ def _trusted(findings: list[Finding], root: YMap, view: DocumentView, repairs: R
     lossy = repairs.lossy
     # A job's lines run to the next job: a blanked line after its last key may have been its own.
     starts = [item.start[0] for item in view.dag]
-    scopes = [(start, end - 1) for start, end in zip(starts, [*starts[1:], 1 << 30], strict=True)]
+    ends = [*starts[1:], 1 << 30] if starts else []  # no dag (a job file without its entry): no scope
+    scopes = [(start, end - 1) for start, end in zip(starts, ends, strict=True)]
     kept: list[Finding] = []
     for finding in findings:
         first, last = finding.start[0], finding.end[0]
@@ -400,7 +403,15 @@ def _configured(
     the suppressions that silence nothing. Suppressions are only looked for when the text mentions
     ``flare-ls:``; whether one was used is only judged when the whole text parsed, a Flare document
     was seen, and no rule crashed (otherwise findings it would silence may be missing)."""
-    kept = [f for f in findings if f.rule is INTERNAL_ERROR or config.wants(f)]
+    wanted: dict[int, bool] = {}  # by rule: a big manifest's hundreds of findings are of a few rules
+
+    def wants(rule: RuleInfo) -> bool:
+        found = wanted.get(id(rule))
+        if found is None:
+            found = wanted[id(rule)] = rule is INTERNAL_ERROR or config.wants_rule(rule)
+        return found
+
+    kept = [f for f in findings if wants(f.rule)]
     if "flare-ls:" in text:
         table = suppressions.parse(lines, roots)
         kept = table.apply(kept)
@@ -461,6 +472,9 @@ def _analyze_document(
     if reuse is not None and per_job:
         walk.each_job = reuse.walker(ctx, walk)
     _guarded(ctx, root, walk.walk, (root, shape, ()))
+    # The walker holds the walk, and through the reuse the previous version's memo: a cycle, which the
+    # collector would free only in its rare full collections (the language server makes one per keystroke).
+    walk.each_job = None
     if not per_job:
         if walk.legacy:
             _report_legacy(ctx, walk.legacy, view.jobs)

@@ -31,14 +31,15 @@ def yaml_scalar(value: str) -> str:
     double-quoted otherwise (a `` #`` that would start a comment, a `: `, a leading indicator, a
     line break). Whether a plain ``true`` or ``10`` is then read as a string is the caller's intent."""
     if value and value == value.strip() and "\n" not in value and "\r" not in value:
-        from .parsing.yamltree import parse  # the real parser is the judge; cheap for one line
+        from .parsing.yamltree import parse, release  # the real parser is the judge; cheap for one line
 
         parsed = parse(f"k: {value}\n")
         root = parsed.documents[0].root if not parsed.errors and parsed.documents else None
-        if isinstance(root, YMap) and list(root.entries) == ["k"]:
-            node = root.get("k")
-            if isinstance(node, YScalar) and node.style is None and node.tag is None and node.value == value:
-                return value
+        node = root.get("k") if isinstance(root, YMap) and list(root.entries) == ["k"] else None
+        plain = isinstance(node, YScalar) and node.style is None and node.tag is None and node.value == value
+        release(parsed)  # freed now, not by the cyclic collector (the language server does this per keystroke)
+        if plain:
+            return value
     escaped = escape_for('"', value).replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
     return f'"{escaped}"'
 

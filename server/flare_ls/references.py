@@ -7,6 +7,7 @@ Pure: finding the references reads only the tree. Whether their targets exist is
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .parsing.yamltree import YMap, YNode, YScalar, YSeq
-from .views import DocumentView, JobView, is_placeholder, value_of
+from .views import DocumentView, JobView, is_placeholder, job_fact, value_of
 
 #: An include that the DataOS CLI replaces with the content of the file it names, written where a
 #: data-product repository keeps inputs or steps in files of their own (``- Ref://inputs/orders.yaml``).
@@ -68,12 +69,20 @@ def is_include(node: YNode) -> bool:
 def references(view: DocumentView) -> list[Reference]:
     """Every path the document's dag jobs refer to, in document order."""
     found: list[Reference] = []
+    jobs = {job.item: job for job in view.jobs}
     for item in view.dag:
-        found += _file_keys(item)
-    for job in view.jobs:
+        # Kept per dag job for the next version (``job_fact``): a keystroke reads only its own job's.
+        job = jobs.pop(item, None)
+        found += job_fact(view, item, "references", functools.partial(_references_of, job=job))
+    for job in jobs.values():  # a job file without its dag entry: the document is the job
         found += _job_paths(job)
     found.sort(key=lambda r: r.node.start)
     return list(dict.fromkeys(found))
+
+
+def _references_of(item: YMap, *, job: JobView | None) -> list[Reference]:
+    """The paths one dag job refers to (``job``: its view, when it is a Flare job)."""
+    return [*_file_keys(item), *(_job_paths(job) if job is not None else ())]
 
 
 def _file_keys(item: YMap) -> Iterator[Reference]:

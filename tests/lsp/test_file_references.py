@@ -10,7 +10,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from .conftest import CLIENTS, diagnostics, initialize_in, open_document, server_config, units
+from .conftest import CLIENTS, diagnostics, initialize_in, open_document, pulls, server_config, units, until
 
 MANIFEST = """\
 version: v1
@@ -100,3 +100,41 @@ async def test_an_untitled_buffer_judges_no_path(client: LanguageClient) -> None
         types.DocumentLinkParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
     assert not links
+
+
+async def test_a_configuration_file_made_later_moves_the_project_root(client: LanguageClient, project: Path) -> None:
+    """The server finds a document's project root once, and again when a configuration file is made:
+    paths are read from the manifest's directory, then from the root, so the nearer root that a new
+    ``flare-ls.toml`` makes finds the file beside it, and no longer the repository's."""
+    team = project / "team"
+    (team / "pipelines").mkdir(parents=True)
+    (team / "local.sql").write_text("select 1\n", encoding="utf-8")
+    text = MANIFEST.replace("sqlFile: sql/total.sql", "sqlFile: local.sql")
+    manifest = team / "pipelines" / "wf.yaml"
+    manifest.write_text(text, encoding="utf-8")
+    uri = manifest.as_uri()
+    open_document(client, uri, text)
+    missing = sorted(d.message.split("`")[1] for d in await diagnostics(client, uri, 1) if d.code == "FL505")
+    assert missing == ["local.sql"]
+    config = team / "flare-ls.toml"
+    config.write_text("# the team's settings\n", encoding="utf-8")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
+    moved = ["inputs/orders.yml", "jobs/ingest.yml", "sql/totals.sql"]
+
+    def fl505(found: list[types.Diagnostic]) -> list[str]:
+        return sorted(d.message.split("`")[1] for d in found if d.code == "FL505")
+
+    if pulls(client):
+        missing = fl505(await diagnostics(client, uri, 1))
+    else:
+        missing = await until(
+            client,
+            lambda published: next(
+                (m for p in published if p.uri == uri and (m := fl505(p.diagnostics)) != ["local.sql"]), None
+            ),
+        )
+    assert missing == moved

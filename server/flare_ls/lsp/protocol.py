@@ -5,8 +5,8 @@
 - pygls keeps the future of every notification whose handler is one of its own generators (didOpen,
   didChange, didClose, ...) in ``_request_futures`` and never removes it: about one future per
   notification for the life of the session. Here a future is removed when it is done.
-- Diagnostics are published as JSON data converted once per finding (``FlareServer._as_data``),
-  not as lsprotocol objects that pygls would unstructure field by field at every publication.
+- Diagnostics are published as JSON text serialised once per finding (``server._as_data``), not as
+  lsprotocol objects that pygls would unstructure and serialise field by field at every publication.
 - The workspace pygls makes at ``initialize`` holds our documents (``documents.py``), which apply an
   incremental change to the lines it spans instead of rewriting the whole text.
 - When ``initialize`` was answered before the server loaded (``startup.py``), pygls's own answer to it
@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import json
 import logging
 from collections.abc import Generator
@@ -22,7 +24,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidRequest
+from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidRequest
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import RPCRequest
 from pygls.protocol.language_server import lsp_method
@@ -68,10 +70,34 @@ class FlareProtocol(LanguageServerProtocol):
             return
         super().handle_message(message)
 
-    def notify_data(self, method: str, params: dict[str, Any]) -> None:
-        """Send a notification whose params are JSON data already: ``json`` serialises it in C, where
-        pygls would unstructure lsprotocol objects field by field first."""
-        self._send_data({"jsonrpc": self.VERSION, "method": method, "params": params})
+    def publish_diagnostics_json(self, uri: str, version: int | None, diagnostics: list[str]) -> None:
+        """Publish diagnostics each serialised already (JSON text, kept per finding while it stands),
+        where pygls would unstructure lsprotocol objects field by field and serialise them all again."""
+        body = (
+            f'{{"jsonrpc":"{self.VERSION}","method":"{types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS}",'
+            f'"params":{{"uri":{json.dumps(uri)},"diagnostics":[{",".join(diagnostics)}]'
+            + (f',"version":{int(version)}' if version is not None else "")
+            + "}}"
+        )
+        self._send_json(body)
+
+    def _send_json(self, body: str) -> None:
+        """Write one message already serialised, framed as pygls's ``_send_data`` frames its own."""
+        if self.writer is None:
+            log.error("unable to send data: no transport")
+            return
+        data = body.encode(self.CHARSET)
+        header = f"Content-Length: {len(data)}\r\nContent-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+        try:
+            written = self.writer.write(header.encode("ascii") + data)
+            if inspect.isawaitable(written):
+                asyncio.ensure_future(written)
+        except BrokenPipeError:
+            log.exception("could not send: the client's end is closed")
+            raise
+        except Exception as error:  # noqa: BLE001 - as pygls's: reported, the session goes on
+            log.exception("could not send")
+            self._server._report_server_error(error, JsonRpcInternalError)
 
     def unstructure(self, value: Any) -> dict[str, Any]:
         """An lsprotocol object as the JSON data pygls would send for it."""

@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import json
 import logging
 import os
 import sys
@@ -116,18 +117,21 @@ class Analysis:
 
 #: A finding as a diagnostic of one text: the finding and the text of its first and last lines (the
 #: columns the client counts depend on them).
-_Converted = tuple[Finding, str | None, str | None]
+#: What a diagnostic's JSON text was made of (a finding and the texts of its first and last lines), and
+#: the text; kept by :data:`_Place`, which is cheap to hash where a finding's fields are not.
+_Converted = tuple[Finding, str | None, str | None, str]
+_Place = tuple[Pos, Pos, str, str]
 
 
 @dataclass
 class Published:
     """What the client was last sent for a document: at which revision, the findings its diagnostics
     were made of (their positions tell whether edits since have moved them), and each diagnostic as
-    JSON data by what it was made of, for the next publication to reuse."""
+    JSON text by what it was made of, for the next publication to reuse."""
 
     revision: int
     findings: list[Finding]
-    data: dict[_Converted, dict[str, Any]]
+    data: dict[_Place, _Converted]
 
 
 class FlareServer(LanguageServer):
@@ -154,6 +158,9 @@ class FlareServer(LanguageServer):
         self.worker = Worker()
         #: Project configuration files (flare-ls.toml, ...), found as ``flare-ls --check`` finds them.
         self.project_configs = ConfigLoader()
+        #: Each open ``file:`` document's view of the files beside it (its project root is found once:
+        #: found again when the settings or a configuration file change, as ``project_configs`` is).
+        self.file_views: dict[str, ProjectFiles | None] = {}
         #: Problems with project configuration files already shown to the user (each is shown once).
         self.config_problems: set[str] = set()
         self.trimmer = Trimmer()
@@ -366,8 +373,10 @@ class FlareServer(LanguageServer):
     def files_for(self, uri: str) -> ProjectFiles | None:
         """The files beside a ``file:`` document, for the rules about paths it refers to (FL505),
         document links and go-to-definition; None for any other scheme (an ``untitled:`` buffer)."""
-        path = file_path(uri)
-        return project_files(path) if path is not None else None
+        if uri not in self.file_views:
+            path = file_path(uri)
+            self.file_views[uri] = project_files(path) if path is not None else None
+        return self.file_views[uri]
 
     def config_for(self, uri: str) -> Config:
         """The settings for one document: for a ``file:`` URI, its project configuration file (found as
@@ -423,7 +432,9 @@ class FlareServer(LanguageServer):
                 self.counters.unchanged += 1
                 return
             last = self.published.get(uri)
-            converted = _as_data(findings, self.converter(uri, result.text), last.data if last else {}, self.wire)
+            texts, converted = _as_data(
+                findings, self.converter(uri, result.text), last.data if last else {}, self.wire
+            )
             self.published[uri] = Published(result.revision, findings, converted)
         except Superseded:
             return  # a newer version is being analysed, and will be published
@@ -438,10 +449,7 @@ class FlareServer(LanguageServer):
             )
             return
         self.counters.published += 1
-        params: dict[str, Any] = {"uri": uri, "diagnostics": list(converted.values())}
-        if result.version is not None:
-            params["version"] = result.version
-        self.wire.notify_data(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
+        self.wire.publish_diagnostics_json(uri, result.version, texts)
 
     def _unchanged(self, uri: str, result: Analysis, findings: list[Finding]) -> bool:
         """Whether the client shows the diagnostics of ``findings`` already: the findings equal those
@@ -479,12 +487,14 @@ class FlareServer(LanguageServer):
         if closed is not None:
             _release(closed)
         self.published.pop(uri, None)
+        self.file_views.pop(uri, None)
         self.project_configs.retain(filter(None, map(file_path, self.workspace.text_documents)))
         self.trimmer.soon()
         if not self.pulls_diagnostics:
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     def reanalyse_all(self) -> None:
+        self.file_views.clear()  # a configuration file made or removed moves a project's root
         for dropped in self.analyses.values():
             if dropped.intact:  # else an analysis running in a thread is changing the tree for its result
                 _release(dropped)
@@ -666,19 +676,28 @@ def _finish(
 
 
 def _as_data(
-    findings: list[Finding], convert: Converter, last: dict[_Converted, dict[str, Any]], wire: FlareProtocol
-) -> dict[_Converted, dict[str, Any]]:
-    """The findings' diagnostics as JSON data, in order, by what each was made of: taken from ``last``
-    (the previous publication's) while a finding and its lines are the same (a big manifest's hundreds of
-    diagnostics cost milliseconds to convert and serialise as lsprotocol objects, at every keystroke)."""
+    findings: list[Finding], convert: Converter, last: dict[_Place, _Converted], wire: FlareProtocol
+) -> tuple[list[str], dict[_Place, _Converted]]:
+    """The findings' diagnostics as JSON texts, in order, and what they were made of, for the next
+    publication: a text is taken from ``last`` (the previous publication's) while its finding and the
+    finding's lines are the same (a big manifest's hundreds of diagnostics cost milliseconds to
+    convert and serialise, at every keystroke)."""
     lines = convert.lines
-    now: dict[_Converted, dict[str, Any]] = {}
+    texts: list[str] = []
+    now: dict[_Place, _Converted] = {}
     for finding in findings:
         start, end = finding.start[0], finding.end[0]
-        key = (finding, lines[start] if start < len(lines) else None, lines[end] if end < len(lines) else None)
-        item = last.get(key)
-        now[key] = item if item is not None else wire.unstructure(diagnostic(finding, convert))
-    return now
+        first = lines[start] if start < len(lines) else None
+        final = lines[end] if end < len(lines) else None
+        place = (finding.start, finding.end, finding.rule.code, finding.message)
+        held = last.get(place)
+        if held is not None and (held[0] is finding or held[0] == finding) and held[1] == first and held[2] == final:
+            text = held[3]
+        else:
+            text = json.dumps(wire.unstructure(diagnostic(finding, convert)))
+        now[place] = (finding, first, final, text)
+        texts.append(text)
+    return texts, now
 
 
 def _kept(start: Pos, end: Pos, edits: list[Edit]) -> bool:

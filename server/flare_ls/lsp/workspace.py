@@ -34,7 +34,6 @@ from ..files import DEFAULT_MAX_FILE_SIZE, read_manifest
 from ..findings import Finding
 from ..parsing.yamltree import split_lines
 from ..workspace import ManifestIndex, WorkspaceIndex, index_parsed, index_text
-from ..workspace.index import JobEntries
 from .convert import Converter, diagnostic
 
 if TYPE_CHECKING:
@@ -107,8 +106,6 @@ class WorkspaceManifests:
         self.index = WorkspaceIndex()
         #: file key -> the text indexed (the open document's, else the file on disk)
         self.texts: dict[str, str] = {}
-        #: Each open document's dag job entries of its last indexed version, reused by the next one.
-        self.job_entries: dict[str, JobEntries] = {}
         self.paths: dict[str, Path] = {}
         self.roots: list[Path] = []
         #: Set when the first index is built (or there is nothing to build): workspace/diagnostic waits.
@@ -262,10 +259,9 @@ class WorkspaceManifests:
             analysis.parsed,
             analysis.text.startswith("\ufeff"),
             known=dict(state.memo.views) if state is not None else None,
-            memo=self.job_entries.setdefault(key, JobEntries()),
-            lines=analysis.lines,
+            facts=state.memo.facts if state is not None else None,
         )
-        if self.index.manifests.get(key) == entry:
+        if self.index.add_same(entry):
             return  # a keystroke that changed nothing the index holds: the workspace findings stand
         self.index.add(entry)
         self.touched.add(key)
@@ -277,7 +273,6 @@ class WorkspaceManifests:
         key = self.key_of(path) if path is not None and self.ready.is_set() else None
         if key is None or path is None:
             return
-        self.job_entries.pop(key, None)
         self._reread(key, path)
         self.pending.add(key)  # closing cleared its diagnostics: its workspace findings are sent again
         self._mark_dirty()

@@ -53,6 +53,8 @@ _FLOW_CONTEXTS = {"while parsing a flow sequence": "]", "while parsing a flow ma
 _CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BACKSPACE", 0x1B: "ESCAPE", 0x7F: "DELETE"}
 #: Parses lines (joined with ``\n``) into documents; returns them and the error that stopped it.
 ParseOnce = Callable[[list[str]], "tuple[list[YDocument], BaseException | None]"]
+#: Parses lines as :data:`ParseOnce` does but builds nothing: returns only the error that stopped it.
+ErrorOf = Callable[[list[str]], "BaseException | None"]
 
 
 @dataclass
@@ -116,16 +118,21 @@ def recover(
     lines: list[str],
     parse_once: ParseOnce,
     first: tuple[list[YDocument], BaseException] | None,
+    error_of: ErrorOf | None = None,
 ) -> tuple[list[YDocument], list[SyntaxProblem], Repairs]:
     """Repair and re-parse until the text parses or :data:`MAX_ROUNDS` repairs were made.
 
     ``first``: the documents and error of a parse of ``lines`` already made, or None to start with
-    the merge-conflict markers the text holds. Returns the documents of the last parse, the syntax
-    problems found (in the original text's positions), and the repairs made.
+    the merge-conflict markers the text holds. ``error_of``: a parse that builds no tree, for the
+    parses that only ask how far the text reads (every one but the last); by default ``parse_once``.
+    Returns the documents of a parse of the repaired text, the syntax problems found (in the original
+    text's positions), and the repairs made.
     """
     work = _Work(lines)
     problems: list[SyntaxProblem] = []
-    parse_once = _Remembering(parse_once)
+    # Only the repaired text's tree is kept: the parses before it (each repair's trial, each round's)
+    # need only their error, which a parse that builds no tree finds several times faster.
+    parse_error = _Remembering(error_of if error_of is not None else lambda lines: parse_once(lines)[1])
     if first is None:
         for reported, blanked in conflict_markers(lines):
             marker = lines[reported]
@@ -140,11 +147,11 @@ def recover(
             )
             for number in blanked:
                 work.blank(number, "conflict")
-        documents, error = parse_once(work.lines)
+        error = parse_error(work.lines)
     else:
-        documents, error = first
+        error = first[1]
     rounds = 0
-    while error is not None and rounds < MAX_ROUNDS and parse_once.calls < MAX_PARSES:
+    while error is not None and rounds < MAX_ROUNDS and parse_error.calls < MAX_PARSES:
         rounds += 1
         progress = _error_position(error)
         # An error inside the block under a line just blanked is that line's consequence, not news:
@@ -153,15 +160,16 @@ def recover(
         if progress[0] in work.under_blanked:
             for number in _rest_of_region(work.under_blanked, progress[0]):
                 work.blank(number)
-            documents, error = parse_once(work.lines)
+            error = parse_error(work.lines)
             continue
-        problem, repaired = _repair(work, error, parse_once, progress)
+        problem, repaired = _repair(work, error, parse_error, progress)
         problems.append(problem)
         if not repaired:
             break
-        documents, error = parse_once(work.lines)
-    if isinstance(error, yaml.MarkedYAMLError) and (rounds >= MAX_ROUNDS or parse_once.calls >= MAX_PARSES):
+        error = parse_error(work.lines)
+    if isinstance(error, yaml.MarkedYAMLError) and (rounds >= MAX_ROUNDS or parse_error.calls >= MAX_PARSES):
         problems.append(_mapped(describe_error(error, work.lines), work.repairs))
+    documents = first[0] if first is not None and work.lines == lines else parse_once(work.lines)[0]
     if documents:
         _map_back(documents, work.repairs, lines)
     problems = [_within(problem, lines) for problem in problems]
@@ -191,18 +199,18 @@ def _rest_of_region(region: set[int], line: int) -> list[int]:
 
 
 class _Remembering:
-    """``parse_once`` that does not parse the same lines twice in a row (a repair's trial parse is
+    """``error_of`` that does not parse the same lines twice in a row (a repair's trial parse is
     the next round's parse when the repair is kept), and counts the parses made."""
 
-    def __init__(self, parse_once: ParseOnce) -> None:
-        self.parse_once = parse_once
+    def __init__(self, error_of: ErrorOf) -> None:
+        self.error_of = error_of
         self.calls = 0
-        self.last: tuple[list[str], tuple[list[YDocument], BaseException | None]] | None = None
+        self.last: tuple[list[str], BaseException | None] | None = None
 
-    def __call__(self, lines: list[str]) -> tuple[list[YDocument], BaseException | None]:
+    def __call__(self, lines: list[str]) -> BaseException | None:
         if self.last is None or self.last[0] != lines:
             self.calls += 1
-            self.last = (list(lines), self.parse_once(lines))
+            self.last = (list(lines), self.error_of(lines))
         return self.last[1]
 
 
@@ -228,7 +236,7 @@ def _error_position(error: BaseException) -> Pos:
 def _repair(
     work: _Work,
     error: BaseException,
-    parse_once: ParseOnce,
+    parse_error: ErrorOf,
     progress: Pos,
 ) -> tuple[SyntaxProblem, bool]:
     """Describe ``error`` and repair the text so the next parse gets further. Returns the problem
@@ -244,7 +252,7 @@ def _repair(
 
     def moves_on(undo: list[str], beyond: Pos = progress) -> bool:
         """Keep the repair if the parse now gets past ``beyond``; else restore ``undo``."""
-        _, after = parse_once(work.lines)
+        after = parse_error(work.lines)
         if after is None or _error_position(after) > beyond:
             return True
         work.lines[:] = undo
@@ -263,7 +271,7 @@ def _repair(
     # Tabs in the indentation of this line (or of the line a plain scalar ran into).
     tab_line = _tab_indented_line(lines, line)
     if tab_line is not None:
-        run = _reindent_tabs(work, tab_line, parse_once, progress)
+        run = _reindent_tabs(work, tab_line, parse_error, progress)
         if run:
             return SyntaxProblem(problem.message, problem.start, problem.end, run), True
     context = (error.context or "").strip()
@@ -366,7 +374,7 @@ def _leading(text: str) -> str:
     return text[: len(text) - len(text.lstrip(" \t"))]
 
 
-def _reindent_tabs(work: _Work, first: int, parse_once: ParseOnce, progress: Pos) -> tuple[int, ...]:
+def _reindent_tabs(work: _Work, first: int, parse_error: ErrorOf, progress: Pos) -> tuple[int, ...]:
     """Re-indent the run of tab-indented lines from ``first`` with the tab width that gets the parse
     furthest; returns the lines of the run. Empty when no width gets it past ``progress``."""
     lines = work.lines
@@ -386,7 +394,7 @@ def _reindent_tabs(work: _Work, first: int, parse_once: ParseOnce, progress: Pos
             text = originals[n]
             lead = _leading(text)
             lines[n] = lead.replace("\t", " " * width) + text[len(lead) :]
-        _, after = parse_once(work.lines)
+        after = parse_error(work.lines)
         reached = (len(lines) + 1, 0) if after is None else _error_position(after)
         if reached > progress and (best is None or reached > best[0]):
             best = (reached, width)

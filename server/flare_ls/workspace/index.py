@@ -16,6 +16,7 @@ import re
 from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
+from typing import Any
 
 from ..parsing.yamltree import ParsedText, Pos, YMap, YNode, YScalar, YSeq, parse, split_lines
 from ..views import DocumentView, JobView, build_view, is_placeholder, named, value_of
@@ -180,6 +181,17 @@ class WorkspaceIndex:
         self.manifests[entry.file] = entry
         self._job_files = None
 
+    def add_same(self, entry: ManifestIndex) -> bool:
+        """Hold ``entry`` if it equals the file's entry held now (nothing derived from the index
+        changes), and say whether it did. Held even so: the next version's entry is built from the
+        same job entries (:func:`index_parsed` with ``facts``), and comparing the same objects is
+        immediate, where equal copies are compared field by field, for every job of the file."""
+        held = self.manifests.get(entry.file)
+        if held is None or held != entry:
+            return False
+        self.manifests[entry.file] = entry
+        return True
+
     def remove(self, file: str) -> None:
         self.manifests.pop(file, None)
         self._job_files = None
@@ -280,15 +292,16 @@ def index_parsed(
     shift: bool = False,
     *,
     known: dict[YMap, JobView | None] | None = None,
-    memo: JobEntries | None = None,
-    lines: list[str] | None = None,
+    facts: dict[YMap, dict[str, Any]] | None = None,
 ) -> ManifestIndex:
     """:func:`index_text` for a text already parsed (after its BOM, ``shift``: there was one), as the
     analysis parsed it: ``flare-ls check`` indexes each file from the tree its analysis read, the language
     server an open document from its analysis's parse. ``known``: the jobs' views the analysis built
-    (``views.build_view``); ``memo``: the entries of the file's previous version, to reuse for the dag
-    jobs whose ``lines`` are unchanged (the language server indexes every version of an open document)."""
-    reader = _Reader(file, shift, memo if lines is not None else None, lines)
+    (``views.build_view``); ``facts``: its per-job facts (``analyze.Memo.facts``), where each dag job's
+    entry is kept for the next version: the language server indexes every version of an open document,
+    and the analysis of a version built on the previous one keeps the facts of every job the edit left
+    alone (so an entry is read again only for the jobs the edit touched)."""
+    reader = _Reader(file, shift, facts)
     workflows: list[WorkflowEntry] = []
     job: JobEntry | None = None
     for document in parsed.documents:
@@ -296,7 +309,7 @@ def index_parsed(
         if not isinstance(root, YMap):
             continue
         view = build_view(root, known)
-        reader.reusable = reader.memo is not None and not shift and not document.shares
+        reader.reusable = facts is not None and not shift and not document.shares
         if not view.flare:
             continue
         if view.job_file:
@@ -304,31 +317,11 @@ def index_parsed(
                 job = reader.job(view.jobs[0].item, view.jobs[0])
             continue
         workflows.append(reader.workflow(view, root, document.index))
-    if memo is not None:
-        memo.flip()
     return ManifestIndex(file, tuple(workflows), job)
 
 
-class JobEntries:
-    """One file's dag job entries by what they were read from: the job's lines, its column and path
-    in the manifest, and whether it is a Flare job. An entry is a function of those alone (the tree
-    holds no alias or anchor: anything else is not reused), so a job whose lines are the same is the
-    same entry, moved by the lines added or removed above it. Only the last version's are kept."""
-
-    def __init__(self) -> None:
-        #: By key: the job's first line and its entry.
-        self._last: dict[tuple[object, ...], tuple[int, JobEntry]] = {}
-        self._now: dict[tuple[object, ...], tuple[int, JobEntry]] = {}
-
-    def get(self, key: tuple[object, ...]) -> tuple[int, JobEntry] | None:
-        return self._last.get(key)
-
-    def put(self, key: tuple[object, ...], first: int, entry: JobEntry) -> None:
-        self._now[key] = (first, entry)
-
-    def flip(self) -> None:
-        """One version is indexed: its entries are the ones the next reuses."""
-        self._last, self._now = self._now, {}
+#: The key of a dag job's index entry among its facts: (what it was read as, its first line, the entry).
+ENTRY_FACT = "index-entry"
 
 
 def _moved(entry: JobEntry, delta: int) -> JobEntry:
@@ -353,12 +346,11 @@ def _moved(entry: JobEntry, delta: int) -> JobEntry:
 class _Reader:
     """Turns one file's views into entries."""
 
-    def __init__(self, file: str, shift: bool, memo: JobEntries | None = None, lines: list[str] | None = None) -> None:
+    def __init__(self, file: str, shift: bool, facts: dict[YMap, dict[str, Any]] | None = None) -> None:
         self.file = file
         self.shift = shift
-        self.memo = memo
-        self.lines = lines
-        #: Whether the document's job entries may come from (and go to) ``memo``.
+        self.facts = facts
+        #: Whether the document's job entries may come from (and go to) ``facts``.
         self.reusable = False
 
     def place(self, node: YNode) -> Place:
@@ -383,16 +375,21 @@ class _Reader:
         )
 
     def job(self, item: YMap, view: JobView | None) -> JobEntry:
-        if not self.reusable or self.memo is None or self.lines is None:
+        if not self.reusable or self.facts is None:
             return self._job(item, view)
-        first, last = item.start[0], item.end[0]
-        key = (item.path, item.start[1], view is not None, tuple(self.lines[first : last + 1]))
-        known = self.memo.get(key)
-        if known is None:
+        # An entry is a function of the job's subtree (unchanged while the analysis keeps its facts),
+        # of where the job hangs and of the file; it moves with the job's first line.
+        read_as = (self.file, item.path, item.start[1], view is not None)
+        first = item.start[0]
+        facts = self.facts.setdefault(item, {})
+        held = facts.get(ENTRY_FACT)
+        if held is None or held[0] != read_as:
             entry = self._job(item, view)
+        elif held[1] == first:
+            return held[2]
         else:
-            entry = known[1] if known[0] == first else _moved(known[1], first - known[0])
-        self.memo.put(key, first, entry)
+            entry = _moved(held[2], first - held[1])
+        facts[ENTRY_FACT] = (read_as, first, entry)
         return entry
 
     def _job(self, item: YMap, view: JobView | None) -> JobEntry:
