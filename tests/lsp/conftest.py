@@ -2,6 +2,10 @@
 
 Every test using ``client`` runs twice, with the recorded capabilities of VS Code (which is pushed
 diagnostics) and of Neovim 0.11 (which pulls them and prefers UTF-8 positions).
+
+The server answers ``initialize`` before it loads (``lsp/startup.py``) and reports it when pygls's
+answer differs from the one sent; every session here fails on such a report (``CheckedClient``), so
+every test, whatever its client's capabilities, checks that the early answer is the server's.
 """
 
 from __future__ import annotations
@@ -18,21 +22,35 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from flare_ls.lsp.startup import MISMATCH
+
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = [sys.executable, "-m", "flare_ls"]
 CLIENTS = ["visual-studio-code", "neovim@v0.11.0"]
 T = TypeVar("T")
 
 
+class CheckedClient(LanguageClient):
+    """pytest-lsp's client, failing the test at the end of the session when the server said that its
+    early answer to initialize was not pygls's."""
+
+    async def stop(self) -> Any:
+        stopped = await super().stop()
+        reports = [m.message for m in self.log_messages if MISMATCH in m.message]
+        assert not reports, f"the server's answer to initialize was not the one sent early: {reports}"
+        return stopped
+
+
 def make_client() -> LanguageClient:
-    """pytest-lsp's client, recording every publishDiagnostics in ``client.published`` as it arrives.
+    """pytest-lsp's client (:class:`CheckedClient`), recording every publishDiagnostics in
+    ``client.published`` as it arrives.
 
     Waiting for "the next" notification can miss one that the client read in the same batch as the
     previous one; tests instead wait until the record satisfies them (``until``)."""
     from pygls.protocol import default_converter
-    from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, LanguageClient, register_lsp_features
+    from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
-    client = LanguageClient(converter_factory=default_converter)
+    client = CheckedClient(converter_factory=default_converter)
     client.published = []  # type: ignore[attr-defined]
     client.registrations = []  # type: ignore[attr-defined]
 

@@ -88,12 +88,13 @@ async def configured(lsp_client: LanguageClient):
 
 async def test_settings_are_validated_and_applied(configured: LanguageClient) -> None:
     lsp_client = configured
-    # The bad initializationOptions are reported and the defaults used ...
-    assert any("bogus" in m.message and m.type == types.MessageType.Warning for m in lsp_client.messages)
     uri = uri_for("settings.yaml")
     open_document(lsp_client, uri, KAFKA)
-    # ... then workspace/configuration brings the user's settings: FL306 ignored, FL102 a warning.
     await diagnostics(lsp_client, uri, 1)
+    # The bad initializationOptions are reported (once the server has loaded: initialize is answered
+    # before, so the report follows the answer) and the defaults used ...
+    assert any("bogus" in m.message and m.type == types.MessageType.Warning for m in lsp_client.messages)
+    # ... then workspace/configuration brings the user's settings: FL306 ignored, FL102 a warning.
 
     def settled(every):  # the newest publish for the document, once the user's settings apply
         latest = next((p for p in reversed(every) if p.uri == uri), None)

@@ -444,6 +444,10 @@ def looks_like_flare(path: Path) -> bool:
 def serve(args: Namespace) -> int:
     import logging
 
+    if not (args.tcp or args.ws):  # before the server loads: the editor waits for this answer
+        from ..lsp.startup import answer_initialize
+
+        answer_initialize()
     from ..lsp.server import create_server
 
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="flare-ls: %(message)s")

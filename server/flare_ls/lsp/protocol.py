@@ -10,6 +10,8 @@
   field at every publication.
 - The workspace pygls makes at ``initialize`` holds our documents (``documents.py``), which apply an
   incremental change to the lines it spans instead of rewriting the whole text.
+- When ``initialize`` was answered before the server loaded (``startup.py``), pygls's own answer to it
+  is not sent again: it is compared with the one sent, and a difference is reported.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import RPCRequest
 from pygls.protocol.language_server import lsp_method
 
+from . import startup
 from .documents import FlareWorkspace
 
 log = logging.getLogger(__name__)
@@ -43,6 +46,33 @@ class JsonResult:
 
 
 class FlareProtocol(LanguageServerProtocol):
+    #: The answer to initialize sent before the server loaded (``startup.py``), until pygls answers it.
+    answered_early: dict[str, Any] | None = None
+
+    def _send_data(self, data: Any) -> None:
+        early = self.answered_early
+        if early is not None and _answers(data, early["id"]):
+            self.answered_early = None
+            try:
+                self._compare_early(early, json.loads(json.dumps(data, default=self._serialize_message)))
+            except Exception:  # noqa: BLE001 - never an error answer: the request has its answer
+                log.exception("could not compare the answer to initialize with the one sent early")
+            return
+        super()._send_data(data)
+
+    def _compare_early(self, sent: dict[str, Any], server: dict[str, Any]) -> None:
+        """Report how pygls's answer to the initialize answered early differs from the answer sent."""
+        found = startup.differences(sent, server)
+        if not found:
+            return
+        problem = f"{startup.MISMATCH}: {'; '.join(found[:5])} (please report it)"
+        log.error(problem)
+        message = f"flare-ls: {problem}"
+        try:
+            self.notify(types.WINDOW_LOG_MESSAGE, types.LogMessageParams(type=types.MessageType.Error, message=message))
+        except Exception:  # noqa: BLE001 - a report must not end the session
+            log.exception("could not send the report to the client")
+
     def handle_message(self, message: Any) -> None:
         if self._shutdown and isinstance(message, RPCRequest) and message.method != types.EXIT:
             error = JsonRpcInvalidRequest(f"{message.method!r} after shutdown: the server only accepts exit now")
@@ -120,3 +150,11 @@ class FlareProtocol(LanguageServerProtocol):
 
     def _use_our_workspace(self) -> None:
         self._workspace = FlareWorkspace.replacing(self.workspace, self._server._text_document_sync_kind)
+
+
+def _answers(data: Any, request_id: int | str) -> bool:
+    """Whether ``data``, a message being sent, answers the request ``request_id`` (an answer has no
+    method; the type matters: the request ``1`` is not the request ``"1"``)."""
+    answer_id = data.get("id") if isinstance(data, dict) else getattr(data, "id", None)
+    method = data.get("method") if isinstance(data, dict) else getattr(data, "method", None)
+    return method is None and type(answer_id) is type(request_id) and answer_id == request_id

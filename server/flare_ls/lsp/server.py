@@ -54,7 +54,7 @@ from ..parsing.yamltree import ParsedText, Pos, release, release_node, split_lin
 from ..references import FileView
 from ..rules.schema import INTERNAL_ERROR
 from ..versions import Prepared, Version, finish_version, prepare_version
-from . import transport
+from . import startup, transport
 from .convert import Converter, diagnostic
 from .documents import Document, Edit
 from .memory import IdleCollector, Trimmer, tune_collector
@@ -556,9 +556,13 @@ class FlareServer(LanguageServer):
         self._stop_event = stop = threading.Event()
         self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
         fd = (stdin or sys.stdin.buffer).fileno()
+        # What was read before the server loaded, and the answer to initialize already sent (startup.py).
+        prelude = startup.take(fd)
+        if prelude is not None:
+            self.wire.answered_early = prelude.answer
 
         async def main() -> None:
-            chunks = transport.stdin_chunks(fd)
+            chunks = transport.stdin_chunks(fd, prelude.read if prelude is not None else b"")
             frames = transport.FrameReader(chunks)
             self.input_pending = lambda: bool(frames.buffer) or chunks.pending()
             await transport.serve(frames, self.protocol, stop)

@@ -22,7 +22,6 @@ import array
 import asyncio
 import json
 import logging
-import re
 import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -30,17 +29,12 @@ from typing import Any
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest, JsonRpcParseError
 from pygls.protocol import JsonRPCProtocol
 
+from .framing import CHUNK, HEADER, MAX_HEADER_BYTES, NEXT_FRAME, content_length
+
 log = logging.getLogger(__name__)
 
 #: The largest message body read: a 3 MB manifest is about 3.5 MB once JSON-escaped.
 MAX_BODY_BYTES = 64 * 1024 * 1024
-#: A header block longer than this is not one.
-MAX_HEADER_BYTES = 8 * 1024
-CHUNK = 64 * 1024
-_HEADER = re.compile(rb"content-length:", re.IGNORECASE)
-#: A whole Content-Length line, as found where a body was expected (see the module docstring).
-_NEXT_FRAME = re.compile(rb"content-length:[ \t]*\d+\r\n", re.IGNORECASE)
-_LENGTH = re.compile(rb"[ \t]*(\d{1,20})[ \t]*")
 
 ReadChunk = Callable[[], Awaitable[bytes]]
 
@@ -68,7 +62,7 @@ class FrameReader:
         """The next frame's body, an error to answer for a frame that could not be read, or None at
         the end of the stream."""
         while True:
-            start = _HEADER.search(self.buffer)
+            start = HEADER.search(self.buffer)
             if start is None:
                 # Keep a tail that may be the start of a header cut in two by the chunking.
                 del self.buffer[: max(0, len(self.buffer) - 32)]
@@ -88,7 +82,7 @@ class FrameReader:
                 if not await self._more():
                     return None
                 continue
-            length = _content_length(bytes(self.buffer[:end]))
+            length = content_length(bytes(self.buffer[:end]))
             if length is None:
                 log.warning("skipped a frame with no usable Content-Length: %r", bytes(self.buffer[:end])[:200])
                 del self.buffer[:1]
@@ -101,7 +95,7 @@ class FrameReader:
     async def _body(self, length: int) -> bytes:
         """``length`` bytes, or fewer when the next frame's header comes first."""
         while len(self.buffer) < length:
-            following = _NEXT_FRAME.search(self.buffer)
+            following = NEXT_FRAME.search(self.buffer)
             if following is not None:
                 length = following.start()
                 break
@@ -109,7 +103,7 @@ class FrameReader:
                 length = len(self.buffer)
                 break
         else:
-            following = _NEXT_FRAME.search(self.buffer, 0, length)
+            following = NEXT_FRAME.search(self.buffer, 0, length)
             if following is not None:
                 length = following.start()
         body = bytes(self.buffer[:length])
@@ -121,7 +115,7 @@ class FrameReader:
         log.warning("skipping a message of %d bytes (the limit is %d)", length, self.max_body)
         left = length
         while left > 0:
-            following = _NEXT_FRAME.search(self.buffer)
+            following = NEXT_FRAME.search(self.buffer)
             if following is not None and following.start() < left:
                 del self.buffer[: following.start()]
                 break
@@ -132,15 +126,6 @@ class FrameReader:
                 self.buffer.clear()
                 break
         return JsonRpcInvalidRequest(f"message of {length} bytes exceeds the limit of {self.max_body}")
-
-
-def _content_length(headers: bytes) -> int | None:
-    for line in headers.split(b"\r\n"):
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            match = _LENGTH.fullmatch(value)
-            return int(match.group(1)) if match else None
-    return None
 
 
 def dispatch(protocol: JsonRPCProtocol, body: bytes | JsonRpcException) -> None:
@@ -208,12 +193,15 @@ async def serve(reader: FrameReader, protocol: JsonRPCProtocol, stop: threading.
 
 class StdinChunks:
     """Chunks of ``fd`` read by a daemon thread (which never holds the process open at exit), at most
-    a few chunks ahead of the message loop; called, the next chunk."""
+    a few chunks ahead of the message loop; called, the next chunk. ``read`` is what was read of ``fd``
+    before (``startup.py``): the first chunk."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, read: bytes = b"") -> None:
         self.fd = fd
         self.loop = asyncio.get_running_loop()
         self.queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=4)
+        if read:
+            self.queue.put_nowait(read)
         #: Set while the thread holds a chunk it has read and not yet handed to the loop.
         self.carrying = False
         threading.Thread(target=self._pump, name="flare-ls-stdin", daemon=True).start()
@@ -227,9 +215,11 @@ class StdinChunks:
             except OSError:
                 chunk = b""
             self.carrying = True
+            put = self.queue.put(chunk)
             try:
-                asyncio.run_coroutine_threadsafe(self.queue.put(chunk), self.loop).result()
+                asyncio.run_coroutine_threadsafe(put, self.loop).result()
             except RuntimeError:  # the loop is closed
+                put.close()  # never run: else Python warns of a coroutine never awaited, at exit
                 return
             finally:
                 self.carrying = False
@@ -258,5 +248,5 @@ def _unread(fd: int) -> int:
         return 0
 
 
-def stdin_chunks(fd: int) -> StdinChunks:
-    return StdinChunks(fd)
+def stdin_chunks(fd: int, read: bytes = b"") -> StdinChunks:
+    return StdinChunks(fd, read)
