@@ -215,7 +215,7 @@ class StdinChunks:
             except OSError:
                 chunk = b""
             self.carrying = True
-            put = self.queue.put(chunk)
+            put = self._hand_over(chunk)
             try:
                 asyncio.run_coroutine_threadsafe(put, self.loop).result()
             except RuntimeError:  # the loop is closed
@@ -225,6 +225,15 @@ class StdinChunks:
                 self.carrying = False
             if not chunk:
                 return
+
+    async def _hand_over(self, chunk: bytes) -> None:
+        """On the loop: the chunk queued, and the thread no longer carrying it. Said here, not by the
+        thread once it wakes: the loop holds the interpreter while it handles what it read, and would
+        see the chunk still carried until it next waits (a millisecond for every analysis of an edit)."""
+        try:
+            await self.queue.put(chunk)
+        finally:
+            self.carrying = False
 
     async def __call__(self) -> bytes:
         return await self.queue.get()
