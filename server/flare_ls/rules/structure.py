@@ -114,13 +114,14 @@ def unknown_output_source(job: JobView, ctx: Context) -> None:
 def unknown_dependency(doc: DocumentView, ctx: Context) -> None:
     entries = [job_fact(doc, item, "dependencies", _dependencies) for item in doc.dag]
     names = [name for name, _, _ in entries if name is not None]
+    known = set(names)  # a dag's every job may name the one before it: a list here made it quadratic
     for _, own, nodes in entries:
         for node in nodes:
             if not isinstance(node, YScalar) or node.kind == "null" or is_placeholder(node.value):
                 continue
             if node.value == own:
                 ctx.report(unknown_dependency, node, f"job `{own}` depends on itself")
-            elif node.value not in names:
+            elif node.value not in known:
                 ranked = rank(node.value, names)
                 message = f"dependency `{node.value}` names no job of this dag"
                 fix = None
