@@ -115,10 +115,9 @@ class Analysis:
         return self.state is None or not self.state.taken
 
 
-#: A finding as a diagnostic of one text: the finding and the text of its first and last lines (the
-#: columns the client counts depend on them).
-#: What a diagnostic's JSON text was made of (a finding and the texts of its first and last lines), and
-#: the text; kept by :data:`_Place`, which is cheap to hash where a finding's fields are not.
+#: A finding's diagnostic as JSON text, with what it was made of: the finding and the texts of its first
+#: and last lines (the columns the client counts depend on them); kept by :data:`_Place`, which is cheap
+#: to hash where a finding's fields are not.
 _Converted = tuple[Finding, str | None, str | None, str]
 _Place = tuple[Pos, Pos, str, str]
 
