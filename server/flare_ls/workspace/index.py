@@ -343,6 +343,17 @@ def _moved(entry: JobEntry, delta: int) -> JobEntry:
     )
 
 
+def _path(node: YNode, parents: dict[int, tuple[str | int, ...]] | None) -> tuple[str | int, ...]:
+    """``node.path``, with its parent's path taken from (and kept in) ``parents``."""
+    parent = node.parent
+    if parents is None or parent is None or node.key is None:
+        return node.path
+    held = parents.get(id(parent))
+    if held is None:
+        held = parents[id(parent)] = parent.path
+    return (*held, node.key)
+
+
 class _Reader:
     """Turns one file's views into entries."""
 
@@ -363,7 +374,10 @@ class _Reader:
     def workflow(self, view: DocumentView, root: YMap, document: int) -> WorkflowEntry:
         name = named(root)
         flare_jobs = {id(job.item): job for job in view.jobs}
-        jobs = tuple(self.job(item, flare_jobs.get(id(item))) for item in view.dag)
+        # The dag's jobs share their parent: its path is found once, not once per job (``YNode.path``
+        # climbs to the root, and this runs for every job at every keystroke).
+        parents: dict[int, tuple[str | int, ...]] = {}
+        jobs = tuple(self.job(item, flare_jobs.get(id(item)), parents) for item in view.dag)
         workspace = named(root, "workspace")
         return WorkflowEntry(
             name.value if name is not None else None,
@@ -374,12 +388,14 @@ class _Reader:
             workspace.value.strip() if workspace is not None else "public",
         )
 
-    def job(self, item: YMap, view: JobView | None) -> JobEntry:
+    def job(
+        self, item: YMap, view: JobView | None, parents: dict[int, tuple[str | int, ...]] | None = None
+    ) -> JobEntry:
         if not self.reusable or self.facts is None:
             return self._job(item, view)
         # An entry is a function of the job's subtree (unchanged while the analysis keeps its facts),
         # of where the job hangs and of the file; it moves with the job's first line.
-        read_as = (self.file, item.path, item.start[1], view is not None)
+        read_as = (self.file, _path(item, parents), item.start[1], view is not None)
         first = item.start[0]
         facts = self.facts.setdefault(item, {})
         held = facts.get(ENTRY_FACT)
