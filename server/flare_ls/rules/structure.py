@@ -150,12 +150,13 @@ def _report_cycles(entries: list[tuple[str | None, str | None, list[YNode]]], ct
     edges: dict[str, list[YScalar]] = {}
     for _, own, nodes in entries:
         if own is not None:
-            edges[own] = [n for n in nodes if isinstance(n, YScalar) and n.value != own]
+            edges[own] = [n for n in nodes if isinstance(n, YScalar) and n.value != own] if nodes else []
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     # Depth-first with an explicit stack: a chain of jobs is as long as the manifest makes it, far
-    # longer than Python's recursion allows.
+    # longer than Python's recursion allows. A job that waits for none is in no ring: it starts no
+    # search (most jobs of a big dag; it is still passed through when another job names it).
     for root in edges:
-        if root in state:
+        if root in state or not edges[root]:
             continue
         state[root] = 1
         path = [root]  # the jobs on the current path, each waiting for the next
