@@ -93,6 +93,11 @@ class Memo:
         self.jobs: dict[YMap, list[Finding]] = {}
         #: What job checks read of each document besides their job (``rules.base.JOB_CONTEXT``).
         self.contexts: dict[YMap, object] = {}
+        #: The jobs whose kept findings (``walks``, ``jobs``) all stay within the job's lines, fixes
+        #: included: only those can be reused. Judged once, when they are found: a job the edit left
+        #: alone keeps its findings and its lines, or moves both alike.
+        self.walks_inside: set[YNode] = set()
+        self.jobs_inside: set[YNode] = set()
 
 
 #: A message or fix title that names a line ("already set on line 12"): such a finding is not moved
@@ -140,38 +145,48 @@ class Reuse:
         if self.previous is not None:
             dirty = self._dirty
             replaced = self.splice.old if self.splice is not None else None
+            ancestors: list[Any] = self.splice.ancestors if self.splice is not None else []
+            previous = self.previous
+            if replaced is None or any(node in previous.views for node in ancestors):
+                # The edit is inside one job (or changed nothing): only the jobs among its ancestors
+                # are dropped, not every job looked at.
+                self.memo.views, self.memo.facts = dict(previous.views), dict(previous.facts)
+                for node in ancestors:
+                    self.memo.views.pop(node, None)
+                    self.memo.facts.pop(node, None)
+            else:
 
-            def current(item: YNode) -> bool:
-                # Not an ancestor of the edit, and not in the block it replaced (a job whose own lines
-                # were parsed again is a new node: its old entries would stay, one per keystroke).
-                return id(item) not in dirty and (replaced is None or not _within(item, replaced))
+                def current(item: YNode) -> bool:
+                    # Not an ancestor of the edit, and not in the block it replaced (a job whose own
+                    # lines were parsed again is a new node: its old entries would stay, one per keystroke).
+                    return id(item) not in dirty and not _within(item, replaced)
 
-            self.memo.views = {item: v for item, v in self.previous.views.items() if current(item)}
-            self.memo.facts = {item: f for item, f in self.previous.facts.items() if current(item)}
+                self.memo.views = {item: v for item, v in previous.views.items() if current(item)}
+                self.memo.facts = {item: f for item, f in previous.facts.items() if current(item)}
 
     def views(self) -> tuple[dict[YMap, JobView | None], dict[YMap, dict[str, Any]]]:
         """The jobs' views and facts (``views.job_fact``) known to be current, to which ``build_view``
         and the rules add the ones they make."""
         return self.memo.views, self.memo.facts
 
-    def _reused(self, item: YNode, findings: list[Finding]) -> list[Finding] | None:
+    def _reused(self, item: YNode, findings: list[Finding], inside: bool) -> list[Finding] | None:
         """``findings`` of the previous version for ``item``, where they are in this one; None when
-        they cannot be reused."""
+        they cannot be reused. ``inside``: they all stay within the job's lines (:func:`_inside`)."""
         if id(item) in self._dirty:
             return None
         splice = self.splice
         if splice is None or not findings:  # the common case: a job with nothing to say
             return findings
+        # A fix that reaches outside its job (a key moved to the workflow's level) was written from
+        # lines the edit may have changed: found again.
+        if not inside:
+            return None
         first, last = splice.first, splice.last
         moved = self._moved.get(item)
         if moved is None:  # the tree is the new version's: a job after the block starts past it
             moved = self._moved[item] = splice.delta != 0 and item.start[0] > splice.first
-        # A fix that reaches outside its job (a key moved to the workflow's level) was written from
-        # lines the edit may have changed: found again. (The job's lines run on to the next job's.)
         shift = splice.delta if moved else 0
         low, high = item.start[0] - shift, item.end[0] - shift + 1
-        if any(_outside(f, low, high) for f in findings):
-            return None
         # Every finding is within the job's lines then: only a job whose lines meet the block's can
         # have one the edit touched.
         if low <= last and high >= first and any(_touches(f, first, last) for f in findings):
@@ -187,12 +202,15 @@ class Reuse:
         store = self.memo.walks
         prior = self.previous.walks if self.previous is not None else {}
 
+        inside, inside_before = self.memo.walks_inside, self.previous.walks_inside if self.previous else set()
+
         def each_job(item: YNode, shape: Shape, spath: tuple[str, ...], doc: AttrDoc | None) -> None:
             found = store.get(item)
             if found is None and (before := prior.get(item)) is not None:
-                reused = self._reused(item, before[0])
+                reused = self._reused(item, before[0], item in inside_before)
                 if reused is not None:
                     found = store[item] = (reused, before[1], before[2])
+                    inside.add(item)
             if found is not None:
                 findings, legacy, versioned = found
                 if findings:
@@ -206,6 +224,8 @@ class Reuse:
             counts = len(ctx.findings), len(walk.legacy), len(walk.versioned)
             walk.walk(item, shape, spath, doc)
             store[item] = (ctx.findings[counts[0] :], walk.legacy[counts[1] :], walk.versioned[counts[2] :])
+            if _inside(store[item][0], item):
+                inside.add(item)
 
         return each_job
 
@@ -216,10 +236,13 @@ class Reuse:
     def job(self, item: YMap) -> list[Finding] | None:
         """What :func:`_job_findings` found in ``item`` in the previous version, where it is in this one;
         None when it must be found again."""
-        before = self.previous.jobs.get(item) if self.previous is not None else None
-        found = self._reused(item, before) if before is not None else None
+        previous = self.previous
+        if previous is None or (before := previous.jobs.get(item)) is None:
+            return None
+        found = self._reused(item, before, item in previous.jobs_inside)
         if found is not None:
             self.memo.jobs[item] = found
+            self.memo.jobs_inside.add(item)
         return found
 
     def context(self, root: YMap, facts: object) -> bool:
@@ -231,6 +254,15 @@ class Reuse:
     def keep(self, item: YMap, findings: list[Finding]) -> None:
         self.computed.add(id(item))
         self.memo.jobs[item] = findings
+        if _inside(findings, item):
+            self.memo.jobs_inside.add(item)
+
+
+def _inside(findings: list[Finding], item: YNode) -> bool:
+    """Whether ``findings`` and their fixes' edits stay within the lines of ``item``, a dag job (whose
+    lines run on to the next job's)."""
+    low, high = item.start[0], item.end[0] + 1
+    return not any(_outside(f, low, high) for f in findings)
 
 
 def _touches(finding: Finding, first: int, last: int) -> bool:
@@ -342,7 +374,23 @@ def analyze_parsed(
         findings = [_shift_first_line(f) for f in findings]
     findings.sort(key=Finding.sort_key)
     # A node reached through several aliases or merge keys is judged at each, but said once: at its anchor.
-    return list(dict.fromkeys(findings))
+    return _distinct(findings)
+
+
+def _distinct(findings: list[Finding]) -> list[Finding]:
+    """Sorted ``findings`` without repeats, each kept where it first came. Equal findings sort
+    together (same start, same rule), so each is compared only with its group: hashing every finding
+    hashed its fix field by field, a twentieth of a keystroke in a 20,000-line manifest."""
+    kept: list[Finding] = []
+    group = 0  # where the current group of findings with the same start and rule begins in ``kept``
+    for finding in findings:
+        if kept and finding.start == kept[-1].start and finding.rule.code == kept[-1].rule.code:
+            if finding in kept[group:]:
+                continue
+        else:
+            group = len(kept)
+        kept.append(finding)
+    return kept
 
 
 #: Rules whose findings on a re-indented line would judge where recovery guessed the line belongs.
