@@ -91,6 +91,21 @@ def test_findings_reached_through_aliases_are_said_once() -> None:
     assert [f.code for f in analyze(text) if f.code == "FL101"] == ["FL101"]
 
 
+def test_repeated_findings_are_dropped_even_when_not_next_to_each_other() -> None:
+    # Findings at one place by one rule sort together in the order they were found; a repeat may come
+    # after a different finding of that group.
+    from flare_ls.analyze import _distinct
+    from flare_ls.findings import Finding, Severity
+    from flare_ls.rules.base import RULES
+
+    rule = RULES["FL101"]
+    first = Finding(rule, "unknown key `fromat`", (3, 4), (3, 10), Severity.ERROR)
+    other = Finding(rule, "unknown key `fromat` (2)", (3, 4), (3, 10), Severity.ERROR)
+    later = Finding(rule, "unknown key `x`", (5, 0), (5, 1), Severity.ERROR)
+    again = Finding(rule, "unknown key `fromat`", (3, 4), (3, 10), Severity.ERROR)
+    assert _distinct([first, other, again, later, later]) == [first, other, later]
+
+
 def _fix_of(text: str, code: str):
     return next(f for f in analyze(text) if f.code == code and f.fix is not None)
 
