@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flare_ls.analyze import Config, analyze
-from flare_ls.parsing.incremental import line_edit, reparse
+from flare_ls.parsing.incremental import line_edit, lines_edit, reparse
 from flare_ls.parsing.yamltree import ParsedText, YMap, YNode, YScalar, YSeq, parse, release_node, split_lines
 from flare_ls.versions import analyze_version
 from flare_ls.workspace import index_parsed, index_text
@@ -99,15 +99,22 @@ def shape(parsed: ParsedText) -> list[object]:
     return out
 
 
-def _spliced(text: str, lines: list[str], parsed: ParsedText, new: str) -> tuple[list[str], ParsedText, bool]:
+def _spliced(
+    text: str, lines: list[str], parsed: ParsedText, new: str, by_lines: bool = False
+) -> tuple[list[str], ParsedText, bool]:
     """The new text's lines and tree by :func:`reparse` when it applies, else by a whole parse; and
-    whether it applied. Checks the line splice and the tree on the way."""
-    edit = line_edit(text, lines, new)
+    whether it applied. Checks the line splice and the tree on the way. ``by_lines``: the edit is found
+    by comparing the lines (as the language server does), not the texts."""
     new_lines = split_lines(new)
+    edit = lines_edit(lines, new_lines) if by_lines else line_edit(text, lines, new)
     if edit is None:
-        assert new == text
+        assert new_lines == lines if by_lines else new == text
         return lines, parsed, False
     assert edit.lines == new_lines
+    if by_lines:  # the lines around the edit are the same, and it starts and ends at a changed line
+        assert lines[: edit.start] == new_lines[: edit.start]
+        assert lines[edit.old_end :] == new_lines[edit.new_end :]
+        assert edit.start == edit.old_end or edit.start == edit.new_end or lines[edit.start] != new_lines[edit.start]
     splice = reparse(parsed, lines, edit)
     whole = parse(new, new_lines)
     if splice is None:
@@ -158,9 +165,10 @@ def test_a_spliced_tree_is_the_tree_of_the_new_text(data: st.DataObject) -> None
     text = data.draw(ANY_TEXT)
     lines = split_lines(text)
     parsed = parse(text, lines)
+    by_lines = data.draw(st.booleans())
     for _ in range(data.draw(st.integers(1, 4))):  # several edits in a row on the same spliced tree
         new = data.draw(_edit(text))
-        lines, parsed, _ = _spliced(text, lines, parsed, new)
+        lines, parsed, _ = _spliced(text, lines, parsed, new, by_lines)
         text = new
 
 
@@ -224,10 +232,12 @@ _CONFIGS = [None, Config(default_stack="flare:4.0", computes=frozenset({"runnabl
 def test_an_analysis_built_on_the_previous_version_finds_what_a_whole_analysis_finds(data: st.DataObject) -> None:
     text = data.draw(ANY_TEXT)
     config = data.draw(st.sampled_from(_CONFIGS))
+    by_lines = data.draw(st.booleans())  # the lines given, as the language server gives them
     version = analyze_version(text, config)
     for _ in range(data.draw(st.integers(1, 4))):
         text = data.draw(_edit(text))
-        version = analyze_version(text, config, previous=version)
+        lines = split_lines(text.removeprefix("\ufeff")) if by_lines else None
+        version = analyze_version(text, config, previous=version, lines=lines)
         assert version.findings == analyze(text, config=config)
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .analyze import Config, Memo, Reuse, analyze_parsed
 from .findings import Finding
-from .parsing.incremental import line_edit, reparse
+from .parsing.incremental import line_edit, lines_edit, reparse
 from .parsing.yamltree import ParsedText, YNode, parse, split_lines
 from .references import FileView
 
@@ -109,7 +109,11 @@ def prepare_version(
         and previous.job_file == job_file
         and (claimed or previous.take())
     ):
-        edit = line_edit(previous.body, previous.lines, body)
+        # The caller's lines compare without reading the texts (``lines_edit``); when they are all the
+        # same, the texts may still differ in their line endings.
+        edit = lines_edit(previous.lines, lines) if lines is not None else None
+        if edit is None:
+            edit = line_edit(previous.body, previous.lines, body)
         if edit is None:
             return Prepared(
                 text, job_file, previous.lines, previous.parsed, Reuse(previous.memo, unchanged=True), "same"
@@ -152,7 +156,8 @@ def analyze_version(
     can be: the findings are :func:`analyze.analyze`'s for the same arguments. ``job_file``: a workflow
     names this text as a dag job's ``file:`` (a version read otherwise is not built on). ``claimed``:
     the caller has taken ``previous`` already (:meth:`Version.take`). ``lines``: the lines of the text
-    after any byte-order mark, when the caller has them split (used when the text is parsed whole).
+    after any byte-order mark, when the caller has them split (compared with ``previous``'s to find
+    what the edit changed, and used when the text is parsed whole).
     In two parts, :func:`prepare_version` and :func:`finish_version`, for a caller that does the second
     elsewhere when the first could not build on the previous version (the language server: in a
     thread, since a whole analysis of a big manifest takes a while)."""

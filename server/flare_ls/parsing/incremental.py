@@ -31,7 +31,9 @@ indentation is counted from their parent's, which the standalone parse would not
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .yamltree import ParsedText, Pos, YDocument, YMap, YNode, YScalar, YSeq, _parse_once, split_lines
 
@@ -106,18 +108,28 @@ def line_edit(old: str, old_lines: list[str], new: str) -> LineEdit | None:
     return LineEdit(start, old_end, start + len(middle), lines)
 
 
-def _by_lines(old_lines: list[str], new_lines: list[str]) -> LineEdit:
-    start, limit = 0, min(len(old_lines), len(new_lines))
-    while start < limit and old_lines[start] == new_lines[start]:
-        start += 1
-    end = 0
-    while end < limit - start and old_lines[-1 - end] == new_lines[-1 - end]:
-        end += 1
+def lines_edit(old_lines: list[str], new_lines: list[str]) -> LineEdit | None:
+    """:func:`line_edit` for two texts given as their lines: from the first line that differs to the last;
+    None when every line is the same (the texts may still differ in their line endings). The language
+    server has both lists, whose unchanged lines are the same string objects: they compare without
+    reading the text, where comparing two 20,000-line texts (and looking in both for a CR) cost a
+    tenth of a keystroke."""
+    prefix = _common_prefix(old_lines, new_lines)
+    if prefix == len(old_lines) == len(new_lines):
+        return None
+    return _by_lines(old_lines, new_lines, prefix)
+
+
+def _by_lines(old_lines: list[str], new_lines: list[str], start: int | None = None) -> LineEdit:
+    if start is None:
+        start = _common_prefix(old_lines, new_lines)
+    end = _common_suffix(old_lines, new_lines, min(len(old_lines), len(new_lines)) - start)
     return LineEdit(start, len(old_lines) - end, len(new_lines) - end, new_lines)
 
 
-def _common_prefix(a: str, b: str) -> int:
-    """The length of the longest common prefix, comparing slices (C loops) of growing size."""
+def _common_prefix(a: Sequence[Any], b: Sequence[Any]) -> int:
+    """The length of the longest common prefix of two strings or lists, comparing slices (C loops) of
+    growing size."""
     limit = min(len(a), len(b))
     low, step = 0, 256
     while low < limit:
@@ -134,7 +146,7 @@ def _common_prefix(a: str, b: str) -> int:
     return limit
 
 
-def _common_suffix(a: str, b: str, limit: int) -> int:
+def _common_suffix(a: Sequence[Any], b: Sequence[Any], limit: int) -> int:
     """The length of the longest common suffix, at most ``limit``."""
     done, step = 0, 256
     la, lb = len(a), len(b)
