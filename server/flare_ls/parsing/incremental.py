@@ -31,6 +31,7 @@ indentation is counted from their parent's, which the standalone parse would not
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -209,7 +210,15 @@ def _enclosing(root: YMap | YSeq, lines: list[str], edit: LineEdit) -> list[tupl
     path = [(root, len(lines) - 1)]
     node: YMap | YSeq = root
     while True:
-        children = node.items if isinstance(node, YSeq) else [value for _, value in node.entries.values()]
+        if isinstance(node, YSeq):
+            # A dag of 500 jobs is one sequence: its items are in the order of their lines (no aliases
+            # here, see reparse), so only those from the last one starting by the edit's line back to
+            # the first block collection among them are looked at.
+            children: list[YNode] = node.items
+            end = bisect_right(children, edit.start, key=_first_line)
+            children = children[_last_collection(children, end, node) : end]
+        else:
+            children = [value for _, value in node.entries.values()]
         best: YMap | YSeq | None = None
         for child in children:
             if (
@@ -230,6 +239,19 @@ def _enclosing(root: YMap | YSeq, lines: list[str], edit: LineEdit) -> list[tupl
             return path
         path.append((best, last))
         node = best
+
+
+def _first_line(node: YNode) -> int:
+    return node.start[0]
+
+
+def _last_collection(items: list[YNode], end: int, parent: YSeq) -> int:
+    """The index of the last block collection of ``parent`` among ``items[:end]`` (0 when none)."""
+    for index in range(end - 1, -1, -1):
+        child = items[index]
+        if isinstance(child, (YMap, YSeq)) and not child.flow and child.parent is parent:
+            return index
+    return 0
 
 
 def _block_end(lines: list[str], line: int) -> int:
