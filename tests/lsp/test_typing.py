@@ -403,8 +403,9 @@ async def uninitialized(lsp_client: LanguageClient):
 
 
 async def test_initialize_is_answered_before_sql_and_settings_are_loaded(uninitialized: LanguageClient) -> None:
-    """sqlglot is loaded once initialize is answered (before any document is analysed), the pydantic
-    models of the settings only when a client sends settings: neither delays the answer."""
+    """sqlglot is loaded once initialized has come and the documents opened with it are diagnosed
+    (settled: here, none), the pydantic models of the settings only when a client sends settings:
+    neither delays the answer, nor sqlglot the first diagnostics."""
     client = uninitialized
     vscode = pytest_lsp.client_capabilities("visual-studio-code")
     # Without workspace/configuration: the settings a didChangeConfiguration carries are the settings.

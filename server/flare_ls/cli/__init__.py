@@ -451,7 +451,7 @@ def serve(args: Namespace) -> int:
     from ..lsp.server import create_server
 
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="flare-ls: %(message)s")
-    # sqlglot and the collector's settings wait until initialize is answered (FlareServer.warm_up).
+    # sqlglot and the collector's settings wait until initialize is answered (FlareServer.warm_up_soon).
     server = create_server()
     try:
         if args.tcp:

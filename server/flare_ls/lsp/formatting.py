@@ -61,6 +61,7 @@ async def _format(ls: FlareServer, uri: str) -> tuple[str, Formatted] | None:
     if current is None:
         return None
     text, _ = current
+    ls.warm_up()  # before a thread runs (FlareServer.warm_up)
     formatted = await asyncio.to_thread(format_text, text, _style(ls, uri))
     if ls.text_of(uri) != current:
         return None  # edited meanwhile: these edits are for a text that is gone

@@ -55,7 +55,7 @@ def tune_collector() -> None:
     """Keep collector pauses out of keystroke latency (measured over keystrokes in a 20,000-line
     manifest with ``bench/bench_lsp.py``).
 
-    What exists once the server is loaded (the compiled schema, pygls, sqlglot) is frozen out of every
+    What exists once the server is loaded (the compiled schema, pygls) is frozen out of every
     scan. The young generations keep Python's thresholds: measured against a first threshold of 50,000,
     which let a whole analysis finish between collections, the many small collections cost a tenth as
     much in all (the objects they scan are still in the processor's cache) and pause for milliseconds

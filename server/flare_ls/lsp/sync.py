@@ -22,8 +22,7 @@ def register(server: FlareServer) -> None:
     @server.feature(types.INITIALIZED)
     @guarded(None)
     def initialized(ls: FlareServer, params: types.InitializedParams) -> None:
-        # First in the loop's queue, so that it is done before the index's threads start.
-        asyncio.get_running_loop().call_soon(ls.warm_up)
+        ls.warm_up_soon()  # once the documents opened meanwhile are diagnosed; the index waits for it
         if ls.process_id:
             asyncio.ensure_future(ls.watch_parent(ls.process_id))
         caps = ls.client_capabilities.workspace

@@ -8,7 +8,7 @@ collector, and answers two requests no editor sends:
   mappings alive that hold ``key`` (one per such mapping of each open document, unless old versions are
   kept), whether pydantic and sqlglot are loaded yet, and per collector generation the collections, the
   longest pause and their total in ms (``reset`` starts the pauses afresh; ``settle`` answers once every
-  scheduled analysis and publication is done);
+  scheduled analysis and publication, and the warm-up after them, is done);
 - ``flare-ls/test/hold`` (params ``{"hold": bool}``): while held, an analysis run in a thread (a big
   document, ``server.BIG_TEXT``) waits before it starts, so a test can ask something while it is sure the
   newest version is not analysed yet, then let it go;
@@ -122,6 +122,8 @@ def register(server: FlareServer) -> None:
         if _flag(params, "settle"):
             while ls.publishing:
                 await asyncio.gather(*list(ls.publishing), return_exceptions=True)
+            if ls.warming is not None:
+                await ls.warming
             await asyncio.sleep(0)  # the workspace recheck that a publication may have scheduled
         key = _param(params, "key")
         loaded = {name: name in sys.modules for name in ("pydantic", "sqlglot")}

@@ -161,6 +161,7 @@ class WorkspaceManifests:
         """Find and index the workspace's manifests off the event loop; the newest build wins."""
         self.builds += 1
         serial = self.builds
+        await self.ls.warmed.wait()  # no thread before sqlglot is loaded (FlareServer.warm_up)
         progress = await self._progress_begin()
         try:
             roots = folder_paths(self.ls)
@@ -404,6 +405,7 @@ class WorkspaceManifests:
                 todo.append((key, uri, self.texts[key], config, key in self.index.job_files()))
         for start in range(0, len(todo), CHUNK):
             chunk = todo[start : start + CHUNK]
+            self.ls.warm_up()  # before a thread analyses (FlareServer.warm_up)
             done = await asyncio.to_thread(_analyse_closed, chunk)
             for key, _, text, config, _ in chunk:
                 self.closed_findings[key] = (text, config, done[key])
