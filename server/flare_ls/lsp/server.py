@@ -78,10 +78,11 @@ LOOP_SPLICE_LINES = 1000
 #: How long a scheduled analysis lets the message loop read what the client has already sent (an
 #: editor writes each keystroke on its own; a burst arrives as several reads).
 INPUT_WAIT_SECONDS = 0.05
-#: The longest :meth:`FlareServer.warm_up` waits for the first documents' diagnostics, and how often it looks.
+INPUT_POLL_SECONDS = 0.0005
+#: How long sqlglot's loading waits for the first documents' diagnostics at most, and how often it looks
+#: (:meth:`FlareServer.warm_up_soon`).
 WARM_UP_WAIT_SECONDS = 1.0
 WARM_UP_POLL_SECONDS = 0.002
-INPUT_POLL_SECONDS = 0.0005
 
 
 @dataclass
