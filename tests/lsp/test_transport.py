@@ -65,12 +65,21 @@ def test_a_regular_file_is_read_by_a_thread() -> None:
 
 
 def test_a_session_read_from_a_file_is_served() -> None:
-    """Standard input redirected from a file (which the system cannot watch): every request answered."""
+    """Standard input redirected from a file (which the system cannot watch): every request answered
+    until exit; a hover still running when exit closes the output is dropped without a traceback."""
     document = {"uri": URI, "languageId": "yaml", "version": 1, "text": MANIFEST}
     session = (
         frame({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"processId": None, "capabilities": {}}})
         + frame({"jsonrpc": "2.0", "method": "initialized", "params": {}})
         + frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": document}})
+        + frame(
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "textDocument/hover",
+                "params": {"textDocument": {"uri": URI}, "position": {"line": 0, "character": 1}},
+            }
+        )
         + frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": None})
         + frame({"jsonrpc": "2.0", "method": "exit", "params": None})
     )
@@ -81,5 +90,6 @@ def test_a_session_read_from_a_file_is_served() -> None:
             [sys.executable, "-m", "flare_ls"], stdin=file, capture_output=True, timeout=60, env=dict(os.environ)
         )
     assert done.returncode == 0, done.stderr
+    assert done.stderr == b""
     for request_id in (0, 2):
         assert done.stdout.count(b'"id": %d' % request_id) + done.stdout.count(b'"id":%d' % request_id) == 1

@@ -49,7 +49,17 @@ class FlareProtocol(LanguageServerProtocol):
     #: The answer to initialize sent before the server loaded (``startup.py``), until pygls answers it.
     answered_early: dict[str, Any] | None = None
 
+    def _closed(self) -> bool:
+        """Whether the output has been closed (by ``exit``): a request still running then, as a hover
+        sent with shutdown and exit in one write, has no one to answer, and is dropped quietly where
+        writing raised and logged a traceback."""
+        stream = getattr(self.writer, "_stdout", None)  # pygls's StdoutWriter
+        return bool(getattr(stream, "closed", False))
+
     def _send_data(self, data: Any) -> None:
+        if self._closed():
+            log.debug("not sent, the output is closed: %.200s", data)
+            return
         early = self.answered_early
         if early is not None and _answers(data, early["id"]):
             self.answered_early = None
@@ -121,6 +131,9 @@ class FlareProtocol(LanguageServerProtocol):
         """Write one message already serialised, framed as pygls's ``_send_data`` frames its own."""
         if self.writer is None:
             log.error("unable to send data: no transport")
+            return
+        if self._closed():
+            log.debug("not sent, the output is closed: %.200s", body)
             return
         data = body.encode(self.CHARSET)
         header = f"Content-Length: {len(data)}\r\nContent-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
